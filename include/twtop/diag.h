@@ -1,0 +1,71 @@
+/* sock_diag (NETLINK_SOCK_DIAG) dump of TCP sockets, via libmnl. */
+#ifndef TWTOP_DIAG_H
+#define TWTOP_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "twtop/addr.h"
+
+/* One socket of a dump, already decoded; mapped IPv4 folded. */
+struct diag_sock {
+	struct tw_addr local;
+	struct tw_addr remote;
+	uint16_t lport;		/* host order */
+	uint16_t rport;		/* host order */
+	uint8_t state;		/* idiag_state: TIME_WAIT minisockets carry
+				 * their substate (FIN_WAIT2 for orphans) */
+	uint8_t timer;		/* idiag_timer */
+	uint32_t expires;	/* idiag_expires, ms remaining */
+	uint32_t uid;
+	uint32_t inode;
+};
+
+typedef void (*diag_cb)(const struct diag_sock *s, void *arg);
+
+/* Outcome of parsing one recv() worth of netlink messages. */
+enum diag_status {
+	DIAG_MORE = 1,		/* messages parsed, the dump goes on */
+	DIAG_DONE = 0,		/* NLMSG_DONE seen */
+	DIAG_ERROR = -1,	/* NLMSG_ERROR, malformed or truncated input */
+};
+
+struct diag_parse_info {
+	int error;		/* errno from NLMSG_ERROR, or EBADMSG/EPROTO */
+	int interrupted;	/* NLM_F_DUMP_INTR seen */
+	unsigned int count;	/* sockets handed to the callback */
+};
+
+/*
+ * Parses a buffer of netlink messages as a sock_diag dump reply and calls
+ * cb for each inet_diag_msg. seq and portid are checked when non-zero.
+ */
+enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,
+			    uint32_t portid, diag_cb cb, void *arg,
+			    struct diag_parse_info *info);
+
+struct diag;
+
+/* Opens the netlink socket (in the calling thread's namespace). NULL and
+ * errno on failure. */
+struct diag *diag_open(void);
+void diag_close(struct diag *d);
+
+struct diag_result {
+	unsigned int count;	/* sockets seen */
+	int interrupted;	/* NLM_F_DUMP_INTR or ENOBUFS: redo the pass */
+	int error;		/* errno of a failure, 0 when none */
+};
+
+/*
+ * Dumps TCP sockets of one family (AF_INET or AF_INET6) whose state bit is
+ * in states (1 << TS_*), with an optional inet_diag bytecode filter.
+ * EINTR is retried in place. Returns 0 when complete, 1 when the dump was
+ * interrupted (the caller redoes its whole pass, a bounded number of
+ * times), -1 on failure with res->error set. Never exits.
+ */
+int diag_dump(struct diag *d, int family, uint32_t states,
+	      const void *bytecode, size_t bclen,
+	      diag_cb cb, void *arg, struct diag_result *res);
+
+#endif

@@ -1,0 +1,44 @@
+/* JSON output: a small streaming writer and the snapshot schema. */
+#ifndef TWTOP_JSON_H
+#define TWTOP_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "twtop/snapshot.h"
+
+struct jw {
+	FILE *f;
+	bool pretty;
+	int depth;
+	bool first[32];		/* per nesting level: no member written yet */
+	bool after_key;
+};
+
+void jw_init(struct jw *w, FILE *f, bool pretty);
+void jw_obj_begin(struct jw *w);
+void jw_obj_end(struct jw *w);
+void jw_arr_begin(struct jw *w);
+void jw_arr_end(struct jw *w);
+void jw_key(struct jw *w, const char *key);
+void jw_str(struct jw *w, const char *s);	/* NULL writes null */
+void jw_int(struct jw *w, long long v);
+void jw_uint(struct jw *w, unsigned long long v);
+void jw_double(struct jw *w, double v);	/* non-finite writes null */
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+
+struct json_opts {
+	uint32_t top;		/* length of each top list */
+	bool pretty;		/* indented (--once) or one line (streams) */
+	bool history;		/* include "history" (snapshot files) */
+	const char *version;	/* twtop version string */
+};
+
+/* Writes one snapshot as a JSON object (schema in README.md), followed by
+ * a newline. Returns 0, or -1 if the stream reports an error. */
+int json_snapshot(FILE *f, const struct snapshot *s,
+		  const struct json_opts *o);
+
+#endif

@@ -1,0 +1,38 @@
+/* Command line and configuration: parsed once, passed down. */
+#ifndef TWTOP_OPTIONS_H
+#define TWTOP_OPTIONS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum run_mode { MODE_DASHBOARD, MODE_ONCE, MODE_BATCH };
+
+struct options {
+	enum run_mode mode;
+	bool json;			/* --json */
+	uint32_t top;			/* --top N, default 10 */
+	double interval;		/* -d SECONDS, default 1 */
+	long count;			/* -n COUNT for --batch, 0 = no end */
+	char root[PATH_MAX];		/* --root DIR: /proc below DIR (tests) */
+	char theme[PATH_MAX];		/* --theme NAME|PATH, "" = default */
+	char snapshot_dir[PATH_MAX];	/* --snapshot-dir DIR, "" = cwd */
+	bool demo;			/* --demo */
+	char netns[PATH_MAX];		/* --netns NAME (path resolved) */
+	pid_t netns_pid;		/* --netns-pid PID, 0 = none */
+	char netns_label[64];		/* shown in the header and JSON */
+};
+
+void options_defaults(struct options *o);
+
+/*
+ * Parses argv over the defaults (and what config_load set). Returns 0 to
+ * run, 1 when --help or --version was printed (exit 0), -1 on a bad
+ * option with a one-line message in err (exit 2).
+ */
+int options_parse(struct options *o, int argc, char **argv,
+		  char *err, size_t errlen);
+
+#endif

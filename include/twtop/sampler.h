@@ -1,0 +1,51 @@
+/* The sampler: one pass = netlink dumps + /proc reads -> a snapshot.
+ * It runs in its own thread and publishes immutable snapshots. */
+#ifndef TWTOP_SAMPLER_H
+#define TWTOP_SAMPLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "twtop/snapshot.h"
+
+struct sampler_config {
+	const char *root;	/* /proc root for tests; NULL for "/" */
+	uint32_t top;		/* top list length kept in snapshots */
+	double interval;	/* seconds between samples */
+	const char *netns_path;	/* enter this namespace first, or NULL */
+	const char *netns_label;/* shown as snapshot->netns */
+};
+
+struct sampler;
+
+/* Opens netlink (in the namespace) and prepares tables. NULL on failure
+ * with a message in err. */
+struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
+			    size_t errlen);
+void sampler_free(struct sampler *sp);
+
+/* Takes one sample now in the calling thread (--once, --batch). Rates
+ * use the previous sample of this sampler. Never fails: problems are
+ * recorded in the snapshot (error, partial, dump_failed). */
+struct snapshot *sampler_sample(struct sampler *sp);
+
+/* Starts the sampling thread; notify(arg) is called from it after each
+ * publish (the UI writes to a self-pipe). 0 or -1 with errno. */
+int sampler_start(struct sampler *sp, void (*notify)(void *), void *arg);
+/* Stops and joins the thread (flag + condition variable). */
+void sampler_stop(struct sampler *sp);
+
+/* The latest published snapshot with a reference, or NULL. */
+struct snapshot *sampler_current(struct sampler *sp);
+
+void sampler_set_interval(struct sampler *sp, double seconds);
+double sampler_interval(struct sampler *sp);
+void sampler_set_paused(struct sampler *sp, bool paused);
+void sampler_reset_history(struct sampler *sp);
+/* Asks for drill-down data from the next sample on (NULL clears) and
+ * takes that sample at once. */
+void sampler_set_focus(struct sampler *sp, const struct focus_req *f);
+/* Wakes the thread to sample at once. */
+void sampler_kick(struct sampler *sp);
+
+#endif

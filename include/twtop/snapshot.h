@@ -1,0 +1,179 @@
+/* One sample of a host's TCP state: immutable once published. */
+#ifndef TWTOP_SNAPSHOT_H
+#define TWTOP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "twtop/addr.h"
+#include "twtop/tcpstate.h"
+
+#define SNAP_TOP_MAX	256	/* longest top list kept (--top bound) */
+#define SNAP_AGE_BUCKETS 12	/* TIME_WAIT age in 5 s steps over 60 s */
+#define SNAP_AGE_STEP_MS 5000
+#define SNAP_HIST_MAX	600	/* trend samples kept */
+#define SNAP_COUNTERS_MAX 256
+#define SNAP_SYSCTL_MAX	16
+
+struct snap_peer {
+	struct tw_addr addr;
+	uint32_t states[TS_MAX];	/* all sockets to this peer by state */
+	uint32_t time_wait;
+	uint32_t total;
+};
+
+struct snap_port {
+	uint16_t port;
+	bool listening;		/* a LISTEN socket holds it in this sample */
+	uint32_t time_wait;
+	uint32_t total;
+};
+
+/* A destination group: the sockets that compete for one set of ephemeral
+ * ports (see KERNEL-FACTS.md, "Ephemeral port exhaustion is per
+ * destination"). */
+struct snap_group {
+	struct tw_addr local;
+	struct tw_addr remote;
+	uint16_t remote_port;
+	uint32_t used;		/* group sockets on ports inside the range */
+	uint32_t available;	/* what connect() can still pick */
+	uint32_t time_wait;	/* of used, in TIME_WAIT */
+};
+
+struct snap_sysctl {
+	const char *name;	/* "net.ipv4.tcp_tw_reuse" (static string) */
+	bool present;
+	bool numeric;		/* value parses as one integer */
+	long long num;
+	char text[128];		/* raw value, trimmed */
+};
+
+struct snap_counter {
+	char name[48];		/* nstat's name: TcpExtTW, TcpActiveOpens */
+	long long value;
+};
+
+struct snap_rate {
+	const char *name;	/* counter name */
+	bool valid;		/* needs two samples */
+	double per_s;
+};
+
+struct snap_hist {
+	double t;		/* CLOCK_REALTIME seconds */
+	uint32_t time_wait;
+	uint32_t established;
+	double new_tw_per_s;	/* < 0 when unknown */
+};
+
+/* Drill-down on one peer or port, filled when the UI asks for it. */
+enum focus_kind { FOCUS_NONE, FOCUS_PEER, FOCUS_LPORT, FOCUS_RPORT };
+
+struct focus_req {
+	enum focus_kind kind;
+	struct tw_addr addr;	/* FOCUS_PEER */
+	uint16_t port;		/* FOCUS_LPORT, FOCUS_RPORT */
+};
+
+#define FOCUS_SOCKS_MAX	2000
+#define FOCUS_PORTS_MAX	64
+
+struct focus_sock {
+	struct tw_addr local, remote;
+	uint16_t lport, rport;
+	uint8_t state, timer;
+	uint32_t expires;	/* ms */
+};
+
+struct snap_focus {
+	struct focus_req req;
+	uint32_t states[TS_MAX];
+	uint32_t total;
+	uint32_t tw_server, tw_client;
+	uint32_t age[SNAP_AGE_BUCKETS];
+	uint32_t n_lports, n_rports;	/* by time_wait, then total */
+	struct snap_port lports[FOCUS_PORTS_MAX];
+	struct snap_port rports[FOCUS_PORTS_MAX];
+	uint32_t n_socks;		/* kept, at most FOCUS_SOCKS_MAX */
+	struct focus_sock socks[FOCUS_SOCKS_MAX];
+};
+
+struct snapshot {
+	int refs;		/* owned by snap_ref/snap_unref */
+	uint64_t seq;		/* 1, 2, ... per sampler */
+	struct timespec when;	/* CLOCK_REALTIME at sample start */
+	double mono;		/* CLOCK_MONOTONIC seconds, for rates */
+	double dump_ms;		/* time the netlink dumps took */
+	char host[64];
+	char kernel[64];
+	char netns[64];		/* namespace description, "" for own */
+
+	/* Sampling problems: the sample is still shown. */
+	bool partial;		/* dump interrupted too often */
+	bool dump_failed;	/* no socket data at all */
+	char error[160];
+
+	uint32_t states[TS_MAX];
+	uint32_t sockets;	/* all sockets counted */
+
+	struct {
+		uint32_t total;
+		uint32_t server_side;	/* local port is listening */
+		uint32_t client_side;
+		uint32_t age[SNAP_AGE_BUCKETS];	/* by age = 60 s - expires */
+		bool rate_valid;
+		double new_per_s;	/* from TcpExtTW delta */
+	} tw;
+
+	uint32_t n_peers, n_lports, n_rports;
+	struct snap_peer peers[SNAP_TOP_MAX];	/* by time_wait, then total */
+	struct snap_port lports[SNAP_TOP_MAX];	/* by time_wait */
+	struct snap_port rports[SNAP_TOP_MAX];
+	uint32_t peers_total;	/* distinct peers before the cut */
+
+	struct {
+		bool present;		/* ip_local_port_range readable */
+		uint32_t low, high, size;
+		uint32_t reserved;	/* reserved ports inside the range */
+		uint32_t holes;		/* listen/bound ports inside, not reserved */
+		uint32_t ports_in_use;	/* distinct local ports inside the range */
+		uint32_t n_groups;
+		uint32_t groups_total;	/* distinct groups before the cut */
+		struct snap_group groups[SNAP_TOP_MAX];	/* worst first */
+	} eph;
+
+	uint32_t n_sysctls;
+	struct snap_sysctl sysctls[SNAP_SYSCTL_MAX];
+
+	bool counters_present;
+	uint32_t n_counters;
+	struct snap_counter counters[SNAP_COUNTERS_MAX];
+	uint32_t n_rates;
+	struct snap_rate rates[8];
+
+	struct {
+		bool present;
+		long long inuse, orphan, tw, alloc, mem;
+	} sockstat;
+
+	struct snap_focus *focus;	/* NULL unless a focus was requested */
+
+	uint32_t n_hist;	/* oldest first */
+	struct snap_hist hist[SNAP_HIST_MAX];
+};
+
+/* A zeroed snapshot with one reference; aborts on allocation failure. */
+struct snapshot *snap_new(void);
+struct snapshot *snap_ref(struct snapshot *s);
+void snap_unref(struct snapshot *s);
+
+/* Lookups; NULL when absent. */
+const struct snap_sysctl *snap_sysctl(const struct snapshot *s,
+				      const char *name);
+const struct snap_counter *snap_counter(const struct snapshot *s,
+					const char *name);
+const struct snap_rate *snap_rate(const struct snapshot *s, const char *name);
+
+#endif

@@ -1,0 +1,569 @@
+/* Streaming aggregation: socket records in, counts and top lists out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "twtop/agg.h"
+
+#define NPORTS 65536
+#define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
+#define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
+
+/* Open-addressing hash table over dense entries whose key comes first. */
+struct table {
+	unsigned char *ents;	/* n entries of esz bytes */
+	uint32_t *slots;	/* entry index + 1, 0 = empty */
+	uint32_t cap;		/* slots, a power of two */
+	uint32_t n, ents_cap;
+	size_t esz, ksz;
+};
+
+struct peer_ent {
+	struct tw_addr addr;		/* key */
+	uint32_t states[TS_MAX];
+	uint32_t total;
+};
+
+struct group_key {
+	struct tw_addr local, remote;
+	uint16_t rport;
+};
+
+struct group_ent {
+	struct group_key key;		/* key */
+	uint32_t used, tw;
+};
+
+/* Per-port counters with the list of ports touched this sample. */
+struct ports {
+	uint32_t tw[NPORTS];
+	uint32_t total[NPORTS];
+	uint16_t touched[NPORTS];
+	uint32_t n_touched;
+};
+
+struct agg {
+	uint32_t states[TS_MAX];
+	uint32_t sockets;
+	uint32_t tw_server, tw_client;
+	uint32_t age[SNAP_AGE_BUCKETS];
+	struct table peers, groups;
+	struct ports lp, rp;
+	uint8_t listening[NPORTS / 8];	/* LISTEN or bound: a "hole" */
+	uint8_t inuse[NPORTS / 8];	/* any local port, for ports_in_use */
+	uint8_t reserved[NPORTS / 8];
+	uint32_t low, high;
+	/* drill-down */
+	struct focus_req focus;
+	struct snap_focus *fdet;
+	struct ports *flp, *frp;
+};
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n, sz);
+
+	if (p == NULL) {
+		fputs("twtop: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static void *xrealloc(void *p, size_t sz)
+{
+	p = realloc(p, sz);
+	if (p == NULL) {
+		fputs("twtop: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static void table_init(struct table *t, size_t esz, size_t ksz)
+{
+	t->esz = esz;
+	t->ksz = ksz;
+	t->cap = 1024;
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	t->ents_cap = t->cap / 2;
+	t->ents = xcalloc(t->ents_cap, esz);
+}
+
+static void table_free(struct table *t)
+{
+	free(t->slots);
+	free(t->ents);
+}
+
+static void table_clear(struct table *t)
+{
+	memset(t->slots, 0, t->cap * sizeof(*t->slots));
+	t->n = 0;
+}
+
+/* FNV-1a over the key bytes, then a final mix. */
+static uint32_t hash_bytes(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static void *table_ent(const struct table *t, uint32_t i)
+{
+	return t->ents + (size_t)i * t->esz;
+}
+
+/* Doubles the slot array and re-inserts every entry. */
+static void table_grow(struct table *t)
+{
+	uint32_t cap = t->cap * 2;
+
+	free(t->slots);
+	t->slots = xcalloc(cap, sizeof(*t->slots));
+	t->cap = cap;
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint32_t h = hash_bytes(table_ent(t, i), t->ksz) & (cap - 1);
+
+		while (t->slots[h])
+			h = (h + 1) & (cap - 1);
+		t->slots[h] = i + 1;
+	}
+	if (t->ents_cap < cap / 2) {
+		t->ents = xrealloc(t->ents, (size_t)(cap / 2) * t->esz);
+		t->ents_cap = cap / 2;
+	}
+}
+
+/* Finds the entry for key, adding a zeroed one if absent. Amortised:
+ * tables keep their size between samples, so a steady host allocates
+ * nothing. */
+static void *table_get(struct table *t, const void *key)
+{
+	uint32_t h = hash_bytes(key, t->ksz) & (t->cap - 1);
+	void *e;
+
+	while (t->slots[h]) {
+		e = table_ent(t, t->slots[h] - 1);
+		if (memcmp(e, key, t->ksz) == 0)
+			return e;
+		h = (h + 1) & (t->cap - 1);
+	}
+	if ((t->n + 1) * 2 > t->cap) {
+		table_grow(t);
+		return table_get(t, key);
+	}
+	e = table_ent(t, t->n);
+	memset(e, 0, t->esz);
+	memcpy(e, key, t->ksz);
+	t->slots[h] = ++t->n;
+	return e;
+}
+
+struct agg *agg_new(void)
+{
+	struct agg *a = xcalloc(1, sizeof(*a));
+
+	table_init(&a->peers, sizeof(struct peer_ent), sizeof(struct tw_addr));
+	table_init(&a->groups, sizeof(struct group_ent),
+		   sizeof(struct group_key));
+	return a;
+}
+
+void agg_free(struct agg *a)
+{
+	if (a == NULL)
+		return;
+	table_free(&a->peers);
+	table_free(&a->groups);
+	free(a->fdet);
+	free(a->flp);
+	free(a->frp);
+	free(a);
+}
+
+/* Zeroes the counters of the ports touched in the last sample. */
+static void ports_clear(struct ports *p)
+{
+	for (uint32_t i = 0; i < p->n_touched; i++) {
+		p->tw[p->touched[i]] = 0;
+		p->total[p->touched[i]] = 0;
+	}
+	p->n_touched = 0;
+}
+
+static void ports_add(struct ports *p, uint16_t port, int is_tw)
+{
+	if (p->total[port] == 0)
+		p->touched[p->n_touched++] = port;
+	p->total[port]++;
+	p->tw[port] += (uint32_t)is_tw;
+}
+
+void agg_begin(struct agg *a, uint32_t low, uint32_t high,
+	       const uint8_t *reserved, const struct focus_req *focus)
+{
+	memset(a->states, 0, sizeof(a->states));
+	a->sockets = a->tw_server = a->tw_client = 0;
+	memset(a->age, 0, sizeof(a->age));
+	table_clear(&a->peers);
+	table_clear(&a->groups);
+	ports_clear(&a->lp);
+	ports_clear(&a->rp);
+	memset(a->listening, 0, sizeof(a->listening));
+	memset(a->inuse, 0, sizeof(a->inuse));
+	if (reserved != NULL)
+		memcpy(a->reserved, reserved, sizeof(a->reserved));
+	else
+		memset(a->reserved, 0, sizeof(a->reserved));
+	a->low = low;
+	a->high = high;
+	a->focus.kind = FOCUS_NONE;
+	if (focus != NULL && focus->kind != FOCUS_NONE) {
+		a->focus = *focus;
+		if (a->fdet == NULL) {
+			a->fdet = xcalloc(1, sizeof(*a->fdet));
+			a->flp = xcalloc(1, sizeof(*a->flp));
+			a->frp = xcalloc(1, sizeof(*a->frp));
+		}
+		memset(a->fdet, 0, sizeof(*a->fdet));
+		a->fdet->req = *focus;
+		ports_clear(a->flp);
+		ports_clear(a->frp);
+	}
+}
+
+static int in_range(const struct agg *a, uint32_t port)
+{
+	return a->high != 0 && port >= a->low && port <= a->high;
+}
+
+/* Records a listening or bound socket: its port is a hole for connect(). */
+static void agg_add_listener(struct agg *a, const struct diag_sock *sk)
+{
+	BIT_SET(a->listening, sk->lport);
+	if (in_range(a, sk->lport))
+		BIT_SET(a->inuse, sk->lport);
+}
+
+static unsigned int age_bucket(uint32_t expires_ms)
+{
+	uint32_t age = expires_ms >= 60000 ? 0 : 60000 - expires_ms;
+	unsigned int b = age / SNAP_AGE_STEP_MS;
+
+	return b < SNAP_AGE_BUCKETS ? b : SNAP_AGE_BUCKETS - 1;
+}
+
+/* Does this socket belong to the drill-down? */
+static int focus_match(const struct focus_req *f, const struct diag_sock *sk)
+{
+	switch (f->kind) {
+	case FOCUS_PEER:
+		return addr_equal(&f->addr, &sk->remote);
+	case FOCUS_LPORT:
+		return sk->lport == f->port;
+	case FOCUS_RPORT:
+		return sk->rport == f->port;
+	default:
+		return 0;
+	}
+}
+
+/* Adds a socket to the drill-down detail. */
+static void focus_add(struct agg *a, const struct diag_sock *sk, int is_tw,
+		      int server)
+{
+	struct snap_focus *f = a->fdet;
+
+	f->states[sk->state]++;
+	f->total++;
+	if (is_tw) {
+		f->age[age_bucket(sk->expires)]++;
+		if (server)
+			f->tw_server++;
+		else
+			f->tw_client++;
+	}
+	ports_add(a->flp, sk->lport, is_tw);
+	ports_add(a->frp, sk->rport, is_tw);
+	if (f->n_socks < FOCUS_SOCKS_MAX) {
+		struct focus_sock *fs = &f->socks[f->n_socks++];
+
+		fs->local = sk->local;
+		fs->remote = sk->remote;
+		fs->lport = sk->lport;
+		fs->rport = sk->rport;
+		fs->state = sk->state;
+		fs->timer = sk->timer;
+		fs->expires = sk->expires;
+	}
+}
+
+/* Counts a socket toward its destination group if it took an ephemeral
+ * port: inside the range, not reserved, not a listening/bound port. */
+static void agg_add_group(struct agg *a, const struct diag_sock *sk,
+			  int is_tw)
+{
+	struct group_key key;
+	struct group_ent *g;
+
+	if (!in_range(a, sk->lport) || BIT_GET(a->reserved, sk->lport) ||
+	    BIT_GET(a->listening, sk->lport))
+		return;
+	memset(&key, 0, sizeof(key));
+	key.local = sk->local;
+	key.remote = sk->remote;
+	key.rport = sk->rport;
+	g = table_get(&a->groups, &key);
+	g->used++;
+	g->tw += (uint32_t)is_tw;
+}
+
+void agg_add(const struct diag_sock *sk, void *arg)
+{
+	struct agg *a = arg;
+	unsigned int st = sk->state < TS_MAX ? sk->state : 0;
+	int is_tw = st == TS_TIME_WAIT;
+	int server = 0;
+	struct peer_ent *p;
+
+	a->states[st]++;
+	a->sockets++;
+	if (st == TS_LISTEN || st == TS_BOUND_INACTIVE) {
+		agg_add_listener(a, sk);
+		return;
+	}
+	if (in_range(a, sk->lport))
+		BIT_SET(a->inuse, sk->lport);
+	server = BIT_GET(a->listening, sk->lport);
+	if (is_tw) {
+		a->age[age_bucket(sk->expires)]++;
+		if (server)
+			a->tw_server++;
+		else
+			a->tw_client++;
+	}
+	p = table_get(&a->peers, &sk->remote);
+	p->states[st]++;
+	p->total++;
+	ports_add(&a->lp, sk->lport, is_tw);
+	ports_add(&a->rp, sk->rport, is_tw);
+	agg_add_group(a, sk, is_tw);
+	if (a->focus.kind != FOCUS_NONE && focus_match(&a->focus, sk))
+		focus_add(a, sk, is_tw, server);
+}
+
+/* Ranks item a above item b (> 0), below (< 0). */
+typedef int (*rank_fn)(const void *ctx, uint32_t a, uint32_t b);
+
+static void heap_sift(uint32_t *h, uint32_t n, uint32_t i, rank_fn rank,
+		      const void *ctx)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i, t;
+
+		/* a min-heap: the weakest kept item sits at the root */
+		if (l < n && rank(ctx, h[l], h[m]) < 0)
+			m = l;
+		if (r < n && rank(ctx, h[r], h[m]) < 0)
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * Selects the k best of n items into out, best first, in O(n log k).
+ * Returns the number selected.
+ */
+static uint32_t top_select(uint32_t n, uint32_t k, rank_fn rank,
+			   const void *ctx, uint32_t *out)
+{
+	uint32_t m = 0;
+
+	if (k == 0)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (m < k) {
+			out[m++] = i;
+			if (m == k)
+				for (uint32_t j = k / 2 + 1; j-- > 0;)
+					heap_sift(out, m, j, rank, ctx);
+		} else if (rank(ctx, i, out[0]) > 0) {
+			out[0] = i;
+			heap_sift(out, m, 0, rank, ctx);
+		}
+	}
+	if (m < k)	/* never heapified */
+		for (uint32_t j = m / 2 + 1; j-- > 0;)
+			heap_sift(out, m, j, rank, ctx);
+	/* heap sort: repeatedly move the weakest to the end */
+	for (uint32_t end = m; end > 1; end--) {
+		uint32_t t = out[0];
+
+		out[0] = out[end - 1];
+		out[end - 1] = t;
+		heap_sift(out, end - 1, 0, rank, ctx);
+	}
+	return m;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? 1 : a < b ? -1 : 0;
+}
+
+/* Peers: more TIME_WAIT, then more sockets, then the lower address. */
+static int rank_peer(const void *ctx, uint32_t i, uint32_t j)
+{
+	const struct table *t = ctx;
+	const struct peer_ent *a = table_ent(t, i), *b = table_ent(t, j);
+	int c = cmp_u32(a->states[TS_TIME_WAIT], b->states[TS_TIME_WAIT]);
+
+	if (c == 0)
+		c = cmp_u32(a->total, b->total);
+	if (c == 0)
+		c = -memcmp(&a->addr, &b->addr, sizeof(a->addr));
+	return c;
+}
+
+/* Ports (ctx = struct ports, items index the touched list). */
+static int rank_port(const void *ctx, uint32_t i, uint32_t j)
+{
+	const struct ports *p = ctx;
+	uint16_t a = p->touched[i], b = p->touched[j];
+	int c = cmp_u32(p->tw[a], p->tw[b]);
+
+	if (c == 0)
+		c = cmp_u32(p->total[a], p->total[b]);
+	return c ? c : cmp_u32(b, a);
+}
+
+/* Groups: the one with fewer ports left is worse, so it ranks higher. */
+static int rank_group(const void *ctx, uint32_t i, uint32_t j)
+{
+	const struct table *t = ctx;
+	const struct group_ent *a = table_ent(t, i), *b = table_ent(t, j);
+	int c = cmp_u32(a->used, b->used);
+
+	return c ? c : -memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+static void fill_ports(const struct ports *p, const uint8_t *listening,
+		       struct snap_port *out, uint32_t *n, uint32_t k)
+{
+	uint32_t idx[SNAP_TOP_MAX];
+
+	*n = top_select(p->n_touched, k, rank_port, p, idx);
+	for (uint32_t i = 0; i < *n; i++) {
+		uint16_t port = p->touched[idx[i]];
+
+		out[i].port = port;
+		out[i].time_wait = p->tw[port];
+		out[i].total = p->total[port];
+		out[i].listening = listening && BIT_GET(listening, port);
+	}
+}
+
+static uint32_t count_bits(const uint8_t *map, uint32_t lo, uint32_t hi)
+{
+	uint32_t n = 0;
+
+	for (uint32_t p = lo; p <= hi; p++)
+		n += BIT_GET(map, p);
+	return n;
+}
+
+/* Ephemeral range use and the worst destination groups. */
+static void fill_ephemeral(const struct agg *a, struct snapshot *s,
+			   uint32_t top)
+{
+	uint32_t idx[SNAP_TOP_MAX], base;
+
+	if (a->high == 0)
+		return;
+	s->eph.present = true;
+	s->eph.low = a->low;
+	s->eph.high = a->high;
+	s->eph.size = a->high - a->low + 1;
+	s->eph.reserved = count_bits(a->reserved, a->low, a->high);
+	s->eph.holes = 0;
+	for (uint32_t p = a->low; p <= a->high; p++)
+		s->eph.holes += BIT_GET(a->listening, p) &&
+				!BIT_GET(a->reserved, p);
+	s->eph.ports_in_use = count_bits(a->inuse, a->low, a->high);
+	base = s->eph.size - s->eph.reserved - s->eph.holes;
+	s->eph.groups_total = a->groups.n;
+	s->eph.n_groups = top_select(a->groups.n, top, rank_group, &a->groups,
+				     idx);
+	for (uint32_t i = 0; i < s->eph.n_groups; i++) {
+		const struct group_ent *g = table_ent(&a->groups, idx[i]);
+		struct snap_group *o = &s->eph.groups[i];
+
+		o->local = g->key.local;
+		o->remote = g->key.remote;
+		o->remote_port = g->key.rport;
+		o->used = g->used;
+		o->available = g->used < base ? base - g->used : 0;
+		o->time_wait = g->tw;
+	}
+}
+
+/* Copies the drill-down detail into a snapshot-owned block. */
+static void fill_focus(const struct agg *a, struct snapshot *s)
+{
+	struct snap_focus *f;
+
+	if (a->focus.kind == FOCUS_NONE)
+		return;
+	f = malloc(sizeof(*f));
+	if (f == NULL)
+		return;		/* the drill-down shows nothing this time */
+	memcpy(f, a->fdet, sizeof(*f));
+	fill_ports(a->flp, a->listening, f->lports, &f->n_lports,
+		   FOCUS_PORTS_MAX);
+	fill_ports(a->frp, NULL, f->rports, &f->n_rports, FOCUS_PORTS_MAX);
+	s->focus = f;
+}
+
+void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
+{
+	uint32_t idx[SNAP_TOP_MAX];
+
+	if (top > SNAP_TOP_MAX)
+		top = SNAP_TOP_MAX;
+	memcpy(s->states, a->states, sizeof(s->states));
+	/* inet_diag reports request sockets as SYN_RECV already; fold any
+	 * NEW_SYN_RECV the same way. */
+	s->states[TS_SYN_RECV] += s->states[TS_NEW_SYN_RECV];
+	s->states[TS_NEW_SYN_RECV] = 0;
+	s->sockets = a->sockets;
+	s->tw.total = a->states[TS_TIME_WAIT];
+	s->tw.server_side = a->tw_server;
+	s->tw.client_side = a->tw_client;
+	memcpy(s->tw.age, a->age, sizeof(s->tw.age));
+
+	s->peers_total = a->peers.n;
+	s->n_peers = top_select(a->peers.n, top, rank_peer, &a->peers, idx);
+	for (uint32_t i = 0; i < s->n_peers; i++) {
+		const struct peer_ent *p = table_ent(&a->peers, idx[i]);
+
+		s->peers[i].addr = p->addr;
+		memcpy(s->peers[i].states, p->states, sizeof(p->states));
+		s->peers[i].time_wait = p->states[TS_TIME_WAIT];
+		s->peers[i].total = p->total;
+	}
+	fill_ports(&a->lp, a->listening, s->lports, &s->n_lports, top);
+	fill_ports(&a->rp, NULL, s->rports, &s->n_rports, top);
+	fill_ephemeral(a, s, top);
+	fill_focus(a, s);
+}

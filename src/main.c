@@ -1,0 +1,149 @@
+/* twtop: top for TCP teardown. Entry point and the headless modes. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "twtop/config.h"
+#include "twtop/json.h"
+#include "twtop/options.h"
+#include "twtop/sampler.h"
+#include "twtop/ui.h"
+
+static volatile sig_atomic_t got_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	got_stop = 1;
+}
+
+/* Sampler settings from the options (headless and dashboard alike). */
+static struct sampler_config sampler_cfg(const struct options *o)
+{
+	struct sampler_config c = {
+		.root = o->root[0] ? o->root : NULL,
+		.top = o->top,
+		.interval = o->interval,
+		.netns_path = o->netns[0] ? o->netns : NULL,
+		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
+	};
+
+	return c;
+}
+
+/* One summary line per sample, like top -b. */
+static void batch_line(FILE *f, const struct snapshot *s)
+{
+	char t[32], a[ADDR_STRLEN], b[ADDR_STRLEN];
+	struct tm tm;
+
+	gmtime_r(&s->when.tv_sec, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "%s tw=%u server=%u client=%u", t, s->tw.total,
+		s->tw.server_side, s->tw.client_side);
+	if (s->tw.rate_valid)
+		fprintf(f, " new_tw/s=%.1f", s->tw.new_per_s);
+	else
+		fputs(" new_tw/s=-", f);
+	fprintf(f, " estab=%u syn_sent=%u fin_wait2=%u close_wait=%u "
+		"listen=%u", s->states[TS_ESTABLISHED], s->states[TS_SYN_SENT],
+		s->states[TS_FIN_WAIT2], s->states[TS_CLOSE_WAIT],
+		s->states[TS_LISTEN]);
+	if (s->sockstat.present)
+		fprintf(f, " sockstat_tw=%lld", s->sockstat.tw);
+	if (s->eph.present) {
+		fprintf(f, " ports_in_use=%u/%u", s->eph.ports_in_use,
+			s->eph.size);
+		if (s->eph.n_groups > 0) {
+			const struct snap_group *g = &s->eph.groups[0];
+
+			fprintf(f, " worst_group=%s->%s:%u used=%u avail=%u",
+				addr_format(&g->local, a, sizeof(a)),
+				addr_format(&g->remote, b, sizeof(b)),
+				g->remote_port, g->used, g->available);
+		}
+	}
+	if (s->error[0])
+		fprintf(f, " error=\"%s\"", s->error);
+	fputc('\n', f);
+}
+
+/* Sleeps up to seconds, returning early on SIGINT/SIGTERM. */
+static void nap(double seconds)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)seconds,
+		.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9),
+	};
+
+	while (!got_stop && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* --once and --batch: samples in this thread, writes to stdout. */
+static int run_headless(const struct options *o)
+{
+	struct sampler_config cfg = sampler_cfg(o);
+	struct json_opts jo = {
+		.top = o->top, .pretty = o->mode == MODE_ONCE,
+		.history = false, .version = PACKAGE_VERSION,
+	};
+	struct sampler *sp;
+	char err[256];
+	int rc = 0;
+
+	sp = sampler_new(&cfg, err, sizeof(err));
+	if (sp == NULL) {
+		fprintf(stderr, "twtop: %s\n", err);
+		return 1;
+	}
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	for (long i = 0; !got_stop; i++) {
+		struct snapshot *s = sampler_sample(sp);
+
+		if (o->json)
+			rc = json_snapshot(stdout, s, &jo);
+		else
+			batch_line(stdout, s);
+		snap_unref(s);
+		if (fflush(stdout) != 0 || rc < 0) {
+			fprintf(stderr, "twtop: writing output: %s\n",
+				strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (o->mode == MODE_ONCE || (o->count && i + 1 >= o->count))
+			break;
+		nap(o->interval);
+	}
+	sampler_free(sp);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[512];
+	int rc;
+
+	options_defaults(&o);
+	if (config_load_default(&o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "twtop: %s\n", err);
+		return 2;
+	}
+	rc = options_parse(&o, argc, argv, err, sizeof(err));
+	if (rc > 0)
+		return 0;
+	if (rc < 0) {
+		fprintf(stderr, "twtop: %s\n", err);
+		return 2;
+	}
+	if (o.mode == MODE_DASHBOARD)
+		return ui_main(&o);
+	return run_headless(&o);
+}

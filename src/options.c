@@ -1,0 +1,249 @@
+/* Command line parsing into struct options. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "twtop/options.h"
+#include "twtop/snapshot.h"
+
+static const char usage_text[] =
+"Usage: twtop [OPTION]...\n"
+"Live dashboard of a Linux host's TCP sockets, focused on TIME_WAIT and\n"
+"ephemeral port exhaustion (\"top for TCP teardown\").\n"
+"\n"
+"Modes:\n"
+"      (none)              the interactive dashboard (needs a terminal)\n"
+"      --once              take one sample, print it, exit\n"
+"      --batch             print one line (or JSON object) per sample\n"
+"      --demo              dashboard watching a bounded loopback load\n"
+"Output:\n"
+"      --json              JSON: one object (--once) or JSON Lines (--batch);\n"
+"                          --json alone implies --once\n"
+"  -n, --count N           --batch: stop after N samples (implies --batch)\n"
+"  -d, --delay SECONDS     sampling interval, fractions allowed (default 1)\n"
+"      --top N             length of the top lists, 1-%d (default 10)\n"
+"Dashboard:\n"
+"      --theme NAME|PATH   colour theme (default, light, mono, high-contrast)\n"
+"      --snapshot-dir DIR  where 's' and SIGUSR1 save snapshots (default .)\n"
+"Namespaces:\n"
+"      --netns NAME        sample the network namespace NAME (/run/netns)\n"
+"      --netns-pid PID     sample the network namespace of process PID\n"
+"Other:\n"
+"      --root DIR          read /proc below DIR (tests and fixtures)\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage.\n";
+
+enum {
+	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
+	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID,
+};
+
+static const struct option longopts[] = {
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "count", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "interval", required_argument, NULL, 'd' },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "snapshot-dir", required_argument, NULL, OPT_SNAPDIR },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "netns-pid", required_argument, NULL, OPT_NETNS_PID },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = MODE_DASHBOARD;
+	o->top = 10;
+	o->interval = 1.0;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Parses a whole integer in [lo, hi]. */
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Copies a string option, refusing empty or overlong values. */
+static int copy_arg(char *dst, size_t len, const char *arg)
+{
+	if (arg[0] == '\0' || strlen(arg) >= len)
+		return -1;
+	memcpy(dst, arg, strlen(arg) + 1);
+	return 0;
+}
+
+/* Handles one option; -1 with err on a bad value. */
+static int apply(struct options *o, int c, const char *arg, const char *name,
+		 char *err, size_t errlen)
+{
+	long v;
+	char *end;
+
+	switch (c) {
+	case OPT_ONCE: o->mode = MODE_ONCE; break;
+	case OPT_BATCH: o->mode = MODE_BATCH; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_DEMO: o->demo = true; break;
+	case 'n':
+		if (parse_long(arg, 1, 100000000, &v) < 0)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "whole number of samples >= 1", name, arg);
+		o->count = v;
+		break;
+	case 'd':
+		errno = 0;
+		o->interval = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(o->interval) ||
+		    o->interval < 0.1 || o->interval > 3600)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "number of seconds from 0.1 to 3600",
+				    name, arg);
+		break;
+	case OPT_TOP:
+		if (parse_long(arg, 1, SNAP_TOP_MAX, &v) < 0)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "whole number from 1 to %d", name, arg,
+				    SNAP_TOP_MAX);
+		o->top = (uint32_t)v;
+		break;
+	case OPT_NETNS_PID:
+		if (parse_long(arg, 1, 0x3fffffff, &v) < 0)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "process id", name, arg);
+		o->netns_pid = (pid_t)v;
+		break;
+	default: {
+		char *dst = c == OPT_ROOT ? o->root : c == OPT_THEME ? o->theme :
+			    c == OPT_SNAPDIR ? o->snapshot_dir : o->netns;
+
+		if (copy_arg(dst, PATH_MAX, arg) < 0)
+			return fail(err, errlen, "option '%s': the value must "
+				    "be non-empty and shorter than %d bytes",
+				    name, PATH_MAX);
+		break;
+	}
+	}
+	return 0;
+}
+
+/* The name of the option at argv[optind - 1], for messages. */
+static const char *opt_name(int c, char *buf, size_t len)
+{
+	for (const struct option *l = longopts; l->name; l++)
+		if (l->val == c) {
+			snprintf(buf, len, "--%s", l->name);
+			return buf;
+		}
+	snprintf(buf, len, "-%c", c);
+	return buf;
+}
+
+/* Checks combinations and fills derived fields. */
+static int finish(struct options *o, bool count_set, char *err, size_t errlen)
+{
+	if (o->json && o->mode == MODE_DASHBOARD && !o->demo)
+		o->mode = MODE_ONCE;
+	if (count_set && o->mode == MODE_DASHBOARD && !o->demo)
+		o->mode = MODE_BATCH;
+	if (count_set && o->mode != MODE_BATCH)
+		return fail(err, errlen, "option '--count': only with --batch");
+	if (o->demo && o->mode != MODE_DASHBOARD)
+		return fail(err, errlen, "option '--demo': not with --once or "
+			    "--batch");
+	if (o->json && o->demo)
+		return fail(err, errlen, "option '--json': not with --demo");
+	if (o->netns[0] && o->netns_pid)
+		return fail(err, errlen, "option '--netns-pid': not with "
+			    "--netns");
+	if (o->demo && (o->netns[0] || o->netns_pid))
+		return fail(err, errlen, "option '--demo': makes its own "
+			    "namespace; not with --netns");
+	if (o->netns[0]) {
+		char name[PATH_MAX];
+
+		memcpy(name, o->netns, sizeof(name));
+		if (strlen(name) >= sizeof(o->netns_label))
+			return fail(err, errlen, "option '--netns': name too "
+				    "long");
+		memcpy(o->netns_label, name, strlen(name) + 1);
+		if (strchr(name, '/') == NULL &&
+		    snprintf(o->netns, sizeof(o->netns), "/run/netns/%s",
+			     name) >= (int)sizeof(o->netns))
+			return fail(err, errlen, "option '--netns': name too "
+				    "long");
+	} else if (o->netns_pid) {
+		snprintf(o->netns, sizeof(o->netns), "/proc/%d/ns/net",
+			 (int)o->netns_pid);
+		snprintf(o->netns_label, sizeof(o->netns_label), "pid %d",
+			 (int)o->netns_pid);
+	}
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv,
+		  char *err, size_t errlen)
+{
+	bool count_set = false;
+	char name[64];
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":hVn:d:", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			printf(usage_text, SNAP_TOP_MAX);
+			return 1;
+		}
+		if (c == 'V') {
+			printf("twtop %s\n", PACKAGE_VERSION);
+			return 1;
+		}
+		if (c == '?')
+			return fail(err, errlen, "unknown option '%s' (see "
+				    "twtop --help)", argv[optind - 1]);
+		if (c == ':')
+			return fail(err, errlen, "option '%s' needs a value",
+				    argv[optind - 1]);
+		count_set |= c == 'n';
+		if (apply(o, c, optarg, opt_name(c, name, sizeof(name)),
+			  err, errlen) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		return fail(err, errlen, "unexpected argument '%s' (see twtop "
+			    "--help)", argv[optind]);
+	return finish(o, count_set, err, errlen);
+}

@@ -1,0 +1,421 @@
+/* The sampler: dumps, /proc reads and aggregation into snapshots, run
+ * in a thread that publishes them for the UI. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "twtop/agg.h"
+#include "twtop/diag.h"
+#include "twtop/history.h"
+#include "twtop/kern.h"
+#include "twtop/sampler.h"
+
+#define PASS_TRIES	3	/* dump passes before a sample is partial */
+#define LISTEN_MASK	((1u << TS_LISTEN) | (1u << TS_BOUND_INACTIVE))
+#define OTHER_MASK	(((1u << TS_MAX) - 1) & ~LISTEN_MASK & ~1u)
+
+/* Counters whose per-second rate twtop shows. */
+static const char *const rate_names[] = {
+	"TcpExtTW", "TcpExtTWRecycled", "TcpExtTCPTimeWaitOverflow",
+	"TcpExtTWKilled", "TcpActiveOpens", "TcpPassiveOpens",
+	"TcpExtTCPAbortOnClose",
+};
+#define N_RATES (sizeof(rate_names) / sizeof(rate_names[0]))
+
+struct sampler {
+	struct sampler_config cfg;
+	struct kern_paths paths;
+	struct diag *diag;
+	struct agg *agg;
+	struct history hist;
+	uint8_t reserved[65536 / 8];
+	struct utsname uts;
+	uint64_t seq;
+	/* previous sample, for rates */
+	bool have_prev;
+	double prev_mono;
+	long long prev[N_RATES];
+	bool prev_ok[N_RATES];
+
+	/* shared with the UI thread, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t thread;
+	bool running, stop, kick, paused, reset_hist;
+	double interval;
+	struct focus_req focus;
+	struct snapshot *cur;
+	void (*notify)(void *);
+	void *notify_arg;
+};
+
+static double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Enters the network namespace at path in the calling thread. */
+static int enter_netns(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open namespace %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		close(fd);
+		snprintf(err, errlen, "cannot enter namespace %s: %s%s", path,
+			 strerror(e), e == EPERM ?
+			 " (needs CAP_SYS_ADMIN, e.g. run as root)" : "");
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
+			    size_t errlen)
+{
+	struct sampler *sp = calloc(1, sizeof(*sp));
+
+	if (sp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	sp->cfg = *cfg;
+	sp->interval = cfg->interval > 0 ? cfg->interval : 1.0;
+	if (sp->cfg.top == 0 || sp->cfg.top > SNAP_TOP_MAX)
+		sp->cfg.top = SNAP_TOP_MAX;
+	kern_paths_init(&sp->paths, cfg->root);
+	uname(&sp->uts);
+	if (cfg->netns_path && enter_netns(cfg->netns_path, err, errlen) < 0) {
+		free(sp);
+		return NULL;
+	}
+	sp->diag = diag_open();
+	if (sp->diag == NULL) {
+		snprintf(err, errlen, "cannot open NETLINK_SOCK_DIAG: %s",
+			 strerror(errno));
+		free(sp);
+		return NULL;
+	}
+	sp->agg = agg_new();
+	history_reset(&sp->hist);
+	pthread_mutex_init(&sp->lock, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&sp->wake, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	return sp;
+}
+
+void sampler_free(struct sampler *sp)
+{
+	if (sp == NULL)
+		return;
+	sampler_stop(sp);
+	snap_unref(sp->cur);
+	diag_close(sp->diag);
+	agg_free(sp->agg);
+	pthread_mutex_destroy(&sp->lock);
+	pthread_cond_destroy(&sp->wake);
+	free(sp);
+}
+
+/* Reads ip_local_port_range and ip_local_reserved_ports from s. */
+static void read_range(struct sampler *sp, const struct snapshot *s,
+		       uint32_t *low, uint32_t *high)
+{
+	const struct snap_sysctl *r = snap_sysctl(s, "net.ipv4.ip_local_port_range");
+	const struct snap_sysctl *res =
+		snap_sysctl(s, "net.ipv4.ip_local_reserved_ports");
+
+	*low = *high = 0;
+	if (r == NULL || !r->present ||
+	    kern_parse_port_range(r->text, low, high) < 0)
+		*low = *high = 0;
+	memset(sp->reserved, 0, sizeof(sp->reserved));
+	if (res != NULL && res->present &&
+	    kern_parse_reserved_ports(res->text, sp->reserved) < 0)
+		memset(sp->reserved, 0, sizeof(sp->reserved));
+}
+
+/* One dump of both families with the given state mask. */
+static int dump_families(struct sampler *sp, uint32_t mask, int *intr,
+			 int *err)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct diag_result r;
+		int rc = diag_dump(sp->diag, fams[i], mask, NULL, 0, agg_add,
+				   sp->agg, &r);
+
+		if (rc < 0) {
+			*err = r.error;
+			return -1;
+		}
+		if (rc > 0)
+			*intr = 1;
+	}
+	return 0;
+}
+
+/* The socket part of a sample: listeners first, then the rest, redone
+ * from scratch when the kernel says the dump was interrupted. */
+static void sample_sockets(struct sampler *sp, struct snapshot *s,
+			   const struct focus_req *focus)
+{
+	uint32_t low, high;
+	double t0 = now_mono();
+	int tries, err = 0;
+
+	read_range(sp, s, &low, &high);
+	for (tries = 0; tries < PASS_TRIES; tries++) {
+		int intr = 0;
+
+		agg_begin(sp->agg, low, high, sp->reserved, focus);
+		if (dump_families(sp, LISTEN_MASK, &intr, &err) < 0 ||
+		    dump_families(sp, OTHER_MASK, &intr, &err) < 0)
+			break;
+		if (!intr)
+			break;
+	}
+	s->dump_ms = (now_mono() - t0) * 1000.0;
+	if (err != 0) {
+		s->dump_failed = true;
+		snprintf(s->error, sizeof(s->error), "socket dump failed: %s",
+			 strerror(err));
+	} else if (tries == PASS_TRIES) {
+		s->partial = true;
+		snprintf(s->error, sizeof(s->error),
+			 "socket dump interrupted %d times: counts may be "
+			 "incomplete", PASS_TRIES);
+	}
+	agg_finish(sp->agg, s, sp->cfg.top);
+}
+
+/* Per-second rates of the counters in rate_names against the previous
+ * sample; new TIME_WAIT per second is TcpExtTW's (KERNEL-FACTS.md). */
+static void compute_rates(struct sampler *sp, struct snapshot *s)
+{
+	double dt = s->mono - sp->prev_mono;
+
+	s->n_rates = N_RATES;
+	for (size_t i = 0; i < N_RATES; i++) {
+		const struct snap_counter *c = snap_counter(s, rate_names[i]);
+		struct snap_rate *r = &s->rates[i];
+
+		r->name = rate_names[i];
+		r->valid = c != NULL && sp->have_prev && sp->prev_ok[i] &&
+			   dt > 0 && c->value >= sp->prev[i];
+		r->per_s = r->valid ? (double)(c->value - sp->prev[i]) / dt : 0;
+		sp->prev_ok[i] = c != NULL;
+		sp->prev[i] = c ? c->value : 0;
+	}
+	sp->prev_mono = s->mono;
+	sp->have_prev = true;
+	s->tw.rate_valid = s->rates[0].valid;
+	s->tw.new_per_s = s->rates[0].per_s;
+}
+
+struct snapshot *sampler_sample(struct sampler *sp)
+{
+	struct snapshot *s = snap_new();
+	struct focus_req focus;
+	struct snap_hist h;
+	bool reset;
+
+	pthread_mutex_lock(&sp->lock);
+	focus = sp->focus;
+	reset = sp->reset_hist;
+	sp->reset_hist = false;
+	pthread_mutex_unlock(&sp->lock);
+
+	s->seq = ++sp->seq;
+	clock_gettime(CLOCK_REALTIME, &s->when);
+	s->mono = now_mono();
+	snprintf(s->host, sizeof(s->host), "%.63s", sp->uts.nodename);
+	snprintf(s->kernel, sizeof(s->kernel), "%.63s", sp->uts.release);
+	if (sp->cfg.netns_label)
+		snprintf(s->netns, sizeof(s->netns), "%.63s", sp->cfg.netns_label);
+
+	kern_read_sysctls(&sp->paths, s);
+	sample_sockets(sp, s, &focus);
+	kern_read_counters(&sp->paths, s);
+	kern_read_sockstat(&sp->paths, s);
+	compute_rates(sp, s);
+
+	if (reset)
+		history_reset(&sp->hist);
+	h.t = (double)s->when.tv_sec + (double)s->when.tv_nsec / 1e9;
+	h.time_wait = s->tw.total;
+	h.established = s->states[TS_ESTABLISHED];
+	h.new_tw_per_s = s->tw.rate_valid ? s->tw.new_per_s : -1;
+	history_push(&sp->hist, &h);
+	s->n_hist = history_copy(&sp->hist, s->hist, SNAP_HIST_MAX);
+	return s;
+}
+
+/* Publishes s as the current snapshot (takes over its reference). */
+static void publish(struct sampler *sp, struct snapshot *s)
+{
+	struct snapshot *old;
+
+	pthread_mutex_lock(&sp->lock);
+	old = sp->cur;
+	sp->cur = s;
+	pthread_mutex_unlock(&sp->lock);
+	snap_unref(old);
+	if (sp->notify)
+		sp->notify(sp->notify_arg);
+}
+
+/* Waits until the next sample is due (last + interval), a kick, or stop.
+ * Returns false to stop. Called with the lock held. */
+static bool wait_turn(struct sampler *sp, double last)
+{
+	for (;;) {
+		double due = sp->paused ? now_mono() + 3600 : last + sp->interval;
+		struct timespec ts;
+		int rc;
+
+		if (sp->stop || sp->kick || now_mono() >= due)
+			break;
+		ts.tv_sec = (time_t)due;
+		ts.tv_nsec = (long)((due - (double)ts.tv_sec) * 1e9);
+		rc = pthread_cond_timedwait(&sp->wake, &sp->lock, &ts);
+		if (rc != 0 && rc != ETIMEDOUT)
+			break;
+	}
+	sp->kick = false;
+	return !sp->stop;
+}
+
+static void *sampler_thread(void *arg)
+{
+	struct sampler *sp = arg;
+	sigset_t all;
+	double last = -1e9;
+
+	/* Signals belong to the UI thread (STYLE.md). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_mutex_lock(&sp->lock);
+	while (wait_turn(sp, last)) {
+		last = now_mono();
+		pthread_mutex_unlock(&sp->lock);
+		publish(sp, sampler_sample(sp));
+		pthread_mutex_lock(&sp->lock);
+	}
+	pthread_mutex_unlock(&sp->lock);
+	return NULL;
+}
+
+int sampler_start(struct sampler *sp, void (*notify)(void *), void *arg)
+{
+	int rc;
+
+	sp->notify = notify;
+	sp->notify_arg = arg;
+	sp->stop = false;
+	rc = pthread_create(&sp->thread, NULL, sampler_thread, sp);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
+	}
+	sp->running = true;
+	return 0;
+}
+
+void sampler_stop(struct sampler *sp)
+{
+	if (!sp->running)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	sp->stop = true;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+	pthread_join(sp->thread, NULL);
+	sp->running = false;
+}
+
+struct snapshot *sampler_current(struct sampler *sp)
+{
+	struct snapshot *s;
+
+	pthread_mutex_lock(&sp->lock);
+	s = snap_ref(sp->cur);
+	pthread_mutex_unlock(&sp->lock);
+	return s;
+}
+
+/* Runs fn under the lock and wakes the thread. */
+#define SAMPLER_SET(sp, stmt) do {			\
+	pthread_mutex_lock(&(sp)->lock);		\
+	stmt;						\
+	pthread_cond_signal(&(sp)->wake);		\
+	pthread_mutex_unlock(&(sp)->lock);		\
+} while (0)
+
+void sampler_set_interval(struct sampler *sp, double seconds)
+{
+	if (!(seconds > 0) || !isfinite(seconds))
+		return;
+	SAMPLER_SET(sp, sp->interval = seconds);
+}
+
+double sampler_interval(struct sampler *sp)
+{
+	double v;
+
+	pthread_mutex_lock(&sp->lock);
+	v = sp->interval;
+	pthread_mutex_unlock(&sp->lock);
+	return v;
+}
+
+void sampler_set_paused(struct sampler *sp, bool paused)
+{
+	SAMPLER_SET(sp, sp->paused = paused);
+}
+
+void sampler_reset_history(struct sampler *sp)
+{
+	SAMPLER_SET(sp, sp->reset_hist = true; sp->kick = true);
+}
+
+void sampler_set_focus(struct sampler *sp, const struct focus_req *f)
+{
+	SAMPLER_SET(sp, {
+		if (f)
+			sp->focus = *f;
+		else
+			sp->focus.kind = FOCUS_NONE;
+		sp->kick = true;
+	});
+}
+
+void sampler_kick(struct sampler *sp)
+{
+	SAMPLER_SET(sp, sp->kick = true);
+}
