@@ -141,21 +141,23 @@ void sampler_free(struct sampler *sp)
 	free(sp);
 }
 
-/* Reads ip_local_port_range and ip_local_reserved_ports from s. */
+/* The ephemeral range from s, and the reserved ports read from their
+ * file (the list can be longer than a snap_sysctl holds). */
 static void read_range(struct sampler *sp, const struct snapshot *s,
 		       uint32_t *low, uint32_t *high)
 {
-	const struct snap_sysctl *r = snap_sysctl(s, "net.ipv4.ip_local_port_range");
-	const struct snap_sysctl *res =
-		snap_sysctl(s, "net.ipv4.ip_local_reserved_ports");
+	const struct snap_sysctl *r =
+		snap_sysctl(s, "net.ipv4.ip_local_port_range");
+	char path[PATH_MAX + 64], buf[65536];
 
-	*low = *high = 0;
 	if (r == NULL || !r->present ||
 	    kern_parse_port_range(r->text, low, high) < 0)
 		*low = *high = 0;
 	memset(sp->reserved, 0, sizeof(sp->reserved));
-	if (res != NULL && res->present &&
-	    kern_parse_reserved_ports(res->text, sp->reserved) < 0)
+	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_reserved_ports",
+		 sp->paths.sys);
+	if (kern_read_file(path, buf, sizeof(buf)) >= 0 &&
+	    kern_parse_reserved_ports(buf, sp->reserved) < 0)
 		memset(sp->reserved, 0, sizeof(sp->reserved));
 }
 

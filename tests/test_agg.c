@@ -1,0 +1,342 @@
+/* Unit tests for the aggregation on synthetic socket records. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "twtop/agg.h"
+#include "twtop/kern.h"
+#include "twtop/tcpstate.h"
+
+static struct diag_sock mk(const char *l, uint16_t lp, const char *r,
+			   uint16_t rp, uint8_t state, uint32_t expires)
+{
+	struct diag_sock s;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(addr_parse(l, &s.local), 0);
+	assert_int_equal(addr_parse(r, &s.remote), 0);
+	s.lport = lp;
+	s.rport = rp;
+	s.state = state;
+	s.expires = expires;
+	return s;
+}
+
+static void add(struct agg *a, const char *l, uint16_t lp, const char *r,
+		uint16_t rp, uint8_t state, uint32_t expires)
+{
+	struct diag_sock s = mk(l, lp, r, rp, state, expires);
+
+	agg_add(&s, a);
+}
+
+static struct snapshot *finish(struct agg *a, uint32_t top)
+{
+	struct snapshot *s = snap_new();
+
+	agg_finish(a, s, top);
+	return s;
+}
+
+/* A server on :8080 closed 3 connections first (server side TIME_WAIT),
+ * a client closed 5 to 10.0.0.2:443 (client side). */
+static void load_mix(struct agg *a)
+{
+	add(a, "0.0.0.0", 8080, "0.0.0.0", 0, TS_LISTEN, 0);
+	for (uint16_t i = 0; i < 3; i++)
+		add(a, "127.0.0.1", 8080, "127.0.0.9", (uint16_t)(50000 + i),
+		    TS_TIME_WAIT, 59000);
+	for (uint16_t i = 0; i < 5; i++)
+		add(a, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2", 443,
+		    TS_TIME_WAIT, 12000);
+	add(a, "10.0.0.1", 40010, "10.0.0.2", 443, TS_ESTABLISHED, 0);
+	add(a, "10.0.0.1", 40011, "10.0.0.3", 443, TS_FIN_WAIT2, 0);
+}
+
+static void test_states_and_sides(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	load_mix(a);
+	s = finish(a, 10);
+	assert_int_equal(s->sockets, 11);
+	assert_int_equal(s->states[TS_LISTEN], 1);
+	assert_int_equal(s->states[TS_TIME_WAIT], 8);
+	assert_int_equal(s->states[TS_ESTABLISHED], 1);
+	assert_int_equal(s->states[TS_FIN_WAIT2], 1);
+	assert_int_equal(s->tw.total, 8);
+	assert_int_equal(s->tw.server_side, 3);
+	assert_int_equal(s->tw.client_side, 5);
+	/* ages: 60 - 59 = 1 s -> bucket 0; 60 - 12 = 48 s -> bucket 9 */
+	assert_int_equal(s->tw.age[0], 3);
+	assert_int_equal(s->tw.age[9], 5);
+	snap_unref(s);
+	agg_free(a);
+}
+
+static void test_top_peers_and_ports(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	load_mix(a);
+	s = finish(a, 2);
+	assert_int_equal(s->peers_total, 3);
+	assert_int_equal(s->n_peers, 2);
+	assert_string_equal(addr_format(&s->peers[0].addr, buf, sizeof(buf)),
+			    "10.0.0.2");
+	assert_int_equal(s->peers[0].time_wait, 5);
+	assert_int_equal(s->peers[0].total, 6);
+	assert_int_equal(s->peers[0].states[TS_ESTABLISHED], 1);
+	assert_string_equal(addr_format(&s->peers[1].addr, buf, sizeof(buf)),
+			    "127.0.0.9");
+	assert_int_equal(s->peers[1].time_wait, 3);
+	/* local port 8080 leads with 3 TIME_WAIT and is a listening port */
+	assert_int_equal(s->n_lports, 2);
+	assert_int_equal(s->lports[0].port, 8080);
+	assert_int_equal(s->lports[0].time_wait, 3);
+	assert_true(s->lports[0].listening);
+	assert_false(s->lports[1].listening);
+	/* remote port 443 has 5 TIME_WAIT of 7 sockets */
+	assert_int_equal(s->rports[0].port, 443);
+	assert_int_equal(s->rports[0].time_wait, 5);
+	assert_int_equal(s->rports[0].total, 7);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* Capacity per group = range - reserved - holes - the group's sockets
+ * (KERNEL-FACTS.md); server-side sockets take no ephemeral port. */
+static void test_groups_capacity(void **state)
+{
+	uint8_t reserved[8192] = { 0 };
+	struct agg *a = agg_new();
+	struct snapshot *s;
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	/* range 1000-1099 (100 ports), 1000-1004 reserved (5), a listener
+	 * on 1050 (a hole) and one outside the range */
+	assert_int_equal(kern_parse_reserved_ports("1000-1004", reserved), 0);
+	agg_begin(a, 1000, 1099, reserved, NULL);
+	add(a, "0.0.0.0", 1050, "0.0.0.0", 0, TS_LISTEN, 0);
+	add(a, "0.0.0.0", 80, "0.0.0.0", 0, TS_LISTEN, 0);
+	for (uint16_t p = 1010; p < 1040; p++)	/* 30 to the backend */
+		add(a, "10.0.0.1", p, "10.0.0.2", 5432, TS_TIME_WAIT, 50000);
+	for (uint16_t p = 1010; p < 1020; p++)	/* 10 to another port */
+		add(a, "10.0.0.1", p, "10.0.0.2", 6379, TS_ESTABLISHED, 0);
+	/* on the listening port in range: server side, not a group's */
+	add(a, "10.0.0.1", 1050, "10.0.0.7", 1060, TS_TIME_WAIT, 50000);
+	/* on a reserved port (explicitly bound): not counted again */
+	add(a, "10.0.0.1", 1001, "10.0.0.2", 5432, TS_ESTABLISHED, 0);
+	/* outside the range: not an ephemeral port */
+	add(a, "10.0.0.1", 80, "10.0.0.8", 40000, TS_TIME_WAIT, 50000);
+	s = finish(a, 10);
+	assert_true(s->eph.present);
+	assert_int_equal(s->eph.size, 100);
+	assert_int_equal(s->eph.reserved, 5);
+	assert_int_equal(s->eph.holes, 1);
+	/* 1010..1039, 1050 and 1001 */
+	assert_int_equal(s->eph.ports_in_use, 32);
+	assert_int_equal(s->eph.groups_total, 2);
+	assert_int_equal(s->eph.n_groups, 2);
+	assert_string_equal(addr_format(&s->eph.groups[0].remote, buf,
+					sizeof(buf)), "10.0.0.2");
+	assert_int_equal(s->eph.groups[0].remote_port, 5432);
+	assert_int_equal(s->eph.groups[0].used, 30);
+	assert_int_equal(s->eph.groups[0].time_wait, 30);
+	assert_int_equal(s->eph.groups[0].available, 100 - 5 - 1 - 30);
+	assert_int_equal(s->eph.groups[1].remote_port, 6379);
+	assert_int_equal(s->eph.groups[1].available, 100 - 5 - 1 - 10);
+	assert_int_equal(s->tw.server_side, 2);
+	snap_unref(s);
+	agg_free(a);
+}
+
+static void test_no_range(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+
+	(void)state;
+	agg_begin(a, 0, 0, NULL, NULL);
+	load_mix(a);
+	s = finish(a, 10);
+	assert_false(s->eph.present);
+	assert_int_equal(s->eph.n_groups, 0);
+	assert_int_equal(s->tw.total, 8);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* Tables are reused: a second sample does not carry the first's counts. */
+static void test_reset_between_samples(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	load_mix(a);
+	snap_unref(finish(a, 10));
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	add(a, "10.0.0.1", 40000, "10.0.0.2", 443, TS_TIME_WAIT, 1000);
+	s = finish(a, 10);
+	assert_int_equal(s->sockets, 1);
+	assert_int_equal(s->tw.total, 1);
+	assert_int_equal(s->tw.client_side, 1);
+	assert_int_equal(s->peers_total, 1);
+	assert_int_equal(s->n_lports, 1);
+	assert_int_equal(s->lports[0].total, 1);
+	assert_int_equal(s->rports[0].total, 1);
+	assert_int_equal(s->eph.groups[0].used, 1);
+	assert_int_equal(s->eph.ports_in_use, 1);
+	assert_int_equal(s->tw.age[11], 1);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* Many distinct peers grow the table; counts stay exact and the top list
+ * is the k largest in order. */
+static void test_many_peers(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+	char ip[32];
+	uint32_t tw_total = 0;
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	for (int i = 0; i < 5000; i++) {
+		int n = i % 7;	/* peer i gets i % 7 TIME_WAIT + 1 ESTAB */
+
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", i / 65536,
+			 (i / 256) % 256, i % 256);
+		for (int j = 0; j < n; j++)
+			add(a, "10.255.0.1", (uint16_t)(33000 + j), ip, 80,
+			    TS_TIME_WAIT, 30000);
+		add(a, "10.255.0.1", 34000, ip, 80, TS_ESTABLISHED, 0);
+		tw_total += (uint32_t)n;
+	}
+	s = finish(a, 20);
+	assert_int_equal(s->peers_total, 5000);
+	assert_int_equal(s->tw.total, tw_total);
+	assert_int_equal(s->n_peers, 20);
+	for (uint32_t i = 0; i < s->n_peers; i++) {
+		assert_int_equal(s->peers[i].time_wait, 6);
+		assert_int_equal(s->peers[i].total, 7);
+		if (i > 0)	/* ties broken by address, ascending */
+			assert_true(memcmp(&s->peers[i - 1].addr,
+					   &s->peers[i].addr,
+					   sizeof(struct tw_addr)) < 0);
+	}
+	/* 5000 groups: one per peer at dport 80 */
+	assert_int_equal(s->eph.groups_total, 5000);
+	assert_int_equal(s->eph.groups[0].used, 7);
+	snap_unref(s);
+	agg_free(a);
+}
+
+static void test_focus_peer(void **state)
+{
+	struct agg *a = agg_new();
+	struct focus_req f = { .kind = FOCUS_PEER };
+	struct snapshot *s;
+
+	(void)state;
+	assert_int_equal(addr_parse("10.0.0.2", &f.addr), 0);
+	agg_begin(a, 32768, 60999, NULL, &f);
+	load_mix(a);
+	s = finish(a, 10);
+	assert_non_null(s->focus);
+	assert_int_equal(s->focus->total, 6);
+	assert_int_equal(s->focus->states[TS_TIME_WAIT], 5);
+	assert_int_equal(s->focus->tw_client, 5);
+	assert_int_equal(s->focus->tw_server, 0);
+	assert_int_equal(s->focus->age[9], 5);
+	assert_int_equal(s->focus->n_socks, 6);
+	assert_int_equal(s->focus->n_rports, 1);
+	assert_int_equal(s->focus->rports[0].port, 443);
+	assert_int_equal(s->focus->n_lports, 6);
+	snap_unref(s);
+
+	/* no focus: no detail */
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	load_mix(a);
+	s = finish(a, 10);
+	assert_null(s->focus);
+	snap_unref(s);
+	agg_free(a);
+}
+
+static void test_focus_local_port(void **state)
+{
+	struct agg *a = agg_new();
+	struct focus_req f = { .kind = FOCUS_LPORT, .port = 8080 };
+	struct snapshot *s;
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, &f);
+	load_mix(a);
+	s = finish(a, 10);
+	assert_non_null(s->focus);
+	/* the listener itself is not a connection of the port */
+	assert_int_equal(s->focus->total, 3);
+	assert_int_equal(s->focus->tw_server, 3);
+	assert_int_equal(s->focus->n_rports, 3);
+	snap_unref(s);
+	agg_free(a);
+}
+
+static void test_ipv6_peers_apart(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	add(a, "::1", 40000, "::1", 8080, TS_TIME_WAIT, 1000);
+	add(a, "::1", 40001, "::1", 8080, TS_TIME_WAIT, 1000);
+	add(a, "127.0.0.1", 40000, "127.0.0.1", 8080, TS_TIME_WAIT, 1000);
+	/* a mapped address is the IPv4 peer */
+	add(a, "::ffff:127.0.0.1", 40002, "::ffff:127.0.0.1", 8080,
+	    TS_TIME_WAIT, 1000);
+	s = finish(a, 10);
+	assert_int_equal(s->peers_total, 2);
+	assert_int_equal(s->peers[0].time_wait, 2);
+	assert_int_equal(s->peers[1].time_wait, 2);
+	assert_string_equal(addr_format(&s->peers[0].addr, buf, sizeof(buf)),
+			    "127.0.0.1");
+	assert_int_equal(s->eph.groups_total, 2);
+	snap_unref(s);
+	agg_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_states_and_sides),
+		cmocka_unit_test(test_top_peers_and_ports),
+		cmocka_unit_test(test_groups_capacity),
+		cmocka_unit_test(test_no_range),
+		cmocka_unit_test(test_reset_between_samples),
+		cmocka_unit_test(test_many_peers),
+		cmocka_unit_test(test_focus_peer),
+		cmocka_unit_test(test_focus_local_port),
+		cmocka_unit_test(test_ipv6_peers_apart),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
