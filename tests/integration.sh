@@ -1,0 +1,115 @@
+#!/bin/bash
+# Integration: in a network namespace of its own, twload builds a known mix
+# of sockets; every count of `twtop --once --json` must equal what ss,
+# nstat and /proc say in that namespace at the same moment.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${TWTOP_BUILDDIR:-$(pwd)}
+twtop=$build/src/twtop
+twload=$build/src/twload
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: needs root to create a network namespace (ip netns add)"
+	exit 77
+fi
+for tool in ip ss nstat python3; do
+	command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+done
+
+ns=twtop-it-$$
+tmp=$(mktemp -d /tmp/twtop-it.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+ip netns add "$ns" || fail "ip netns add $ns"
+nsx() { ip netns exec "$ns" "$@"; }
+nsx ip link set lo up
+nsx ip addr add ::1/128 dev lo 2>/dev/null
+# Keep TIME_WAIT from being reused away while we count (tw_reuse=2 would
+# let loopback connect() take them over after 1 s).
+nsx sysctl -qw net.ipv4.tcp_tw_reuse=0
+
+# The mix: client-closed to two peers, server-closed on a listener,
+# IPv6, RST (no TIME_WAIT) and held connections.
+load() { nsx "$twload" -q --duration 20 "$@" >/dev/null || fail "twload $*"; }
+load -c 300 --close client --dst 127.0.0.2 --ports 8080
+load -c 120 --close client --dst 127.0.0.3 --ports 8081,8082
+load -c 50 --close client --linger0 --dst 127.0.0.4 --ports 8083
+load -c 80 --close client -6 --dst ::1 --ports 8084
+mkfifo "$tmp/ready"
+ip netns exec "$ns" "$twload" -q -c 150 --close server --dst 127.0.0.1 --ports 9090 \
+	--hold 7 --linger-after 50 --ready-fd 3 3>"$tmp/ready" >/dev/null &
+pids+=($!)
+read -r -t 20 line <"$tmp/ready" || fail "twload did not get ready"
+[ "$line" = ready ] || fail "twload said '$line', not ready"
+
+sysctls="net.ipv4.tcp_tw_reuse net.ipv4.tcp_tw_reuse_delay
+net.ipv4.tcp_tw_recycle net.ipv4.tcp_max_tw_buckets net.ipv4.tcp_fin_timeout
+net.ipv4.tcp_timestamps net.ipv4.ip_local_port_range
+net.ipv4.ip_local_reserved_ports net.core.somaxconn"
+
+# One look at the namespace, ss before and after twtop: equal means
+# nothing moved while twtop sampled.
+snapshot() {
+	nsx ss -tanH | sort >"$tmp/ss1"
+	nsx nstat -saz >"$tmp/nstat"
+	nsx cat /proc/net/sockstat >"$tmp/sockstat"
+	: >"$tmp/sysctl"
+	for s in $sysctls; do
+		v=$(nsx cat "/proc/sys/${s//.//}" 2>/dev/null || echo -)
+		printf '%s\t%s\n' "$s" "$v" >>"$tmp/sysctl"
+	done
+	nsx "$twtop" --once --json --top 50 >"$tmp/tw.json" || fail "twtop exit $?"
+	nsx ss -tanH | sort >"$tmp/ss2"
+	cmp -s "$tmp/ss1" "$tmp/ss2"
+}
+for try in 1 2 3; do
+	snapshot && break
+	[ $try = 3 ] && fail "the namespace kept changing under ss"
+done
+
+python3 "$top/tests/compare_ss.py" "$tmp/tw.json" "$tmp/ss1" "$tmp/nstat" \
+	"$tmp/sockstat" "$tmp/sysctl" || fail "twtop disagrees with ss/nstat"
+
+# The mix itself, so a twtop and ss that agree on nothing cannot pass.
+python3 - "$tmp/tw.json" <<'PY' || fail "unexpected mix"
+import json, sys
+d = json.load(open(sys.argv[1]))
+tw = d["time_wait"]
+want = {"total": 300 + 120 + 80 + 150, "server_side": 150,
+        "client_side": 300 + 120 + 80}
+for k, v in want.items():
+    assert tw[k] == v, f"time_wait.{k} = {tw[k]}, want {v}"
+assert d["states"]["ESTABLISHED"] == 14, d["states"]
+assert d["states"]["LISTEN"] == 1, d["states"]
+peers = {p["addr"]: p["time_wait"] for p in d["top_peers"]}
+assert peers.get("127.0.0.2") == 300 and peers.get("::1") == 80, peers
+assert d["top_peers"][0]["addr"] == "127.0.0.2", d["top_peers"][0]
+assert d["ephemeral"]["groups"][0]["remote"] == "127.0.0.2"
+assert d["ephemeral"]["groups"][0]["used"] == 300
+assert d["sysctl"]["net.ipv4.tcp_tw_reuse"] == 0
+assert d["counters"]["TcpExtTW"] >= 650, d["counters"]["TcpExtTW"]
+print("mix ok: time_wait", tw["total"], "server", tw["server_side"], "client", tw["client_side"])
+PY
+
+# --netns NAME enters the namespace itself and must see the same sockets.
+"$twtop" --netns "$ns" --once --json --top 50 >"$tmp/tw2.json" ||
+	fail "twtop --netns exit $?"
+python3 - "$tmp/tw.json" "$tmp/tw2.json" "$ns" <<'PY' || fail "--netns differs"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["states"] == b["states"], (a["states"], b["states"])
+assert a["time_wait"]["total"] == b["time_wait"]["total"]
+assert a["ephemeral"]["groups"] == b["ephemeral"]["groups"]
+assert b["netns"] == sys.argv[3], b["netns"]
+print("--netns ok")
+PY
+echo "PASS: twtop agrees with ss, nstat and /proc in $ns"
