@@ -31,7 +31,7 @@ struct group_key {
 
 struct group_ent {
 	struct group_key key;		/* key */
-	uint32_t used, tw;
+	uint32_t used, tw, tw_young, tw_expiring;
 };
 
 /* Per-port counters with the list of ports touched this sample. */
@@ -309,6 +309,8 @@ static void focus_add(struct agg *a, const struct diag_sock *sk, int is_tw,
 static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 			  int is_tw)
 {
+	/* young and expiring TIME_WAIT give a group's in and out rates */
+	const uint32_t window = 10000;
 	struct group_key key;
 	struct group_ent *g;
 
@@ -321,7 +323,11 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 	key.rport = sk->rport;
 	g = table_get(&a->groups, &key);
 	g->used++;
-	g->tw += (uint32_t)is_tw;
+	if (is_tw) {
+		g->tw++;
+		g->tw_young += sk->expires > 60000 - window;
+		g->tw_expiring += sk->expires <= window;
+	}
 }
 
 void agg_add(const struct diag_sock *sk, void *arg)
@@ -515,6 +521,8 @@ static void fill_ephemeral(const struct agg *a, struct snapshot *s,
 		o->used = g->used;
 		o->available = g->used < base ? base - g->used : 0;
 		o->time_wait = g->tw;
+		o->tw_young = g->tw_young;
+		o->tw_expiring = g->tw_expiring;
 	}
 }
 

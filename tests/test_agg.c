@@ -156,6 +156,9 @@ static void test_groups_capacity(void **state)
 	assert_int_equal(s->eph.groups[0].remote_port, 5432);
 	assert_int_equal(s->eph.groups[0].used, 30);
 	assert_int_equal(s->eph.groups[0].time_wait, 30);
+	/* 50 s left: 10 s old, neither young nor expiring */
+	assert_int_equal(s->eph.groups[0].tw_young, 0);
+	assert_int_equal(s->eph.groups[0].tw_expiring, 0);
 	assert_int_equal(s->eph.groups[0].available, 100 - 5 - 1 - 30);
 	assert_int_equal(s->eph.groups[1].remote_port, 6379);
 	assert_int_equal(s->eph.groups[1].available, 100 - 5 - 1 - 10);
@@ -203,6 +206,8 @@ static void test_reset_between_samples(void **state)
 	assert_int_equal(s->eph.groups[0].used, 1);
 	assert_int_equal(s->eph.ports_in_use, 1);
 	assert_int_equal(s->tw.age[11], 1);
+	assert_int_equal(s->eph.groups[0].tw_expiring, 1);
+	assert_int_equal(s->eph.groups[0].tw_young, 0);
 	snap_unref(s);
 	agg_free(a);
 }
@@ -241,6 +246,8 @@ static void test_many_peers(void **state)
 					   &s->peers[i].addr,
 					   sizeof(struct tw_addr)) < 0);
 	}
+	/* 30 s left: in the middle, neither young nor expiring */
+	assert_int_equal(s->eph.groups[0].tw_young, 0);
 	/* 5000 groups: one per peer at dport 80 */
 	assert_int_equal(s->eph.groups_total, 5000);
 	assert_int_equal(s->eph.groups[0].used, 7);

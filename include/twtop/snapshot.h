@@ -40,6 +40,8 @@ struct snap_group {
 	uint32_t used;		/* group sockets on ports inside the range */
 	uint32_t available;	/* what connect() can still pick */
 	uint32_t time_wait;	/* of used, in TIME_WAIT */
+	uint32_t tw_young;	/* of those, younger than 10 s */
+	uint32_t tw_expiring;	/* of those, expiring within 10 s */
 };
 
 struct snap_sysctl {
