@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "twtop/addr.h"
+#include "twtop/advice.h"
 #include "twtop/json.h"
 #include "twtop/tcpstate.h"
 
@@ -377,6 +378,7 @@ static void json_head(struct jw *w, const struct snapshot *s,
 	kv_str(w, "host", s->host);
 	kv_str(w, "kernel", s->kernel);
 	kv_str_or_null(w, "netns", s->netns);
+	kv_str_or_null(w, "filter", s->filter);
 	kv_uint(w, "seq", s->seq);
 
 	jw_key(w, "sample");
@@ -523,6 +525,29 @@ static void json_kernel(struct jw *w, const struct snapshot *s)
 	jw_obj_end(w);
 }
 
+/* The advice list: id, level, the numbers behind it and the text. */
+static void json_advisories(struct jw *w, const struct snapshot *s)
+{
+	jw_key(w, "advisories");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < MIN_U32(s->n_advisories, SNAP_ADV_MAX); i++) {
+		const struct snap_advisory *a = &s->advisories[i];
+
+		jw_obj_begin(w);
+		kv_str(w, "id", a->id);
+		kv_str(w, "level", advice_level_name(a->level));
+		jw_key(w, "evidence");
+		jw_obj_begin(w);
+		for (uint32_t k = 0;
+		     k < MIN_U32(a->n_evidence, SNAP_ADV_EVIDENCE); k++)
+			kv_double(w, a->evidence[k].key, a->evidence[k].value);
+		jw_obj_end(w);
+		kv_str(w, "text", a->text);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* The sockets kept for a focus, one object each. */
 static void json_focus_socks(struct jw *w, const struct snap_focus *f)
 {
@@ -614,6 +639,7 @@ int json_snapshot(FILE *f, const struct snapshot *s,
 	json_tops(&w, s, &opts);
 	json_ephemeral(&w, s, &opts);
 	json_kernel(&w, s);
+	json_advisories(&w, s);
 	json_focus(&w, s->focus);
 	if (opts.history)
 		json_history(&w, s);

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "twtop/config.h"
+#include "twtop/filter.h"
 #include "twtop/json.h"
 #include "twtop/options.h"
 #include "twtop/sampler.h"
@@ -92,11 +93,20 @@ static int run_headless(const struct options *o)
 		.top = o->top, .pretty = o->mode == MODE_ONCE,
 		.history = false, .version = PACKAGE_VERSION,
 	};
+	struct filter *filter = NULL;
 	struct sampler *sp;
 	char err[256];
 	int rc = 0;
 
+	/* options_parse compiled it once already: this cannot fail. */
+	if (o->filter[0] &&
+	    (filter = filter_compile(o->filter, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "twtop: option '--filter': %s\n", err);
+		return 2;
+	}
+	cfg.filter = filter;
 	sp = sampler_new(&cfg, err, sizeof(err));
+	filter_free(filter);	/* the sampler keeps a copy */
 	if (sp == NULL) {
 		fprintf(stderr, "twtop: %s\n", err);
 		return 1;

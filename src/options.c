@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "twtop/filter.h"
 #include "twtop/options.h"
 #include "twtop/snapshot.h"
 
@@ -27,6 +28,12 @@ static const char usage_text[] =
 "  -n, --count N           --batch: stop after N samples (implies --batch)\n"
 "  -d, --delay SECONDS     sampling interval, fractions allowed (default 1)\n"
 "      --top N             length of the top lists, 1-%d (default 10)\n"
+"Filter:\n"
+"      --filter EXPR       count only the sockets an ss(8) filter matches:\n"
+"                          src|dst ADDR[/LEN][:PORT], sport|dport OP PORT\n"
+"                          (OP: = != < > <= >=), state NAME, joined with\n"
+"                          and, or, not and ( ), e.g. 'dport = :443 and\n"
+"                          not state established'\n"
 "Dashboard:\n"
 "      --theme NAME|PATH   colour theme (default, light, mono, high-contrast)\n"
 "      --snapshot-dir DIR  where 's' and SIGUSR1 save snapshots (default .)\n"
@@ -42,8 +49,11 @@ static const char usage_text[] =
 
 enum {
 	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
-	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID,
+	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID, OPT_FILTER,
 };
+
+_Static_assert(FILTER_EXPR_MAX < sizeof(((struct options *)0)->filter),
+	       "options.filter must hold a whole filter expression");
 
 static const struct option longopts[] = {
 	{ "once", no_argument, NULL, OPT_ONCE },
@@ -59,6 +69,7 @@ static const struct option longopts[] = {
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "netns-pid", required_argument, NULL, OPT_NETNS_PID },
+	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -139,6 +150,17 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 				    SNAP_TOP_MAX);
 		o->top = (uint32_t)v;
 		break;
+	case OPT_FILTER: {
+		/* Compiled here only to report errors at startup. */
+		char ferr[200];
+		struct filter *f = filter_compile(arg, ferr, sizeof(ferr));
+
+		if (f == NULL)
+			return fail(err, errlen, "option '%s': %s", name, ferr);
+		filter_free(f);
+		memcpy(o->filter, arg, strlen(arg) + 1);
+		break;
+	}
 	case OPT_NETNS_PID:
 		if (parse_long(arg, 1, 0x3fffffff, &v) < 0)
 			return fail(err, errlen, "option '%s': '%s' is not a "

@@ -12,8 +12,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "twtop/advice.h"
 #include "twtop/agg.h"
 #include "twtop/diag.h"
+#include "twtop/filter.h"
 #include "twtop/history.h"
 #include "twtop/kern.h"
 #include "twtop/sampler.h"
@@ -21,6 +23,9 @@
 #define PASS_TRIES	3	/* dump passes before a sample is partial */
 #define LISTEN_MASK	((1u << TS_LISTEN) | (1u << TS_BOUND_INACTIVE))
 #define OTHER_MASK	(((1u << TS_MAX) - 1) & ~LISTEN_MASK & ~1u)
+
+_Static_assert(FILTER_EXPR_MAX < sizeof(((struct snapshot *)0)->filter),
+	       "snapshot->filter must hold a whole filter expression");
 
 /* Counters whose per-second rate twtop shows. */
 static const char *const rate_names[] = {
@@ -44,6 +49,7 @@ struct sampler {
 	double prev_mono;
 	long long prev[N_RATES];
 	bool prev_ok[N_RATES];
+	struct filter *filter;		/* owned, used by the sampling thread */
 
 	/* shared with the UI thread, under lock */
 	pthread_mutex_t lock;
@@ -52,6 +58,8 @@ struct sampler {
 	bool running, stop, kick, paused, reset_hist;
 	double interval;
 	struct focus_req focus;
+	struct filter *next_filter;	/* from sampler_set_filter, owned */
+	bool filter_changed;
 	struct snapshot *cur;
 	void (*notify)(void *);
 	void *notify_arg;
@@ -114,6 +122,8 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 		free(sp);
 		return NULL;
 	}
+	sp->filter = cfg->filter ? filter_dup(cfg->filter) : NULL;
+	sp->cfg.filter = NULL;		/* the caller's; sp->filter is ours */
 	sp->agg = agg_new();
 	history_reset(&sp->hist);
 	pthread_mutex_init(&sp->lock, NULL);
@@ -136,6 +146,8 @@ void sampler_free(struct sampler *sp)
 	snap_unref(sp->cur);
 	diag_close(sp->diag);
 	agg_free(sp->agg);
+	filter_free(sp->filter);
+	filter_free(sp->next_filter);
 	pthread_mutex_destroy(&sp->lock);
 	pthread_cond_destroy(&sp->wake);
 	free(sp);
@@ -161,16 +173,43 @@ static void read_range(struct sampler *sp, const struct snapshot *s,
 		memset(sp->reserved, 0, sizeof(sp->reserved));
 }
 
-/* One dump of both families with the given state mask. */
-static int dump_families(struct sampler *sp, uint32_t mask, int *intr,
-			 int *err)
+/* Where dumped sockets go: to agg, unless the filter (when user space
+ * has to check it) rejects them. */
+struct dump_ctx {
+	struct agg *agg;
+	const struct filter *check;	/* NULL: the kernel filtered */
+	bool keep_rejected;	/* listeners: agg still sees them */
+	int family;		/* of the dump under way */
+	uint32_t rejected[TS_MAX];	/* kept, not to be counted */
+};
+
+static void dump_cb(const struct diag_sock *sk, void *arg)
+{
+	struct dump_ctx *c = arg;
+
+	if (c->check == NULL || filter_match_family(c->check, sk, c->family)) {
+		agg_add(sk, c->agg);
+	} else if (c->keep_rejected) {
+		agg_add(sk, c->agg);
+		c->rejected[sk->state < TS_MAX ? sk->state : 0]++;
+	}
+}
+
+/* One dump of both families with the given state mask and bytecode. */
+static int dump_families(struct sampler *sp, struct dump_ctx *c,
+			 uint32_t mask, const struct filter_pass *pass,
+			 int *intr, int *err)
 {
 	static const int fams[] = { AF_INET, AF_INET6 };
 
 	for (size_t i = 0; i < 2; i++) {
 		struct diag_result r;
-		int rc = diag_dump(sp->diag, fams[i], mask, NULL, 0, agg_add,
-				   sp->agg, &r);
+		int rc;
+
+		c->family = fams[i];
+		rc = diag_dump(sp->diag, fams[i], mask,
+			       pass ? pass->bytecode : NULL,
+			       pass ? pass->bclen : 0, dump_cb, c, &r);
 
 		if (rc < 0) {
 			*err = r.error;
@@ -182,11 +221,54 @@ static int dump_families(struct sampler *sp, uint32_t mask, int *intr,
 	return 0;
 }
 
-/* The socket part of a sample: listeners first, then the rest, redone
- * from scratch when the kernel says the dump was interrupted. */
+/*
+ * Listeners first, then the rest. With a filter, the listener dump stays
+ * whole: agg needs every listening or bound port to tell server-side
+ * TIME_WAIT and to count holes in the ephemeral range, whatever is being
+ * counted; listeners the filter rejects are taken out of the counts after
+ * agg_finish. The rest comes through the filter's kernel passes.
+ */
+static int dump_all(struct sampler *sp, struct dump_ctx *c, int *intr,
+		    int *err)
+{
+	const struct filter *f = sp->filter;
+
+	memset(c, 0, sizeof(*c));
+	c->agg = sp->agg;
+	c->check = f;
+	c->keep_rejected = true;
+	if (dump_families(sp, c, LISTEN_MASK, NULL, intr, err) < 0)
+		return -1;
+	c->keep_rejected = false;
+	if (f == NULL)
+		return dump_families(sp, c, OTHER_MASK, NULL, intr, err);
+	c->check = filter_needs_match(f) ? f : NULL;
+	for (size_t i = 0; i < filter_npasses(f); i++) {
+		const struct filter_pass *p = filter_pass(f, i);
+
+		if ((p->states & OTHER_MASK) != 0 &&
+		    dump_families(sp, c, p->states & OTHER_MASK, p, intr,
+				  err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Takes listeners the filter rejected out of the counts agg made. */
+static void uncount_rejected(const struct dump_ctx *c, struct snapshot *s)
+{
+	for (unsigned int st = 0; st < TS_MAX; st++) {
+		s->states[st] -= c->rejected[st];
+		s->sockets -= c->rejected[st];
+	}
+}
+
+/* The socket part of a sample, redone from scratch when the kernel says
+ * the dump was interrupted. */
 static void sample_sockets(struct sampler *sp, struct snapshot *s,
 			   const struct focus_req *focus)
 {
+	struct dump_ctx c;
 	uint32_t low, high;
 	double t0 = now_mono();
 	int tries, err = 0;
@@ -196,8 +278,7 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s,
 		int intr = 0;
 
 		agg_begin(sp->agg, low, high, sp->reserved, focus);
-		if (dump_families(sp, LISTEN_MASK, &intr, &err) < 0 ||
-		    dump_families(sp, OTHER_MASK, &intr, &err) < 0)
+		if (dump_all(sp, &c, &intr, &err) < 0)
 			break;
 		if (!intr)
 			break;
@@ -214,6 +295,7 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s,
 			 "incomplete", PASS_TRIES);
 	}
 	agg_finish(sp->agg, s, sp->cfg.top);
+	uncount_rejected(&c, s);
 }
 
 /* Per-second rates of the counters in rate_names against the previous
@@ -244,6 +326,7 @@ struct snapshot *sampler_sample(struct sampler *sp)
 {
 	struct snapshot *s = snap_new();
 	struct focus_req focus;
+	struct filter *old = NULL;
 	struct snap_hist h;
 	bool reset;
 
@@ -251,7 +334,14 @@ struct snapshot *sampler_sample(struct sampler *sp)
 	focus = sp->focus;
 	reset = sp->reset_hist;
 	sp->reset_hist = false;
+	if (sp->filter_changed) {
+		old = sp->filter;
+		sp->filter = sp->next_filter;
+		sp->next_filter = NULL;
+		sp->filter_changed = false;
+	}
 	pthread_mutex_unlock(&sp->lock);
+	filter_free(old);
 
 	s->seq = ++sp->seq;
 	clock_gettime(CLOCK_REALTIME, &s->when);
@@ -260,12 +350,16 @@ struct snapshot *sampler_sample(struct sampler *sp)
 	snprintf(s->kernel, sizeof(s->kernel), "%.63s", sp->uts.release);
 	if (sp->cfg.netns_label)
 		snprintf(s->netns, sizeof(s->netns), "%.63s", sp->cfg.netns_label);
+	if (sp->filter)
+		snprintf(s->filter, sizeof(s->filter), "%s",
+			 filter_expr(sp->filter));
 
 	kern_read_sysctls(&sp->paths, s);
 	sample_sockets(sp, s, &focus);
 	kern_read_counters(&sp->paths, s);
 	kern_read_sockstat(&sp->paths, s);
 	compute_rates(sp, s);
+	advice_eval(s);
 
 	if (reset)
 		history_reset(&sp->hist);
@@ -415,6 +509,23 @@ void sampler_set_focus(struct sampler *sp, const struct focus_req *f)
 			sp->focus.kind = FOCUS_NONE;
 		sp->kick = true;
 	});
+}
+
+void sampler_set_filter(struct sampler *sp, const struct filter *f)
+{
+	struct filter *copy = f ? filter_dup(f) : NULL, *dropped;
+
+	/* The sampling thread swaps it in (and frees the one it used) at
+	 * the start of its next sample. */
+	pthread_mutex_lock(&sp->lock);
+	dropped = sp->next_filter;
+	sp->next_filter = copy;
+	sp->filter_changed = true;
+	sp->reset_hist = true;
+	sp->kick = true;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+	filter_free(dropped);
 }
 
 void sampler_kick(struct sampler *sp)

@@ -486,6 +486,7 @@ static struct snapshot *full_snapshot(void)
 	snprintf(s->host, sizeof(s->host), "we\"b\\1\nx\x01y");
 	snprintf(s->kernel, sizeof(s->kernel), "6.18.0-1-amd64");
 	snprintf(s->netns, sizeof(s->netns), "ns1");
+	snprintf(s->filter, sizeof(s->filter), "dport = :443 and dst \"x\"");
 	s->partial = true;
 	s->states[TS_ESTABLISHED] = 120;
 	s->states[TS_TIME_WAIT] = 3000;
@@ -516,6 +517,7 @@ static void test_snapshot_full(void **state)
 		"abs(d['unix_time'] - 1795255200.124) < 1e-6",
 		"d['host'] == 'we\"b\\\\1\\nx\\x01y'",
 		"d['kernel'] == '6.18.0-1-amd64' and d['netns'] == 'ns1'",
+		"d['filter'] == 'dport = :443 and dst \"x\"'",
 		"d['seq'] == 42",
 		"d['sample'] == {'dump_ms': 1.25, 'partial': True,"
 		" 'dump_failed': False, 'error': None}",
@@ -649,6 +651,7 @@ static void test_snapshot_empty(void **state)
 {
 	static const char *const checks[] = {
 		"d['netns'] is None and d['host'] == '' and d['seq'] == 0",
+		"d['filter'] is None",
 		"d['twtop_version'] is None",
 		"d['time'] == '1970-01-01T00:00:00.000Z' and d['unix_time'] == 0",
 		"d['sample']['error'] is None",
@@ -659,6 +662,7 @@ static void test_snapshot_empty(void **state)
 		"d['sockstat'] is None",
 		"d['sysctl'] == {} and d['rates'] == {}",
 		"'focus' not in d and 'history' not in d",
+		"d['advisories'] == []",
 		NULL,
 	};
 	struct json_opts o = { .top = 10 };
@@ -669,7 +673,7 @@ static void test_snapshot_empty(void **state)
 	out = emit(s, &o, path, sizeof(path));
 	py_check(path, checks);
 	assert_non_null(strstr(out, "\"ephemeral\":null,"));
-	assert_non_null(strstr(out, "\"sockstat\":null}\n"));
+	assert_non_null(strstr(out, "\"sockstat\":null,\"advisories\":[]}\n"));
 	free(out);
 	unlink(path);
 
@@ -747,6 +751,55 @@ static void test_snapshot_focus_port(void **state)
 	snap_unref(s);
 }
 
+/* "advisories" follows "sockstat": id, level name, evidence numbers and
+ * the text, escaped; a non-finite evidence value is null. */
+static void test_snapshot_advisories(void **state)
+{
+	static const char *const checks[] = {
+		"list(d).index('advisories') == list(d).index('sockstat') + 1",
+		"len(d['advisories']) == 3",
+		"d['advisories'][0] == {'id': 'tw-bucket-overflow',"
+		" 'level': 'alarm', 'evidence': {'overflow_per_s': 2.5,"
+		" 'tcp_max_tw_buckets': 262144}, 'text': 'Raise \"it\".'}",
+		"d['advisories'][1]['level'] == 'warn'",
+		"d['advisories'][1]['evidence'] == {'share': None}",
+		"d['advisories'][2] == {'id': 'fin-timeout-not-tw',"
+		" 'level': 'info', 'evidence': {}, 'text': ''}",
+		NULL,
+	};
+	struct json_opts o = { .top = 10 };
+	struct snapshot *s = full_snapshot();
+	struct snap_advisory *a = s->advisories;
+	char path[256], *out;
+
+	(void)state;
+	a[0].id = "tw-bucket-overflow";
+	a[0].level = 2;
+	a[0].n_evidence = 2;
+	a[0].evidence[0] = (struct snap_evidence){ "overflow_per_s", 2.5 };
+	a[0].evidence[1] = (struct snap_evidence){ "tcp_max_tw_buckets",
+						   262144 };
+	snprintf(a[0].text, sizeof(a[0].text), "Raise \"it\".");
+	a[1].id = "port-group-pressure";
+	a[1].level = 1;
+	a[1].n_evidence = 1;
+	a[1].evidence[0] = (struct snap_evidence){ "share", NAN };
+	a[2].id = "fin-timeout-not-tw";
+	a[2].level = 0;
+	s->n_advisories = 3;
+	out = emit(s, &o, path, sizeof(path));
+	py_check(path, checks);
+	assert_non_null(strstr(out, "\"advisories\":[{\"id\":"
+				    "\"tw-bucket-overflow\",\"level\":\"alarm\","
+				    "\"evidence\":{\"overflow_per_s\":2.5,"
+				    "\"tcp_max_tw_buckets\":262144},"
+				    "\"text\":\"Raise \\\"it\\\".\"}"));
+	assert_non_null(strstr(out, "\"evidence\":{},\"text\":\"\"}]"));
+	free(out);
+	unlink(path);
+	snap_unref(s);
+}
+
 /* A full disk is reported, not ignored. */
 static void test_snapshot_write_error(void **state)
 {
@@ -778,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_empty),
 		cmocka_unit_test(test_snapshot_top),
 		cmocka_unit_test(test_snapshot_focus_port),
+		cmocka_unit_test(test_snapshot_advisories),
 		cmocka_unit_test(test_snapshot_write_error),
 	};
 

@@ -23,6 +23,7 @@ struct options {
 	char netns[PATH_MAX];		/* --netns NAME (path resolved) */
 	pid_t netns_pid;		/* --netns-pid PID, 0 = none */
 	char netns_label[64];		/* shown in the header and JSON */
+	char filter[512];		/* --filter EXPR, "" = none; valid */
 };
 
 void options_defaults(struct options *o);

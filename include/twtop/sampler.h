@@ -8,12 +8,15 @@
 
 #include "twtop/snapshot.h"
 
+struct filter;
+
 struct sampler_config {
 	const char *root;	/* /proc root for tests; NULL for "/" */
 	uint32_t top;		/* top list length kept in snapshots */
 	double interval;	/* seconds between samples */
 	const char *netns_path;	/* enter this namespace first, or NULL */
 	const char *netns_label;/* shown as snapshot->netns */
+	const struct filter *filter; /* counted sockets (copied), or NULL */
 };
 
 struct sampler;
@@ -45,6 +48,10 @@ void sampler_reset_history(struct sampler *sp);
 /* Asks for drill-down data from the next sample on (NULL clears) and
  * takes that sample at once. */
 void sampler_set_focus(struct sampler *sp, const struct focus_req *f);
+/* Counts only the sockets f matches from the next sample on (NULL: all
+ * of them) and takes that sample at once; f is copied. The history is
+ * reset, as filtered and unfiltered totals do not make one trend. */
+void sampler_set_filter(struct sampler *sp, const struct filter *f);
 /* Wakes the thread to sample at once. */
 void sampler_kick(struct sampler *sp);
 

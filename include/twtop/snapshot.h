@@ -15,6 +15,8 @@
 #define SNAP_HIST_MAX	600	/* trend samples kept */
 #define SNAP_COUNTERS_MAX 256
 #define SNAP_SYSCTL_MAX	16
+#define SNAP_ADV_MAX	16	/* advisories kept per sample */
+#define SNAP_ADV_EVIDENCE 12	/* numbers behind one advisory */
 
 struct snap_peer {
 	struct tw_addr addr;
@@ -70,6 +72,20 @@ struct snap_hist {
 	double new_tw_per_s;	/* < 0 when unknown */
 };
 
+/* One piece of advice (twtop/advice.h fills these; KERNEL-FACTS.md). */
+struct snap_evidence {
+	const char *key;	/* "tcp_max_tw_buckets" (static string) */
+	double value;
+};
+
+struct snap_advisory {
+	const char *id;		/* "tw-bucket-overflow" (static string) */
+	int level;		/* enum adv_level in twtop/advice.h */
+	uint32_t n_evidence;
+	struct snap_evidence evidence[SNAP_ADV_EVIDENCE];
+	char text[768];		/* evidence and remedy, one paragraph */
+};
+
 /* Drill-down on one peer or port, filled when the UI asks for it. */
 enum focus_kind { FOCUS_NONE, FOCUS_PEER, FOCUS_LPORT, FOCUS_RPORT };
 
@@ -111,6 +127,7 @@ struct snapshot {
 	char host[64];
 	char kernel[64];
 	char netns[64];		/* namespace description, "" for own */
+	char filter[512];	/* the filter expression counted, "" for none */
 
 	/* Sampling problems: the sample is still shown. */
 	bool partial;		/* dump interrupted too often */
@@ -159,6 +176,9 @@ struct snapshot {
 		bool present;
 		long long inuse, orphan, tw, alloc, mem;
 	} sockstat;
+
+	uint32_t n_advisories;	/* most severe first */
+	struct snap_advisory advisories[SNAP_ADV_MAX];
 
 	struct snap_focus *focus;	/* NULL unless a focus was requested */
 
