@@ -1,13 +1,335 @@
-/* Placeholder dashboard until the ncurses UI lands. */
+/* The dashboard: terminal setup, the event loop, teardown. */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "twtop/demo.h"
+#include "twtop/filter.h"
 #include "twtop/ui.h"
+#include "ui_priv.h"
+
+#define UI_TOP_MIN 50		/* top list length kept for big screens */
+
+/* The write end of the signal pipe: the one thing handlers touch. */
+static volatile sig_atomic_t sig_fd = -1;
+
+static const int ui_signals[] = { SIGWINCH, SIGUSR1, SIGINT, SIGTERM,
+				  SIGHUP };
+#define N_SIGNALS (sizeof(ui_signals) / sizeof(ui_signals[0]))
+
+/* Signal handler: passes the signal number down the pipe. */
+static void ui_on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (sig_fd >= 0 && write(sig_fd, &b, 1) < 0) {
+		/* a full pipe already holds a wakeup */
+	}
+	errno = saved;
+}
+
+/* The sampler's notify callback: one byte down the wake pipe. */
+static void ui_notify(void *arg)
+{
+	int fd = *(const int *)arg;
+	char b = 's';
+
+	if (write(fd, &b, 1) < 0) {
+		/* full pipe: a wakeup is pending anyway */
+	}
+}
+
+/* Installs (or with restore, restores) the handlers of ui_signals. */
+static void ui_signals_set(bool install, struct sigaction *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < N_SIGNALS; i++) {
+		if (install)
+			sigaction(ui_signals[i], &sa, &old[i]);
+		else
+			sigaction(ui_signals[i], &old[i], NULL);
+	}
+}
+
+/* Picks and loads the theme: --theme or config, else mono under
+ * NO_COLOR, else default (built-in mono when no theme file exists). */
+static int ui_theme_init(struct ui *u, char *err, size_t errlen)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *name = u->opt->theme;
+
+	u->color_off = !name[0] && nc && *nc;
+	if (!name[0])
+		name = u->color_off ? "mono" : "default";
+	if (theme_load(&u->theme, name, err, errlen) < 0) {
+		if (u->opt->theme[0])
+			return -1;
+		theme_builtin_mono(&u->theme);
+	}
+	u->n_themes = theme_list(u->themes, THEME_LIST_MAX);
+	for (unsigned int i = 0; i < u->n_themes; i++)
+		if (strcmp(u->themes[i], u->theme.name) == 0)
+			u->theme_idx = (int)i;
+	return 0;
+}
+
+/* Starts curses on the terminal; false when it cannot. */
+static bool ui_curses_start(struct ui *u)
+{
+	const char *cs;
+
+	if (!newterm(NULL, stdout, stdin))
+		return false;
+	cs = nl_langinfo(CODESET);
+	u->utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	u->glyphs = u->utf8 ? SPARK_BLOCK : SPARK_ASCII;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	u->color = has_colors() && start_color() == OK;
+	if (!u->color)
+		u->color_off = true;
+	if (u->color_off && strcmp(u->theme.name, "mono") != 0 &&
+	    !u->opt->theme[0])
+		theme_load(&u->theme, "mono", u->msg, sizeof(u->msg));
+	ui_colors_apply(u);
+	return true;
+}
+
+/* The terminal changed size: tell curses. */
+static void ui_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+/* Handles the bytes of the signal pipe. */
+static void ui_read_signals(struct ui *u, int fd)
+{
+	unsigned char b[64];
+	ssize_t n = read(fd, b, sizeof(b));
+
+	for (ssize_t i = 0; i < n; i++) {
+		if (b[i] == SIGWINCH)
+			ui_resize();
+		else if (b[i] == SIGUSR1)
+			ui_save_snapshot(u);
+		else {
+			u->quit = true;
+			u->quit_signal = b[i];
+		}
+	}
+}
+
+/* Takes the newest snapshot, if there is one. */
+static void ui_take_snapshot(struct ui *u, int fd)
+{
+	char b[256];
+	struct snapshot *s;
+
+	while (read(fd, b, sizeof(b)) > 0)
+		;
+	s = sampler_current(u->sp);
+	if (!s || s == u->snap) {
+		snap_unref(s);
+		return;
+	}
+	snap_unref(u->snap);
+	u->snap = s;
+	for (int i = 0; i < UI_NPANELS; i++)
+		ui_list_sync(u, i);
+}
+
+/* Milliseconds until the clock in the header shows the next second. */
+static int ui_tick_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int)(1000 - ts.tv_nsec / 1000000) + 5;
+}
+
+/* The event loop: redraw on a sample, a key, a signal or a clock tick. */
+static void ui_loop(struct ui *u, int wake_fd, int signal_fd)
+{
+	struct pollfd pf[3] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = wake_fd, .events = POLLIN },
+		{ .fd = signal_fd, .events = POLLIN },
+	};
+
+	ui_draw_screen(u);
+	while (!u->quit) {
+		int rc = poll(pf, 3, ui_tick_ms()), key;
+
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc > 0 && pf[2].revents)
+			ui_read_signals(u, signal_fd);
+		if (rc > 0 && pf[1].revents)
+			ui_take_snapshot(u, wake_fd);
+		if (rc > 0 && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			u->quit = true;
+		while (!u->quit && (key = getch()) != ERR)
+			ui_key(u, key);
+		if (u->demo && !u->demo_ended && demo_running(u->demo) == 0) {
+			u->demo_ended = true;
+			if (demo_failed(u->demo))
+				ui_message(u, true, "demo: twload failed (are "
+					   "ports 18080/18081 in use? run as "
+					   "root for a private namespace)");
+			else
+				ui_message(u, false, "demo: the load has ended; "
+					   "its TIME_WAIT fades within 60 s");
+		}
+		if (!u->quit)
+			ui_draw_screen(u);
+	}
+}
+
+/* Opens a non-blocking, close-on-exec pipe. */
+static int ui_pipe(int p[2])
+{
+	return pipe2(p, O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Creates the sampler for the options (and the demo's namespace). */
+static struct sampler *ui_sampler(const struct options *o,
+				  const struct demo *d, char *err,
+				  size_t errlen)
+{
+	struct filter *filter = NULL;
+	struct sampler *sp;
+	struct sampler_config c = {
+		.root = o->root[0] ? o->root : NULL,
+		.top = o->top > UI_TOP_MIN ? o->top : UI_TOP_MIN,
+		.interval = o->interval,
+		.netns_path = o->netns[0] ? o->netns : NULL,
+		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
+	};
+
+	if (d) {
+		c.netns_path = demo_netns(d);
+		c.netns_label = demo_label(d);
+	}
+	if (o->filter[0]) {
+		filter = filter_compile(o->filter, err, errlen);
+		if (!filter)
+			return NULL;
+		c.filter = filter;
+	}
+	sp = sampler_new(&c, err, errlen);
+	filter_free(filter);	/* the sampler keeps a copy */
+	return sp;
+}
+
+/* Runs the dashboard once everything is set up; returns the status. */
+static int ui_run(struct ui *u, struct demo *demo)
+{
+	struct sigaction old[N_SIGNALS];
+	int wake[2], sigp[2];
+
+	if (ui_pipe(wake) < 0 || ui_pipe(sigp) < 0) {
+		fprintf(stderr, "twtop: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!ui_curses_start(u)) {
+		fprintf(stderr, "twtop: cannot use the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	}
+	sig_fd = sigp[1];
+	ui_signals_set(true, old);
+	if (demo)
+		ui_message(u, false, "demo: twload makes TIME_WAIT on loopback%s",
+			   demo_netns(demo) ? " in a private namespace "
+			   "(tcp_tw_reuse=0 there)" : "");
+	if (sampler_start(u->sp, ui_notify, &wake[1]) < 0) {
+		endwin();
+		fprintf(stderr, "twtop: cannot start the sampler: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	ui_loop(u, wake[0], sigp[0]);
+	sampler_stop(u->sp);
+	endwin();
+	ui_signals_set(false, old);
+	sig_fd = -1;
+	close(wake[0]);
+	close(wake[1]);
+	close(sigp[0]);
+	close(sigp[1]);
+	return u->quit_signal ? 128 + u->quit_signal : 0;
+}
 
 int ui_main(const struct options *o)
 {
-	(void)o;
-	fputs("twtop: the live dashboard (top for TCP teardown) is not built "
-	      "yet.\nUse 'twtop --once --json' for one sample as JSON, or "
-	      "'twtop --batch' for a line per sample.\n", stderr);
-	return 2;
+	struct ui *u;
+	struct demo *demo = NULL;
+	char err[PATH_MAX + 256];
+	int rc;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("twtop: the dashboard needs a terminal on stdin and "
+		      "stdout.\nFor output to a pipe or file use 'twtop --once "
+		      "--json' (one sample) or 'twtop --batch' (a line per "
+		      "sample).\n", stderr);
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");	/* JSON numbers keep their '.' */
+	u = calloc(1, sizeof(*u));
+	if (!u) {
+		fputs("twtop: out of memory\n", stderr);
+		return 1;
+	}
+	u->opt = o;
+	u->interval = o->interval;
+	u->focus = UI_P_PEERS;
+	if (ui_theme_init(u, err, sizeof(err)) < 0) {
+		fprintf(stderr, "twtop: %s\n", err);
+		free(u);
+		return 2;
+	}
+	if (o->demo && !(demo = demo_start(err, sizeof(err)))) {
+		fprintf(stderr, "twtop: %s\n", err);
+		free(u);
+		return 1;
+	}
+	u->sp = ui_sampler(o, demo, err, sizeof(err));
+	if (!u->sp) {
+		fprintf(stderr, "twtop: %s\n", err);
+		demo_stop(demo);
+		free(u);
+		return 1;
+	}
+	u->demo = demo;
+	rc = ui_run(u, demo);
+	sampler_free(u->sp);
+	snap_unref(u->snap);
+	demo_stop(demo);
+	free(u);
+	return rc;
 }

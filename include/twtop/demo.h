@@ -1,0 +1,38 @@
+/* twtop --demo: a bounded twload on loopback for the dashboard to watch. */
+#ifndef TWTOP_DEMO_H
+#define TWTOP_DEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct demo;
+
+/* Finds the twload program: next to the running twtop, then in PATH.
+ * 0 with the path in buf, or -1. */
+int demo_find_twload(char *buf, size_t len);
+
+/*
+ * Starts the demo load: client-side TIME_WAIT to one destination (enough
+ * to push its port group past the 50 % warning), server-side TIME_WAIT on
+ * another port, and a few held connections. As root it runs in a private
+ * network namespace (see demo_netns). NULL with a message in err.
+ */
+struct demo *demo_start(char *err, size_t errlen);
+
+/* "/proc/PID/ns/net" of the private namespace, or NULL when the load runs
+ * in our own namespace (not root). */
+const char *demo_netns(const struct demo *d);
+
+/* A short label for the header: "demo (private netns)". */
+const char *demo_label(const struct demo *d);
+
+/* Reaps finished load processes; returns how many still run. */
+int demo_running(struct demo *d);
+
+/* True once a reaped load process had failed (e.g. its port was taken). */
+bool demo_failed(const struct demo *d);
+
+/* Ends the load (SIGTERM, then SIGKILL) and frees d. */
+void demo_stop(struct demo *d);
+
+#endif

@@ -1,0 +1,147 @@
+/* Snapshot files: the JSON of one snapshot written atomically. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "twtop/snapfile.h"
+
+#define SNAPFILE_TRIES 100
+
+int snapfile_name(time_t t, unsigned int n, char *buf, size_t len)
+{
+	struct tm tm;
+	char stamp[32];
+	int k;
+
+	if (!localtime_r(&t, &tm) ||
+	    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm) == 0)
+		return -1;
+	if (n)
+		k = snprintf(buf, len, "twtop-%s-%u.json", stamp, n);
+	else
+		k = snprintf(buf, len, "twtop-%s.json", stamp);
+	return (k < 0 || (size_t)k >= len) ? -1 : 0;
+}
+
+/* Writes the JSON into the open temporary file fd and syncs it. 0, or
+ * -1 with errno set; fd is closed either way. */
+static int snapfile_fill(int fd, const struct snapshot *s,
+			 const struct json_opts *jo)
+{
+	FILE *f = fdopen(fd, "w");
+	int rc = 0, e = 0;
+
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (json_snapshot(f, s, jo) < 0 || fflush(f) == EOF || ferror(f)) {
+		e = errno ? errno : EIO;
+		rc = -1;
+	} else if (fsync(fileno(f)) < 0) {
+		e = errno;
+		rc = -1;
+	}
+	if (fclose(f) == EOF && rc == 0) {
+		e = errno;
+		rc = -1;
+	}
+	errno = e;
+	return rc;
+}
+
+/* Moves tmp to final unless final exists: renameat2(RENAME_NOREPLACE),
+ * or link()+unlink() where the filesystem lacks it. */
+static int snapfile_publish(const char *tmp, const char *final)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+	if (link(tmp, final) < 0)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
+/* fsyncs the directory so the rename survives a crash; best effort. */
+static void snapfile_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Picks the first free name and renames tmp onto it. 0 or -1/errno. */
+static int snapfile_place(const char *dir, const char *tmp, time_t when,
+			  char *path, size_t pathlen)
+{
+	for (unsigned int n = 0; n < SNAPFILE_TRIES; n++) {
+		char name[64];
+		int k;
+
+		if (snapfile_name(when, n, name, sizeof(name)) < 0) {
+			errno = EINVAL;
+			return -1;
+		}
+		k = snprintf(path, pathlen, "%s/%s", dir, name);
+		if (k < 0 || (size_t)k >= pathlen) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (snapfile_publish(tmp, path) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int snapfile_write(const char *dir, const struct snapshot *s,
+		   const struct json_opts *jo, time_t when,
+		   char *path, size_t pathlen, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	int fd, k;
+
+	if (!dir || !*dir)
+		dir = ".";
+	k = snprintf(tmp, sizeof(tmp), "%s/.twtop-snapshot-XXXXXX", dir);
+	if (k < 0 || (size_t)k >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a file in %s: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	/* mkstemp makes 0600; a snapshot is an ordinary report file */
+	fchmod(fd, 0644);
+	if (snapfile_fill(fd, s, jo) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp,
+			 strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (snapfile_place(dir, tmp, when, path, pathlen) < 0) {
+		snprintf(err, errlen, "cannot rename %s into place: %s", tmp,
+			 strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	snapfile_sync_dir(dir);
+	return 0;
+}

@@ -1,0 +1,265 @@
+/* Drawing helpers of the dashboard: colours, clipped text, bars. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "twtop/addr.h"
+#include "ui_priv.h"
+
+/* Maps a theme colour onto what the terminal has; bright colours on an
+ * 8-colour terminal become bold, other unknown ones the default. */
+static short ui_map_color(short c, bool have_default, attr_t *extra)
+{
+	if (c < 0)
+		return have_default ? -1 : -2;
+	if (c < COLORS)
+		return c;
+	if (c >= 8 && c < 16) {
+		*extra |= A_BOLD;
+		return (short)(c - 8);
+	}
+	return have_default ? -1 : -2;
+}
+
+/* curses attributes for theme attribute bits. */
+static attr_t ui_theme_attrs(unsigned int bits)
+{
+	attr_t a = A_NORMAL;
+
+	if (bits & THEME_BOLD)
+		a |= A_BOLD;
+	if (bits & THEME_DIM)
+		a |= A_DIM;
+	if (bits & THEME_UNDERLINE)
+		a |= A_UNDERLINE;
+	if (bits & THEME_REVERSE)
+		a |= A_REVERSE;
+	if (bits & THEME_STANDOUT)
+		a |= A_STANDOUT;
+#ifdef A_ITALIC
+	if (bits & THEME_ITALIC)
+		a |= A_ITALIC;
+#endif
+	return a;
+}
+
+/* Turns u->theme into colour pairs and attributes (u->attr). */
+void ui_colors_apply(struct ui *u)
+{
+	bool have_default = u->color && use_default_colors() == OK;
+
+	for (int i = 0; i < TH_COUNT; i++) {
+		const struct theme_style *st = &u->theme.st[i];
+		attr_t a = ui_theme_attrs(st->attrs);
+
+		if (u->color && !u->color_off && i + 1 < COLOR_PAIRS) {
+			short fg = ui_map_color(st->fg, have_default, &a);
+			short bg = ui_map_color(st->bg, have_default, &a);
+
+			/* without default colours, -2 means white on black */
+			init_pair((short)(i + 1), fg == -2 ? COLOR_WHITE : fg,
+				  bg == -2 ? COLOR_BLACK : bg);
+			a |= COLOR_PAIR(i + 1);
+		}
+		u->attr[i] = a;
+	}
+	bkgdset(u->attr[TH_NORMAL] | ' ');
+}
+
+attr_t ui_attr(const struct ui *u, enum theme_elem e)
+{
+	return u->attr[e];
+}
+
+/* Display width of a UTF-8 string (unprintable characters count 1). */
+int ui_width(const char *s)
+{
+	mbstate_t ms;
+	int w = 0;
+
+	memset(&ms, 0, sizeof(ms));
+	while (*s) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, strlen(s), &ms);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&ms, 0, sizeof(ms));
+			n = 1;
+			cw = 1;
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
+		w += cw;
+		s += n;
+	}
+	return w;
+}
+
+/* Draws s at (y, x) clipped to w columns in element e; returns the
+ * columns drawn. Bytes that are not valid characters become '?'. */
+int ui_text(const struct ui *u, int y, int x, int w, enum theme_elem e,
+	    const char *s)
+{
+	wchar_t buf[512];
+	mbstate_t ms;
+	int used = 0, n = 0;
+
+	if (w <= 0 || y < 0 || x < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (x + w > COLS)
+		w = COLS - x;
+	memset(&ms, 0, sizeof(ms));
+	while (*s && n < (int)(sizeof(buf) / sizeof(buf[0])) - 1) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, strlen(s), &ms);
+		int cw;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&ms, 0, sizeof(ms));
+			wc = L'?';
+			k = 1;
+		}
+		cw = wcwidth(wc);
+		if (cw < 0) {
+			wc = L'?';
+			cw = 1;
+		}
+		if (used + cw > w)
+			break;
+		buf[n++] = wc;
+		used += cw;
+		s += k;
+	}
+	buf[n] = L'\0';
+	attrset(ui_attr(u, e));
+	mvaddnwstr(y, x, buf, n);
+	attrset(ui_attr(u, TH_NORMAL));
+	return used;
+}
+
+int ui_textf(const struct ui *u, int y, int x, int w, enum theme_elem e,
+	     const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return ui_text(u, y, x, w, e, buf);
+}
+
+/* Draws s right-aligned in the w columns starting at x. */
+int ui_text_right(const struct ui *u, int y, int x, int w,
+		  enum theme_elem e, const char *s)
+{
+	int sw = ui_width(s);
+
+	if (sw > w)
+		return ui_text(u, y, x, w, e, s);
+	return ui_text(u, y, x + w - sw, sw, e, s);
+}
+
+/* Paints w blank cells in element e. */
+void ui_fill(const struct ui *u, int y, int x, int w, enum theme_elem e)
+{
+	if (w <= 0 || y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	attrset(ui_attr(u, e));
+	mvhline(y, x, ' ', w);
+	attrset(ui_attr(u, TH_NORMAL));
+}
+
+/* A proportional bar of frac over w columns. */
+void ui_bar(const struct ui *u, int y, int x, int w, double frac,
+	    enum theme_elem e)
+{
+	char buf[4 * 256 + 1];
+
+	if (w <= 0)
+		return;
+	if (w > 256)
+		w = 256;
+	spark_hbar(frac, (unsigned int)w, u->glyphs, buf, sizeof(buf));
+	ui_text(u, y, x, w, e, buf);
+}
+
+/* The element of a gauge: ok, warning from 50 %, alarm from 90 %
+ * (connect() slows down past half the range, KERNEL-FACTS.md). */
+enum theme_elem ui_gauge_elem(double frac)
+{
+	if (frac >= 0.9)
+		return TH_ALARM;
+	if (frac >= 0.5)
+		return TH_WARN;
+	return TH_OK;
+}
+
+/* A gauge: a bar on a dotted track, coloured by ui_gauge_elem(). */
+void ui_gauge(const struct ui *u, int y, int x, int w, double frac)
+{
+	char track[4 * 256 + 1] = "";
+	size_t off = 0;
+
+	if (w <= 0)
+		return;
+	if (w > 256)
+		w = 256;
+	for (int i = 0; i < w; i++) {
+		const char *g = u->utf8 ? "\u00b7" : ".";
+
+		memcpy(track + off, g, strlen(g));
+		off += strlen(g);
+	}
+	track[off] = '\0';
+	ui_text(u, y, x, w, TH_DIM, track);
+	ui_bar(u, y, x, w, frac, ui_gauge_elem(frac));
+}
+
+/* The title line of a panel. */
+void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
+		    bool focused)
+{
+	enum theme_elem e = focused ? TH_TITLE_FOCUS : TH_TITLE;
+
+	ui_fill(u, r->y, r->x, r->w, e);
+	ui_textf(u, r->y, r->x, r->w, e, " %s ", title);
+}
+
+/* A count in at most 7 columns: exact below ten million. */
+const char *ui_count(char *buf, size_t len, unsigned long long v)
+{
+	if (v < 10000000ULL)
+		snprintf(buf, len, "%llu", v);
+	else
+		snprintf(buf, len, "%.1fM", (double)v / 1e6);
+	return buf;
+}
+
+/* A per-second rate, "-" when it needs another sample. */
+const char *ui_rate(char *buf, size_t len, bool valid, double v)
+{
+	if (!valid)
+		snprintf(buf, len, "-");
+	else if (v != 0 && v < 10 && v > -10)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+const char *ui_addr(const struct tw_addr *a, char *buf, size_t len)
+{
+	return addr_format(a, buf, len);
+}
+
+const char *ui_arrow(const struct ui *u)
+{
+	return u->utf8 ? "\u2192" : "->";
+}

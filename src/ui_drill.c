@@ -1,0 +1,244 @@
+/* The drill-down: one peer's or port's states, ports, TIME_WAIT ages and
+ * sockets, from the sampler's focus data. */
+#include <stdio.h>
+#include <string.h>
+
+#include "twtop/tcpstate.h"
+#include "ui_priv.h"
+
+#define COL_MIN 60	/* width for the three-column top part */
+#define EXP_W	7	/* " 58.5s" */
+
+/* "peer 10.0.0.1", "local port :8080", "remote port :443". */
+static const char *drill_what(const struct focus_req *f, char *buf,
+			      size_t len)
+{
+	char a[ADDR_STRLEN];
+
+	if (f->kind == FOCUS_PEER)
+		snprintf(buf, len, "peer %s", addr_format(&f->addr, a,
+							   sizeof(a)));
+	else
+		snprintf(buf, len, "%s port :%u", f->kind == FOCUS_LPORT ?
+			 "local" : "remote", f->port);
+	return buf;
+}
+
+/* The focus data of the current snapshot if it is for u->drill. */
+static const struct snap_focus *drill_data(const struct ui *u)
+{
+	const struct snap_focus *f = u->snap ? u->snap->focus : NULL;
+
+	if (!f || f->req.kind != u->drill.kind)
+		return NULL;
+	if (f->req.kind == FOCUS_PEER)
+		return addr_equal(&f->req.addr, &u->drill.addr) ? f : NULL;
+	return f->req.port == u->drill.port ? f : NULL;
+}
+
+/* States with a count, one per line; returns lines used. */
+static int drill_states(struct ui *u, const struct snap_focus *f, int y,
+			int x, int w, int h)
+{
+	int line = 0;
+	char n[16];
+
+	ui_text(u, y + line++, x, w, TH_LABEL, "states");
+	for (int i = 0; i < TCPSTATE_SHOWN && line < h; i++) {
+		unsigned int st = tcpstate_order[i];
+
+		if (!f->states[st])
+			continue;
+		ui_text(u, y + line, x, 12, TH_NORMAL, tcpstate_name(st));
+		ui_text_right(u, y + line++, x + 12, w - 12 > 8 ? 8 : w - 12,
+			      TH_VALUE, ui_count(n, sizeof(n), f->states[st]));
+	}
+	return line;
+}
+
+/* TIME_WAIT ages as a bar per 5 s step (age = 60 s - time left). */
+static void drill_ages(struct ui *u, const struct snap_focus *f, int y,
+		       int x, int w, int h)
+{
+	uint32_t max = 0;
+	char n[16];
+
+	ui_text(u, y, x, w, TH_LABEL, "TIME_WAIT age");
+	for (int i = 0; i < SNAP_AGE_BUCKETS; i++)
+		if (f->age[i] > max)
+			max = f->age[i];
+	for (int i = 0; i < SNAP_AGE_BUCKETS && i + 1 < h; i++) {
+		int ay = y + 1 + i;
+
+		ui_textf(u, ay, x, 7, TH_DIM, "%2d-%-2ds", i * 5, i * 5 + 5);
+		ui_text_right(u, ay, x + 7, 7, f->age[i] ? TH_VALUE : TH_DIM,
+			      ui_count(n, sizeof(n), f->age[i]));
+		if (w > 17 && max)
+			ui_bar(u, ay, x + 15, w - 15,
+			       (double)f->age[i] / max, TH_BAR_TW);
+	}
+}
+
+/* TIME_WAIT ages as a one-line sparkline, for narrow screens. */
+static void drill_age_line(struct ui *u, const struct snap_focus *f, int y,
+			   int x, int w)
+{
+	double v[SNAP_AGE_BUCKETS], max = 0;
+	char row[SNAP_AGE_BUCKETS * 4 + 1];
+
+	for (int i = 0; i < SNAP_AGE_BUCKETS; i++) {
+		v[i] = f->age[i];
+		if (v[i] > max)
+			max = v[i];
+	}
+	spark_row(v, SNAP_AGE_BUCKETS, max, 1, 0, SNAP_AGE_BUCKETS, u->glyphs,
+		  row, sizeof(row));
+	ui_text(u, y, x, w, TH_LABEL, "TIME_WAIT age 0s");
+	ui_text(u, y, x + 17, w - 17, TH_SPARK, row);
+	ui_text(u, y, x + 17 + SNAP_AGE_BUCKETS, w - 17 - SNAP_AGE_BUCKETS,
+		TH_LABEL, "60s");
+}
+
+/* Top local and remote ports of the focus. */
+static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
+			int x, int w, int h)
+{
+	int line = 0;
+
+	for (int side = 0; side < 2 && line < h; side++) {
+		const struct snap_port *p = side ? f->rports : f->lports;
+		uint32_t np = side ? f->n_rports : f->n_lports;
+
+		ui_text(u, y + line++, x, w, TH_LABEL, side ? "remote ports" :
+			"local ports (TIME_WAIT/total)");
+		for (uint32_t i = 0; i < np && line < h && i < 5; i++)
+			ui_textf(u, y + line++, x, w, TH_NORMAL,
+				 ":%-6u %6u / %-6u %s", p[i].port,
+				 p[i].time_wait, p[i].total,
+				 p[i].listening ? "server" : "");
+	}
+}
+
+/* Width of the state column of the socket list: ESTABLISHED, or
+ * TIME_WAIT on narrow screens. */
+static int drill_state_w(int w)
+{
+	return w >= 60 ? 12 : 10;
+}
+
+/* Width of each address column of the socket list. */
+static int drill_addr_w(int w)
+{
+	int aw = (w - drill_state_w(w) - EXP_W + 1) / 2;
+
+	return aw > 46 ? 46 : aw < 8 ? 8 : aw;
+}
+
+/* One socket line: local, remote, state, time left. */
+static void drill_sock(struct ui *u, int y, int x, int w,
+		       const struct focus_sock *k)
+{
+	char l[ADDR_STRLEN], r[ADDR_STRLEN], lp[ADDR_STRLEN + 8],
+	     rp[ADDR_STRLEN + 8];
+	int aw = drill_addr_w(w), sw = drill_state_w(w);
+
+	snprintf(lp, sizeof(lp), "%s:%u", addr_format(&k->local, l, sizeof(l)),
+		 k->lport);
+	snprintf(rp, sizeof(rp), "%s:%u",
+		 addr_format(&k->remote, r, sizeof(r)), k->rport);
+	ui_text(u, y, x, aw - 1, TH_NORMAL, lp);
+	ui_text(u, y, x + aw, aw - 1, TH_NORMAL, rp);
+	ui_text(u, y, x + 2 * aw, sw - 1, k->state == TS_TIME_WAIT ?
+		TH_BAR_TW : TH_VALUE, tcpstate_name(k->state));
+	if (k->timer || k->state == TS_TIME_WAIT)
+		ui_textf(u, y, x + 2 * aw + sw - 1, w - 2 * aw - sw + 1,
+			 TH_DIM, "%6.1fs", k->expires / 1000.0);
+}
+
+/* The scrollable socket list in the rows from y to y + h. */
+static void drill_socks(struct ui *u, const struct snap_focus *f, int y,
+			int x, int w, int h)
+{
+	struct panel_state *ps = &u->drill_ps;
+	int n = (int)f->n_socks;
+	int aw = drill_addr_w(w), sw = drill_state_w(w);
+
+	if (h < 2)
+		return;
+	if (aw >= 24)
+		ui_textf(u, y, x, aw - 1, TH_LABEL, "sockets (%u of %u)",
+			 f->n_socks, f->total);
+	else
+		ui_text(u, y, x, aw - 1, TH_LABEL, "local");
+	ui_text(u, y, x + aw, aw, TH_LABEL, "remote");
+	ui_text(u, y, x + 2 * aw, sw - 1, TH_LABEL, "state");
+	ui_text_right(u, y++, x + 2 * aw + sw - 1, EXP_W, TH_LABEL, "left");
+	ui_list_clamp(ps, n, h - 1);
+	ps->sel = ps->top;	/* the list scrolls; no row is selected */
+	for (int i = 0; i < h - 1 && ps->top + i < n; i++)
+		drill_sock(u, y + i, x, w, &f->socks[ps->top + i]);
+}
+
+/* Title, summary, states/ages/ports in three columns when wide (else
+ * states only), then the socket list. */
+void ui_drill_draw(struct ui *u, const struct ui_rect *b)
+{
+	const struct snap_focus *f = drill_data(u);
+	char what[96];
+	int x = b->x + 1, w = b->w - 2, y = b->y, top;
+
+	ui_fill(u, y, b->x, b->w, TH_TITLE_FOCUS);
+	ui_textf(u, y++, x, w, TH_TITLE_FOCUS, "Drill-down: %s  (Esc: back)",
+		 drill_what(&u->drill, what, sizeof(what)));
+	if (!f) {
+		ui_text(u, y + 1, x, w, TH_DIM, "collecting its sockets...");
+		return;
+	}
+	ui_textf(u, y++, x, w, TH_NORMAL, "%u sockets, TIME_WAIT %u (server "
+		 "side %u, client side %u)", f->total,
+		 f->states[TS_TIME_WAIT], f->tw_server, f->tw_client);
+	top = b->h - 2 >= 24 ? SNAP_AGE_BUCKETS + 2 : (b->h - 2) / 2;
+	if (w >= COL_MIN && top >= 4) {
+		int cw = w / 3;
+
+		drill_states(u, f, y, x, cw - 1, top - 1);
+		drill_ages(u, f, y, x + cw, cw - 1, top - 1);
+		drill_ports(u, f, y, x + 2 * cw, w - 2 * cw, top - 1);
+	} else {
+		top = drill_states(u, f, y, x, w, top > 3 ? top : 3);
+		drill_age_line(u, f, y + top++, x, w);
+		top++;
+	}
+	drill_socks(u, f, y + top, x, w, b->y + b->h - y - top);
+}
+
+/* Esc goes back; arrows scroll the socket list. */
+bool ui_drill_key(struct ui *u, int key)
+{
+	const struct snap_focus *f = drill_data(u);
+	struct panel_state *ps = &u->drill_ps;
+	int n = f ? (int)f->n_socks : 0;
+
+	if (key == 27 || key == KEY_LEFT || key == KEY_BACKSPACE) {
+		ui_drill_close(u);
+		return true;
+	}
+	/* scroll by moving an invisible selection to the window's edge */
+	if (key == KEY_DOWN || key == KEY_NPAGE)
+		ps->sel = ps->top + ps->page - 1;
+	return ui_list_key(ps, key, n);
+}
+
+void ui_drill_open(struct ui *u, const struct focus_req *f)
+{
+	u->drill = *f;
+	u->view = UI_VIEW_DRILL;
+	memset(&u->drill_ps, 0, sizeof(u->drill_ps));
+	sampler_set_focus(u->sp, f);
+}
+
+void ui_drill_close(struct ui *u)
+{
+	u->view = UI_VIEW_MAIN;
+	sampler_set_focus(u->sp, NULL);
+}

@@ -1,0 +1,151 @@
+/* The dashboard's frame: header, panels or drill-down, status line. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ui_priv.h"
+
+/* Writes a header segment at *x and advances it. */
+static void head_seg(struct ui *u, int *x, enum theme_elem e,
+		     const char *s)
+{
+	int w = u->lay.cols - *x;
+
+	if (w <= 0)
+		return;
+	*x += ui_text(u, 0, *x, w, e, s);
+}
+
+/* Host, kernel, namespace, interval, clock, paused, sample problems. */
+static void draw_header(struct ui *u)
+{
+	const struct snapshot *s = u->snap;
+	char buf[640], clock[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	int x = 0;
+
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	ui_fill(u, 0, 0, u->lay.cols, TH_HEADER);
+	head_seg(u, &x, TH_HEADER, " twtop");
+	if (s) {
+		snprintf(buf, sizeof(buf), "  %s  Linux %s  netns %s", s->host,
+			 s->kernel, s->netns[0] ? s->netns : "(own)");
+		head_seg(u, &x, TH_HEADER, buf);
+	}
+	snprintf(buf, sizeof(buf), "  every %gs  %s ", u->interval, clock);
+	head_seg(u, &x, TH_HEADER, buf);
+	if (u->paused)
+		head_seg(u, &x, TH_WARN, " PAUSED ");
+	if (s && s->filter[0]) {
+		snprintf(buf, sizeof(buf), " filter: %s ", s->filter);
+		head_seg(u, &x, TH_WARN, buf);
+	}
+	if (!s) {
+		head_seg(u, &x, TH_HEADER, "  sampling...");
+	} else if (s->dump_failed || s->partial || s->error[0]) {
+		snprintf(buf, sizeof(buf), " %s%s ",
+			 s->partial ? "partial sample: " : "", s->error);
+		head_seg(u, &x, TH_ERROR, buf);
+	}
+}
+
+/* Key hints: a key in TH_KEY, then what it does. */
+static void draw_hints(struct ui *u, int y)
+{
+	static const char *const main_hints[][2] = {
+		{ "F1", "Help" }, { "Tab", "Panel" }, { "Enter", "Drill" },
+		{ "s", "Save" }, { "p", "Pause" }, { "+-", "Interval" },
+		{ "t", "Theme" }, { "r", "Reset" }, { "q", "Quit" },
+	};
+	static const char *const drill_hints[][2] = {
+		{ "Esc", "Back" }, { "Up/Dn", "Scroll" }, { "s", "Save" },
+		{ "p", "Pause" }, { "F1", "Help" }, { "q", "Quit" },
+	};
+	const char *const (*h)[2] = u->view == UI_VIEW_DRILL ? drill_hints :
+				    main_hints;
+	size_t n = u->view == UI_VIEW_DRILL ?
+		   sizeof(drill_hints) / sizeof(drill_hints[0]) :
+		   sizeof(main_hints) / sizeof(main_hints[0]);
+	int x = 0;
+
+	for (size_t i = 0; i < n && x < u->lay.cols; i++) {
+		const char *label = h[i][1];
+
+		if (strcmp(h[i][0], "p") == 0 && u->paused)
+			label = "Resume";
+		x += ui_text(u, y, x, u->lay.cols - x, TH_KEY, h[i][0]);
+		x += ui_textf(u, y, x, u->lay.cols - x, TH_STATUS, " %s  ",
+			      label);
+	}
+}
+
+/* The status line: a live message, else the key hints. */
+static void draw_status(struct ui *u)
+{
+	int y = u->lay.status.y;
+
+	ui_fill(u, y, 0, u->lay.cols, TH_STATUS);
+	if (u->msg[0] && ui_now() < u->msg_until) {
+		ui_text(u, y, 0, u->lay.cols, u->msg_error ? TH_ERROR :
+			TH_MESSAGE, u->msg);
+		return;
+	}
+	u->msg[0] = '\0';
+	draw_hints(u, y);
+}
+
+/* The note shown when even the compact layout does not fit. */
+static void draw_too_small(struct ui *u)
+{
+	char buf[96];
+	int w, y = LINES / 2;
+
+	snprintf(buf, sizeof(buf), "terminal too small (%dx%d): need %dx%d",
+		 COLS, LINES, UI_MIN_COLS, UI_MIN_ROWS);
+	w = ui_width(buf);
+	if (w > COLS) {
+		snprintf(buf, sizeof(buf), "too small");
+		w = ui_width(buf);
+	}
+	ui_text(u, y, w < COLS ? (COLS - w) / 2 : 0, COLS, TH_WARN, buf);
+}
+
+/* All panels the layout shows. */
+static void draw_panels(struct ui *u)
+{
+	for (int i = 0; i < UI_NPANELS; i++) {
+		const struct panel_ops *ops = ui_panel(i);
+		const struct ui_rect *r = &u->lay.panel[i];
+		char title[160];
+
+		if (r->h == 0)
+			continue;
+		ops->title(u, title, sizeof(title));
+		ui_panel_frame(u, r, title, i == u->focus);
+		if (r->h > 1)
+			ops->draw(u, r, &u->ps[i], i == u->focus);
+	}
+}
+
+/* Redraws the whole screen; curses sends only what changed. */
+void ui_draw_screen(struct ui *u)
+{
+	ui_layout_compute(&u->lay, LINES, COLS, u->focus);
+	erase();
+	if (u->lay.mode == UI_TOO_SMALL) {
+		draw_too_small(u);
+	} else {
+		draw_header(u);
+		if (u->view == UI_VIEW_DRILL)
+			ui_drill_draw(u, &u->lay.body);
+		else
+			draw_panels(u);
+		draw_status(u);
+		if (u->help)
+			ui_help_draw(u);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}

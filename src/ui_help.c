@@ -1,0 +1,86 @@
+/* The help overlay: every key, and the two facts people get wrong. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_priv.h"
+
+static const char *const help_keys[][2] = {
+	{ "q, F10", "quit" },
+	{ "h, ?, F1", "this help (any key closes it)" },
+	{ "Tab, Shift-Tab", "move focus between panels" },
+	{ "Up, Down", "move the selection" },
+	{ "PgUp, PgDn", "move the selection a page" },
+	{ "Home, End", "first, last row" },
+	{ "Enter", "drill down into the selected peer or port" },
+	{ "Esc", "back from the drill-down" },
+	{ "s", "save a snapshot (JSON) to the snapshot directory" },
+	{ "p, Space", "pause or resume sampling" },
+	{ "+, -", "sample less or more often" },
+	{ "t", "next colour theme" },
+	{ "r", "reset the TIME_WAIT trend" },
+	{ "SIGUSR1", "saves a snapshot too (for scripts)" },
+};
+
+static const char *const help_facts[] = {
+	"TIME_WAIT lasts 60 s on Linux; tcp_fin_timeout does not change it.",
+	"Ephemeral ports run out per destination (local IP, remote IP:port).",
+};
+
+/* Sides and bottom of the help box (the title line is its top), in
+ * box-drawing characters or ASCII. */
+static void help_border(struct ui *u, int y0, int x0, int h, int w)
+{
+	const char *v = u->utf8 ? "\u2502" : "|";
+	char bottom[4 * 256 + 8];
+	size_t off = 0;
+
+	if (h < 3 || w < 3 || w > 256)
+		return;
+	for (int i = 1; i < h - 1; i++) {
+		ui_text(u, y0 + i, x0, 1, TH_HELP, v);
+		ui_text(u, y0 + i, x0 + w - 1, 1, TH_HELP, v);
+	}
+	for (int i = 0; i < w; i++) {
+		const char *g = u->utf8 ? (i == 0 ? "\u2514" : i == w - 1 ?
+				"\u2518" : "\u2500") : (i == 0 || i == w - 1 ?
+				"+" : "-");
+
+		memcpy(bottom + off, g, strlen(g));
+		off += strlen(g);
+	}
+	bottom[off] = '\0';
+	ui_text(u, y0 + h - 1, x0, w, TH_HELP, bottom);
+}
+
+/* Draws the help box centred over whatever is on screen. */
+void ui_help_draw(struct ui *u)
+{
+	int nk = (int)(sizeof(help_keys) / sizeof(help_keys[0]));
+	int nf = (int)(sizeof(help_facts) / sizeof(help_facts[0]));
+	int h = nk + nf + 5, w = 74, y0, x0, y;
+	char dir[THEME_NAME_MAX + 16];
+
+	if (w > COLS)
+		w = COLS;
+	if (h > LINES)
+		h = LINES;
+	y0 = (LINES - h) / 2;
+	x0 = (COLS - w) / 2;
+	for (int i = 0; i < h; i++)
+		ui_fill(u, y0 + i, x0, w, TH_HELP);
+	ui_fill(u, y0, x0, w, TH_TITLE_FOCUS);
+	ui_text(u, y0, x0 + 1, w - 2, TH_TITLE_FOCUS,
+		"twtop help: keys (top for TCP teardown)");
+	y = y0 + 2;
+	for (int i = 0; i < nk && y < y0 + h; i++, y++) {
+		ui_text(u, y, x0 + 2, 16, TH_KEY, help_keys[i][0]);
+		ui_text(u, y, x0 + 19, w - 20, TH_HELP, help_keys[i][1]);
+	}
+	y++;
+	for (int i = 0; i < nf && y < y0 + h; i++, y++)
+		ui_text(u, y, x0 + 2, w - 3, TH_DIM, help_facts[i]);
+	help_border(u, y0, x0, h, w);
+	snprintf(dir, sizeof(dir), " theme %s ", u->theme.name);
+	if (y0 + h - 1 > y0)
+		ui_text_right(u, y0 + h - 1, x0, w - 2, TH_DIM, dir);
+}

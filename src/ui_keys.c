@@ -1,0 +1,211 @@
+/* Keys of the dashboard and the actions behind them. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "twtop/snapfile.h"
+#include "ui_priv.h"
+
+/* The panels in drawing and Tab order (see enum ui_panel_id). */
+static const struct panel_ops *const panels[UI_NPANELS] = {
+	[UI_P_STATES] = &ui_panel_states,
+	[UI_P_TREND] = &ui_panel_trend,
+	[UI_P_EPH] = &ui_panel_eph,
+	[UI_P_PEERS] = &ui_panel_peers,
+	[UI_P_PORTS] = &ui_panel_ports,
+	[UI_P_KERNEL] = &ui_panel_kernel,
+};
+
+/* Interval steps for + and -, in seconds. */
+static const double steps[] = {
+	0.1, 0.2, 0.25, 0.5, 1, 2, 3, 5, 10, 15, 30, 60, 120, 300, 600,
+	1800, 3600,
+};
+#define N_STEPS (sizeof(steps) / sizeof(steps[0]))
+
+const struct panel_ops *ui_panel(int id)
+{
+	return panels[id];
+}
+
+/* Writes the current snapshot to the snapshot directory. */
+void ui_save_snapshot(struct ui *u)
+{
+	struct json_opts jo = {
+		.top = u->opt->top, .pretty = true, .history = true,
+		.version = PACKAGE_VERSION,
+	};
+	char dir[PATH_MAX], path[PATH_MAX + 64], err[PATH_MAX + 128];
+	const char *d = u->opt->snapshot_dir;
+
+	if (!u->snap) {
+		ui_message(u, true, "no sample yet: snapshot not saved");
+		return;
+	}
+	if (!d[0])
+		d = getcwd(dir, sizeof(dir)) ? dir : ".";
+	if (snapfile_write(d, u->snap, &jo, time(NULL), path, sizeof(path),
+			   err, sizeof(err)) < 0)
+		ui_message(u, true, "snapshot not saved: %s", err);
+	else
+		ui_message(u, false, "snapshot saved to %s", path);
+}
+
+/* + and -: the next interval step up or down. */
+static void ui_step_interval(struct ui *u, int dir)
+{
+	double cur = u->interval, next = cur;
+
+	if (dir > 0) {
+		for (size_t i = 0; i < N_STEPS; i++)
+			if (steps[i] > cur + 1e-9) {
+				next = steps[i];
+				break;
+			}
+	} else {
+		for (size_t i = N_STEPS; i-- > 0;)
+			if (steps[i] < cur - 1e-9) {
+				next = steps[i];
+				break;
+			}
+	}
+	if (next == cur) {
+		ui_message(u, false, "interval stays %gs (%s)", cur,
+			   dir > 0 ? "longest" : "shortest");
+		return;
+	}
+	u->interval = next;
+	sampler_set_interval(u->sp, next);
+	ui_message(u, false, "interval %gs", next);
+}
+
+/* t: loads the next theme of the theme directories. */
+static void ui_next_theme(struct ui *u)
+{
+	struct theme t;
+	char err[PATH_MAX + 160];
+	const char *name;
+
+	if (u->color_off) {
+		ui_message(u, false, "colours are off (NO_COLOR or a terminal "
+			   "without colours): theme stays mono");
+		return;
+	}
+	if (u->n_themes == 0) {
+		ui_message(u, true, "no theme files found");
+		return;
+	}
+	u->theme_idx = (u->theme_idx + 1) % (int)u->n_themes;
+	name = u->themes[u->theme_idx];
+	if (theme_load(&t, name, err, sizeof(err)) < 0) {
+		ui_message(u, true, "theme not changed: %s", err);
+		return;
+	}
+	u->theme = t;
+	ui_colors_apply(u);
+	ui_message(u, false, "theme %s", name);
+}
+
+/* Moves focus by dir panels (Tab, Shift-Tab). */
+static void ui_move_focus(struct ui *u, int dir)
+{
+	u->focus = (u->focus + dir + UI_NPANELS) % UI_NPANELS;
+}
+
+/* Enter: drill into the focused panel's selected row. */
+static void ui_enter(struct ui *u)
+{
+	const struct panel_ops *ops = panels[u->focus];
+	struct focus_req id;
+
+	if (!ops->row_id || !ops->rows || ops->rows(u) == 0) {
+		ui_message(u, false, "Enter drills into a peer or port: Tab to "
+			   "the peers or ports panel");
+		return;
+	}
+	if (ops->row_id(u, u->ps[u->focus].sel, &id))
+		ui_drill_open(u, &id);
+}
+
+/* Keys that work the same in every view; true when handled. */
+static bool ui_global_key(struct ui *u, int key)
+{
+	switch (key) {
+	case 'q':
+	case 'Q':
+	case KEY_F(10):
+		u->quit = true;
+		return true;
+	case 'h':
+	case '?':
+	case KEY_F(1):
+		u->help = true;
+		return true;
+	case 's':
+		ui_save_snapshot(u);
+		return true;
+	case 'p':
+	case ' ':
+		u->paused = !u->paused;
+		sampler_set_paused(u->sp, u->paused);
+		ui_message(u, false, u->paused ? "paused" : "resumed");
+		return true;
+	case '+':
+	case '=':
+		ui_step_interval(u, 1);
+		return true;
+	case '-':
+	case '_':
+		ui_step_interval(u, -1);
+		return true;
+	case 't':
+		ui_next_theme(u);
+		return true;
+	case 'r':
+		sampler_reset_history(u->sp);
+		ui_message(u, false, "trend reset");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Dispatches one key. */
+void ui_key(struct ui *u, int key)
+{
+	const struct panel_ops *ops;
+
+	if (key == KEY_RESIZE)
+		return;
+	if (u->help) {
+		u->help = false;
+		if (key == 'q' || key == KEY_F(10))
+			u->quit = true;
+		return;
+	}
+	if (ui_global_key(u, key))
+		return;
+	if (u->view == UI_VIEW_DRILL) {
+		ui_drill_key(u, key);
+		return;
+	}
+	ops = panels[u->focus];
+	if (key == '\t') {
+		ui_move_focus(u, 1);
+	} else if (key == KEY_BTAB) {
+		ui_move_focus(u, -1);
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		ui_enter(u);
+	} else if (key == 27) {
+		u->msg[0] = '\0';
+	} else if (ops->key && ops->key(u, &u->ps[u->focus], key)) {
+		struct panel_state *ps = &u->ps[u->focus];
+
+		if (ops->row_id)
+			ps->has_id = ops->row_id(u, ps->sel, &ps->id);
+	}
+}

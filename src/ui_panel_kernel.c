@@ -1,0 +1,233 @@
+/* Panel: the kernel's view: TIME_WAIT counters with per-second rates,
+ * sockstat, and the sysctls that matter (absent ones shown absent). */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_priv.h"
+
+#define ITEMS_MAX (8 + SNAP_SYSCTL_MAX)
+#define LABEL_W 24
+
+struct kitem {
+	const char *label;	/* one per line */
+	const char *brief;	/* in the packed form */
+	char value[64];
+	const char *note;
+	enum theme_elem e;
+};
+
+static void kernel_title(const struct ui *u, char *buf, size_t len)
+{
+	(void)u;
+	snprintf(buf, len, "Kernel");
+}
+
+/* Adds a counter rate item. */
+static void kernel_rate(const struct snapshot *s, struct kitem *it,
+			const char *name, const char *label,
+			const char *brief)
+{
+	const struct snap_rate *r = snap_rate(s, name);
+
+	it->label = label;
+	it->brief = brief;
+	it->note = NULL;
+	it->e = TH_VALUE;
+	if (!s->counters_present || !r || !snap_counter(s, name)) {
+		snprintf(it->value, sizeof(it->value), "n/a");
+		it->e = TH_DIM;
+		return;
+	}
+	ui_rate(it->value, sizeof(it->value), r->valid, r->per_s);
+	if (strcmp(name, "TcpExtTCPTimeWaitOverflow") == 0 && r->valid &&
+	    r->per_s > 0) {
+		it->e = TH_ALARM;
+		it->note = "tcp_max_tw_buckets full: closes lose TIME_WAIT";
+	}
+}
+
+/* Meaning of a sysctl's value, per KERNEL-FACTS.md. */
+static const char *kernel_note(const struct snapshot *s,
+			       const struct snap_sysctl *c,
+			       enum theme_elem *e)
+{
+	const char *n = c->name + (strncmp(c->name, "net.ipv4.", 9) ? 0 : 9);
+	const struct snap_sysctl *reuse =
+		snap_sysctl(s, "net.ipv4.tcp_tw_reuse");
+
+	if (strcmp(n, "tcp_tw_recycle") == 0) {
+		if (!c->present)
+			return "removed in Linux 4.12";
+		*e = TH_WARN;
+		return "breaks clients behind NAT";
+	}
+	if (!c->present)
+		return NULL;
+	if (strcmp(n, "tcp_tw_reuse") == 0 && c->numeric)
+		return c->num == 0 ? "off" : c->num == 1 ?
+		       "outgoing connect(), all" :
+		       "outgoing connect(), loopback only";
+	if (strcmp(n, "tcp_tw_reuse_delay") == 0)
+		return "ms before a TIME_WAIT is reused";
+	if (strcmp(n, "tcp_max_tw_buckets") == 0)
+		return "when full: no TIME_WAIT, no RST";
+	if (strcmp(n, "tcp_fin_timeout") == 0)
+		return "FIN_WAIT2 orphans, not TIME_WAIT";
+	if (strcmp(n, "tcp_timestamps") == 0 && c->numeric && c->num == 0 &&
+	    reuse && reuse->present && reuse->numeric && reuse->num != 0) {
+		*e = TH_WARN;
+		return "off: tcp_tw_reuse cannot work";
+	}
+	if (strcmp(n, "ip_local_port_range") == 0)
+		return "inclusive";
+	return NULL;
+}
+
+/* Adds a sysctl item. */
+static void kernel_sysctl(const struct snapshot *s, struct kitem *it,
+			  const struct snap_sysctl *c)
+{
+	const char *n = c->name;
+
+	if (strncmp(n, "net.ipv4.", 9) == 0 || strncmp(n, "net.core.", 9) == 0)
+		n += 9;
+	it->label = n;
+	it->brief = n;
+	it->e = c->present ? TH_VALUE : TH_DIM;
+	if (!c->present)
+		snprintf(it->value, sizeof(it->value), "absent");
+	else if (c->text[0] == '\0')
+		snprintf(it->value, sizeof(it->value), "(none)");
+	else
+		snprintf(it->value, sizeof(it->value), "%s", c->text);
+	for (char *p = it->value; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	it->note = kernel_note(s, c, &it->e);
+}
+
+/* Builds the items in display order; returns how many. */
+static int kernel_items(const struct snapshot *s, struct kitem *it)
+{
+	int n = 0;
+
+	kernel_rate(s, &it[n++], "TcpExtTW", "new TIME_WAIT/s (TW)", "TW/s");
+	kernel_rate(s, &it[n++], "TcpExtTWRecycled", "TWRecycled/s",
+		    "TWRecycled/s");
+	kernel_rate(s, &it[n++], "TcpExtTCPTimeWaitOverflow",
+		    "TCPTimeWaitOverflow/s", "TWOverflow/s");
+	it[n].label = "sockstat tw / dumped TW";
+	it[n].brief = "sockstat tw/dumped";
+	it[n].note = "sockstat counts every timewait socket";
+	it[n].e = s->sockstat.present ? TH_VALUE : TH_DIM;
+	if (s->sockstat.present)
+		snprintf(it[n].value, sizeof(it[n].value), "%lld / %u",
+			 s->sockstat.tw, s->tw.total);
+	else
+		snprintf(it[n].value, sizeof(it[n].value), "n/a / %u",
+			 s->tw.total);
+	n++;
+	for (uint32_t i = 0; i < s->n_sysctls && n < ITEMS_MAX; i++)
+		kernel_sysctl(s, &it[n++], &s->sysctls[i]);
+	return n;
+}
+
+/* One item per line: label, value, note. */
+static void kernel_lines(struct ui *u, const struct ui_rect *r,
+			 struct panel_state *ps, const struct kitem *it, int n)
+{
+	int x = r->x + 1, w = r->w - 2, h = r->h - 1;
+	int vw = w >= 60 ? 16 : 12;
+
+	for (int i = 0; i < h && ps->top + i < n; i++) {
+		const struct kitem *k = &it[ps->top + i];
+		int y = r->y + 1 + i;
+
+		ui_text(u, y, x, LABEL_W - 1, TH_LABEL, k->label);
+		ui_text(u, y, x + LABEL_W, vw - 1, k->e, k->value);
+		if (k->note && w > LABEL_W + vw + 4)
+			ui_text(u, y, x + LABEL_W + vw, w - LABEL_W - vw,
+				k->e == TH_VALUE ? TH_DIM : k->e, k->note);
+	}
+}
+
+/* Packed form: "brief value" chips flowing over the lines. Returns the
+ * lines used (drawn from ps->top on). */
+static int kernel_chips(struct ui *u, const struct ui_rect *r,
+			struct panel_state *ps, const struct kitem *it, int n,
+			bool draw)
+{
+	int x = 0, line = 0, w = r->w - 2;
+
+	for (int i = 0; i < n; i++) {
+		int lw = ui_width(it[i].brief), vw = ui_width(it[i].value);
+		int cw = lw + 1 + vw;
+
+		if (x > 0 && x + cw > w) {
+			line++;
+			x = 0;
+		}
+		if (draw && line >= ps->top && line - ps->top < r->h - 1) {
+			int y = r->y + 1 + line - ps->top;
+
+			ui_text(u, y, r->x + 1 + x, w - x, TH_LABEL,
+				it[i].brief);
+			if (x + lw + 1 < w)
+				ui_text(u, y, r->x + 1 + x + lw + 1,
+					w - x - lw - 1, it[i].e, it[i].value);
+		}
+		x += cw + 2;
+	}
+	return line + 1;
+}
+
+/* One item per line when they all fit, else packed chips; both scroll. */
+static void kernel_draw(struct ui *u, const struct ui_rect *r,
+			struct panel_state *ps, bool focused)
+{
+	struct kitem it[ITEMS_MAX];
+	int n, lines, h = r->h - 1;
+
+	(void)focused;
+	if (!u->snap) {
+		ui_text(u, r->y + 1, r->x + 1, r->w - 2, TH_DIM,
+			"waiting for the first sample");
+		return;
+	}
+	n = kernel_items(u->snap, it);
+	if (n <= h) {
+		if (ps->top > n - h)
+			ps->top = n - h > 0 ? n - h : 0;
+		ps->page = n;
+		kernel_lines(u, r, ps, it, n);
+		return;
+	}
+	lines = kernel_chips(u, r, ps, it, n, false);
+	if (ps->top > lines - h)
+		ps->top = lines - h > 0 ? lines - h : 0;
+	ps->page = lines;
+	kernel_chips(u, r, ps, it, n, true);
+}
+
+/* Arrows scroll; the last draw left the scrollable length in page. */
+static bool kernel_key(struct ui *u, struct panel_state *ps, int key)
+{
+	(void)u;
+	if (key == KEY_UP || key == KEY_PPAGE)
+		ps->top = ps->top > 0 ? ps->top - 1 : 0;
+	else if (key == KEY_DOWN || key == KEY_NPAGE)
+		ps->top++;
+	else if (key == KEY_HOME)
+		ps->top = 0;
+	else if (key == KEY_END)
+		ps->top = ps->page;
+	else
+		return false;
+	return true;
+}
+
+const struct panel_ops ui_panel_kernel = {
+	.title = kernel_title,
+	.draw = kernel_draw,
+	.key = kernel_key,
+};

@@ -1,0 +1,115 @@
+/* Panel: TIME_WAIT over the last samples as a sparkline, with
+ * ESTABLISHED beside it on wide screens. */
+#include <stdio.h>
+
+#include "ui_priv.h"
+
+#define EST_MIN_WIDTH 64	/* panel width that also shows ESTABLISHED */
+
+static void trend_title(const struct ui *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "TIME_WAIT trend (%u samples, every %gs)",
+		 u->snap ? u->snap->n_hist : 0, u->interval);
+}
+
+struct series {
+	double v[SNAP_HIST_MAX];
+	size_t n;
+	double min, max;
+};
+
+/* The last `width` history values of TIME_WAIT (est false) or
+ * ESTABLISHED, with their min and max. */
+static void trend_series(const struct snapshot *s, bool est, int width,
+			 struct series *out)
+{
+	uint32_t first = s->n_hist > (uint32_t)width ? s->n_hist - width : 0;
+
+	out->n = 0;
+	out->min = out->max = 0;
+	for (uint32_t i = first; i < s->n_hist; i++) {
+		double v = est ? s->hist[i].established : s->hist[i].time_wait;
+
+		if (out->n == 0 || v < out->min)
+			out->min = v;
+		if (v > out->max)
+			out->max = v;
+		out->v[out->n++] = v;
+	}
+}
+
+/* Draws one sparkline of rows lines at (y, x), width w. */
+static void trend_spark(struct ui *u, const struct series *sr, int y, int x,
+			int w, int rows, enum theme_elem e)
+{
+	char buf[4 * 512 + 1];
+
+	if (w > 512)
+		w = 512;
+	for (int row = 0; row < rows; row++) {
+		if (spark_row(sr->v, sr->n, sr->max, (unsigned int)rows,
+			      (unsigned int)(rows - 1 - row), (unsigned int)w,
+			      u->glyphs, buf, sizeof(buf)))
+			ui_text(u, y + row, x, w, e, buf);
+	}
+}
+
+/* The numbers under the TIME_WAIT sparkline. */
+static void trend_tw_stats(struct ui *u, const struct series *sr, int y,
+			   int x, int w)
+{
+	const struct snapshot *s = u->snap;
+	char now[16], mn[16], mx[16], rate[16];
+
+	ui_textf(u, y, x, w, TH_VALUE,
+		 "now %s  min %s  max %s  new/s %s",
+		 ui_count(now, sizeof(now), s->tw.total),
+		 ui_count(mn, sizeof(mn), (unsigned long long)sr->min),
+		 ui_count(mx, sizeof(mx), (unsigned long long)sr->max),
+		 ui_rate(rate, sizeof(rate), s->tw.rate_valid,
+			 s->tw.new_per_s));
+}
+
+/* TIME_WAIT sparkline and numbers; ESTABLISHED beside them when wide. */
+static void trend_draw(struct ui *u, const struct ui_rect *r,
+		       struct panel_state *ps, bool focused)
+{
+	const struct snapshot *s = u->snap;
+	struct series tw, est;
+	int rows = r->h - 2, x = r->x + 1, w = r->w - 2, tw_w = w, est_w = 0;
+	char a[16], b[16];
+
+	(void)ps;
+	(void)focused;
+	if (!s) {
+		ui_text(u, r->y + 1, x, w, TH_DIM, "waiting for the first sample");
+		return;
+	}
+	if (r->w >= EST_MIN_WIDTH && rows >= 1) {
+		est_w = w / 3;
+		tw_w = w - est_w - 2;
+	}
+	if (rows < 1) {
+		rows = 0;
+		tw_w = w;
+	}
+	trend_series(s, false, tw_w, &tw);
+	trend_spark(u, &tw, r->y + 1, x, tw_w, rows, TH_SPARK);
+	if (r->h >= 2)
+		trend_tw_stats(u, &tw, r->y + 1 + rows, x, tw_w);
+	if (est_w > 0) {
+		int ex = x + tw_w + 2;
+
+		trend_series(s, true, est_w, &est);
+		trend_spark(u, &est, r->y + 1, ex, est_w, rows, TH_SPARK_EST);
+		ui_textf(u, r->y + 1 + rows, ex, est_w, TH_VALUE,
+			 "ESTABLISHED now %s  max %s",
+			 ui_count(a, sizeof(a), s->states[TS_ESTABLISHED]),
+			 ui_count(b, sizeof(b), (unsigned long long)est.max));
+	}
+}
+
+const struct panel_ops ui_panel_trend = {
+	.title = trend_title,
+	.draw = trend_draw,
+};

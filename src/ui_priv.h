@@ -1,0 +1,135 @@
+/* Private interface between the parts of the dashboard (src/ui*.c). */
+#ifndef TWTOP_UI_PRIV_H
+#define TWTOP_UI_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "twtop/options.h"
+#include "twtop/sampler.h"
+#include "twtop/snapshot.h"
+#include "twtop/sparkline.h"
+#include "twtop/theme.h"
+#include "ui_layout.h"
+
+struct demo;
+
+#define UI_MSG_SECONDS	8.0	/* how long a status message stays */
+
+/* Selection and scrolling of one panel. */
+struct panel_state {
+	int sel;		/* selected row */
+	int top;		/* first row shown */
+	int page;		/* rows shown at the last draw */
+	bool has_id;		/* id names the selected row */
+	struct focus_req id;	/* identity of the selected row */
+};
+
+enum ui_view { UI_VIEW_MAIN, UI_VIEW_DRILL };
+
+/* Everything the UI thread knows; passed to every panel. */
+struct ui {
+	const struct options *opt;
+	struct sampler *sp;
+	struct snapshot *snap;		/* a reference, or NULL */
+	struct theme theme;
+	attr_t attr[TH_COUNT];		/* curses attributes per element */
+	int theme_idx;			/* position in themes for 't' */
+	bool color;			/* the terminal shows colours */
+	bool color_off;			/* NO_COLOR or no colours: mono */
+	enum spark_style glyphs;	/* block glyphs on UTF-8 terminals */
+	bool utf8;
+	struct ui_layout lay;
+	int focus;			/* focused panel */
+	struct panel_state ps[UI_NPANELS];
+	enum ui_view view;
+	bool help;			/* the help overlay is up */
+	struct focus_req drill;		/* what the drill-down shows */
+	struct panel_state drill_ps;	/* its socket list */
+	bool paused;
+	double interval;
+	char msg[512];
+	bool msg_error;
+	double msg_until;		/* monotonic seconds */
+	char themes[THEME_LIST_MAX][THEME_NAME_MAX];
+	unsigned int n_themes;
+	bool quit;
+	int quit_signal;		/* SIGINT/TERM/HUP that ended it */
+	struct demo *demo;		/* --demo's load, or NULL */
+	bool demo_ended;		/* its end was announced */
+};
+
+/*
+ * A panel: table-driven, one per src/ui_panel_*.c. rows/row_id are
+ * optional: rows gives the selectable rows, row_id names a row (for
+ * keeping the selection across samples and for Enter's drill-down).
+ */
+struct panel_ops {
+	/* Writes the title (it may carry counts) into buf. */
+	void (*title)(const struct ui *u, char *buf, size_t len);
+	/* Draws the body below the title line. */
+	void (*draw)(struct ui *u, const struct ui_rect *r,
+		     struct panel_state *ps, bool focused);
+	/* Handles a key while focused; true when used. */
+	bool (*key)(struct ui *u, struct panel_state *ps, int key);
+	int (*rows)(const struct ui *u);
+	bool (*row_id)(const struct ui *u, int row, struct focus_req *id);
+};
+
+extern const struct panel_ops ui_panel_states;
+extern const struct panel_ops ui_panel_trend;
+extern const struct panel_ops ui_panel_eph;
+extern const struct panel_ops ui_panel_peers;
+extern const struct panel_ops ui_panel_ports;
+extern const struct panel_ops ui_panel_kernel;
+
+/* ui_draw.c: drawing helpers (UI thread only). */
+void ui_colors_apply(struct ui *u);
+attr_t ui_attr(const struct ui *u, enum theme_elem e);
+int ui_text(const struct ui *u, int y, int x, int w, enum theme_elem e,
+	    const char *s);
+int ui_textf(const struct ui *u, int y, int x, int w, enum theme_elem e,
+	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int ui_text_right(const struct ui *u, int y, int x, int w,
+		  enum theme_elem e, const char *s);
+void ui_fill(const struct ui *u, int y, int x, int w, enum theme_elem e);
+int ui_width(const char *s);
+void ui_bar(const struct ui *u, int y, int x, int w, double frac,
+	    enum theme_elem e);
+void ui_gauge(const struct ui *u, int y, int x, int w, double frac);
+enum theme_elem ui_gauge_elem(double frac);
+void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
+		    bool focused);
+const char *ui_count(char *buf, size_t len, unsigned long long v);
+const char *ui_rate(char *buf, size_t len, bool valid, double v);
+const char *ui_addr(const struct tw_addr *a, char *buf, size_t len);
+const char *ui_arrow(const struct ui *u);
+
+/* ui_nav.c: selection in lists. */
+bool ui_list_key(struct panel_state *ps, int key, int rows);
+void ui_list_clamp(struct panel_state *ps, int rows, int visible);
+void ui_list_sync(struct ui *u, int panel);
+double ui_now(void);
+void ui_message(struct ui *u, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ui_frame.c: header, status line, the whole screen. */
+void ui_draw_screen(struct ui *u);
+
+/* ui_drill.c: the drill-down view. */
+void ui_drill_draw(struct ui *u, const struct ui_rect *body);
+bool ui_drill_key(struct ui *u, int key);
+void ui_drill_open(struct ui *u, const struct focus_req *f);
+void ui_drill_close(struct ui *u);
+
+/* ui_help.c: the help overlay. */
+void ui_help_draw(struct ui *u);
+
+/* ui_keys.c: key dispatch and the actions behind keys. */
+void ui_key(struct ui *u, int key);
+void ui_save_snapshot(struct ui *u);
+const struct panel_ops *ui_panel(int id);
+
+#endif

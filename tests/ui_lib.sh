@@ -1,0 +1,138 @@
+# tests/ui_lib.sh: helpers for the tmux end-to-end tests of the dashboard.
+# Sourced by tests/ui_*.sh. Each test gets its own tmux server (-L), its
+# own network namespace and temporary directory, all removed on exit.
+# shellcheck shell=bash
+
+build=${TWTOP_BUILDDIR:-$(pwd)}
+twtop=$build/src/twtop
+twload=$build/src/twload
+ui_id=twtop-ui-$$
+ns=$ui_id
+tmp=$(mktemp -d /tmp/twtop-ui.XXXXXX)
+ui_pids=()
+ui_have_ns=0
+
+ui_cleanup() {
+	tmux -L "$ui_id" kill-server 2>/dev/null
+	for p in "${ui_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${ui_pids[@]}"; do wait "$p" 2>/dev/null; done
+	[ "$ui_have_ns" = 1 ] && ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap ui_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fail() {
+	echo "FAIL: $*"
+	if tmux -L "$ui_id" has-session -t main 2>/dev/null; then
+		echo "--- screen:"
+		tmux -L "$ui_id" capture-pane -p -t main
+	fi
+	[ -s "$tmp/stderr" ] && { echo "--- twtop stderr:"; cat "$tmp/stderr"; }
+	exit 1
+}
+
+skip() { echo "SKIP: $*"; exit 77; }
+
+# Root, tmux and ip are needed; the binaries must be built.
+ui_require() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a network namespace"
+	for tool in tmux ip ss "$@"; do
+		command -v "$tool" >/dev/null || skip "$tool not installed"
+	done
+	[ -x "$twtop" ] || fail "$twtop not built"
+	[ -x "$twload" ] || fail "$twload not built"
+}
+
+# A namespace with lo up and TIME_WAIT reuse off, so counts hold still.
+ui_netns() {
+	ip netns add "$ns" || fail "ip netns add $ns"
+	ui_have_ns=1
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv4.tcp_tw_reuse=0
+}
+
+# The known mix: 300 client-closed connections to 127.0.0.2:8080 (client
+# side TIME_WAIT), 200 server-closed on 127.0.0.1:8081 (server side) and
+# 5 held ESTABLISHED, kept alive for the test.
+ui_load() {
+	ip netns exec "$ns" "$twload" -q -c 300 --close client \
+		--dst 127.0.0.2 --ports 8080 >/dev/null ||
+		fail "twload (client close)"
+	mkfifo "$tmp/ready"
+	ip netns exec "$ns" "$twload" -q -c 200 --close server \
+		--dst 127.0.0.1 --ports 8081 --hold 5 --linger-after 120 \
+		--ready-fd 3 3>"$tmp/ready" >/dev/null &
+	ui_pids+=($!)
+	read -r -t 30 line <"$tmp/ready" || fail "twload did not get ready"
+	[ "$line" = ready ] || fail "twload said '$line', not ready"
+}
+
+# TIME_WAIT sockets in the namespace, by ss.
+ss_tw() {
+	ip netns exec "$ns" ss -Htan state time-wait | wc -l
+}
+
+# Starts twtop (extra arguments passed on) in a detached 100x30 tmux
+# session; its exit status lands in $tmp/exit (see twtop_pid).
+ui_start() {
+	rm -f "$tmp/exit" "$tmp/pid"
+	# the shell survives Ctrl-C (a trap, unlike an ignore, is not
+	# inherited) to record twtop's status
+	printf '%s\n' "#!/bin/sh" "trap : INT" "echo \$\$ >'$tmp/pid'" \
+		"'$twtop' \"\$@\" 2>'$tmp/stderr'" "echo \$? >'$tmp/exit'" \
+		>"$tmp/run.sh"
+	chmod +x "$tmp/run.sh"
+	tmux -L "$ui_id" -f /dev/null new-session -d -s main -x 100 -y 30 \
+		env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+		"$tmp/run.sh" "$@" || fail "tmux new-session"
+}
+
+# The pid of the running twtop (a child of the session's shell).
+twtop_pid() {
+	pgrep -P "$(cat "$tmp/pid")" -x twtop | head -n 1
+}
+
+screen() {
+	tmux -L "$ui_id" capture-pane -p -t main 2>/dev/null
+}
+
+keys() {
+	tmux -L "$ui_id" send-keys -t main "$@" || fail "send-keys $*"
+}
+
+# Waits (up to $2 seconds, default 10) for the screen to match the
+# extended regular expression $1.
+wait_screen() {
+	local i limit=$(( ${2:-10} * 10 ))
+	for ((i = 0; i < limit; i++)); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	fail "screen never matched /$1/"
+}
+
+# Waits until the screen no longer matches $1.
+wait_screen_gone() {
+	local i limit=$(( ${2:-10} * 10 ))
+	for ((i = 0; i < limit; i++)); do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.1
+	done
+	fail "screen still matches /$1/"
+}
+
+# Waits for twtop to end; prints its exit status.
+wait_exit() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$tmp/exit" ] && { cat "$tmp/exit"; return 0; }
+		sleep 0.1
+	done
+	fail "twtop did not exit"
+}
+
+# The count in the TIME_WAIT row of the states panel.
+screen_tw() {
+	screen | awk '$1 == "TIME_WAIT" && $2 ~ /^[0-9]+$/ { print $2; exit }'
+}
