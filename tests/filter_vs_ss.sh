@@ -6,35 +6,10 @@
 # also checks twtop's bytecode, its state passes and its user-space path
 # (listeners) against the kernel's own matching.
 set -u
-build=${TWTOP_BUILDDIR:-$(pwd)}
-twtop=$build/src/twtop
-twload=$build/src/twload
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root to create a network namespace (ip netns add)"
-	exit 77
-fi
-for tool in ip ss python3; do
-	command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-
-ns=twtop-flt-$$
-tmp=$(mktemp -d /tmp/twtop-flt.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-ip netns add "$ns" || fail "ip netns add $ns"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-nsx ip addr add ::1/128 dev lo 2>/dev/null
-nsx sysctl -qw net.ipv4.tcp_tw_reuse=0
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/ns_lib.sh"
+ns_require python3
+ns_setup twtop-flt
 
 # Bad expressions: exit 2 and the position (before any load).
 out=$("$twtop" --once --json --filter 'dport = :8080 and (' 2>&1 >/dev/null)
@@ -42,7 +17,6 @@ out=$("$twtop" --once --json --filter 'dport = :8080 and (' 2>&1 >/dev/null)
 [ "$out" = "twtop: option '--filter': position 20: expected src, dst, sport, dport, state, not or (" ] ||
 	fail "bad --filter message: $out"
 
-load() { nsx "$twload" -q --duration 20 "$@" >/dev/null || fail "twload $*"; }
 load -c 300 --close client --dst 127.0.0.2 --ports 8080
 load -c 120 --close client --dst 127.0.0.3 --ports 8081,8082
 load -c 80 --close client -6 --dst ::1 --ports 8084

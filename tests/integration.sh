@@ -4,42 +4,13 @@
 # nstat and /proc say in that namespace at the same moment.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/ns_lib.sh"
+ns_require nstat python3
+ns_setup twtop-it
 top=$(cd "$here/.." && pwd)
-build=${TWTOP_BUILDDIR:-$(pwd)}
-twtop=$build/src/twtop
-twload=$build/src/twload
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root to create a network namespace (ip netns add)"
-	exit 77
-fi
-for tool in ip ss nstat python3; do
-	command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-
-ns=twtop-it-$$
-tmp=$(mktemp -d /tmp/twtop-it.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-ip netns add "$ns" || fail "ip netns add $ns"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-nsx ip addr add ::1/128 dev lo 2>/dev/null
-# Keep TIME_WAIT from being reused away while we count (tw_reuse=2 would
-# let loopback connect() take them over after 1 s).
-nsx sysctl -qw net.ipv4.tcp_tw_reuse=0
 
 # The mix: client-closed to two peers, server-closed on a listener,
 # IPv6, RST (no TIME_WAIT) and held connections.
-load() { nsx "$twload" -q --duration 20 "$@" >/dev/null || fail "twload $*"; }
 load -c 300 --close client --dst 127.0.0.2 --ports 8080
 load -c 120 --close client --dst 127.0.0.3 --ports 8081,8082
 load -c 50 --close client --linger0 --dst 127.0.0.4 --ports 8083
