@@ -643,6 +643,8 @@ int json_snapshot(FILE *f, const struct snapshot *s,
 	json_focus(&w, s->focus);
 	if (opts.history)
 		json_history(&w, s);
+	if (opts.extra)
+		opts.extra(&w, s, opts.extra_arg);
 	jw_obj_end(&w);
 	fputc('\n', f);
 	if (fflush(f) != 0 || ferror(f))

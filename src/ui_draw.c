@@ -226,8 +226,13 @@ void ui_gauge(const struct ui *u, int y, int x, int w, double frac)
 void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
 		    bool focused)
 {
-	enum theme_elem e = focused ? TH_TITLE_FOCUS : TH_TITLE;
+	ui_panel_frame_elem(u, r, title, focused ? TH_TITLE_FOCUS : TH_TITLE);
+}
 
+/* A panel's title line in colour e. */
+void ui_panel_frame_elem(struct ui *u, const struct ui_rect *r,
+			 const char *title, enum theme_elem e)
+{
 	ui_fill(u, r->y, r->x, r->w, e);
 	ui_textf(u, r->y, r->x, r->w, e, " %s ", title);
 }

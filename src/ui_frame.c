@@ -56,8 +56,9 @@ static void draw_hints(struct ui *u, int y)
 {
 	static const char *const main_hints[][2] = {
 		{ "F1", "Help" }, { "Tab", "Panel" }, { "Enter", "Drill" },
-		{ "s", "Save" }, { "p", "Pause" }, { "+-", "Interval" },
-		{ "t", "Theme" }, { "r", "Reset" }, { "q", "Quit" },
+		{ "/", "Filter" }, { "m", "Mark" }, { "s", "Save" },
+		{ "p", "Pause" }, { "+-", "Interval" }, { "t", "Theme" },
+		{ "r", "Reset" }, { "q", "Quit" },
 	};
 	static const char *const drill_hints[][2] = {
 		{ "Esc", "Back" }, { "Up/Dn", "Scroll" }, { "s", "Save" },
@@ -87,6 +88,10 @@ static void draw_status(struct ui *u)
 	int y = u->lay.status.y;
 
 	ui_fill(u, y, 0, u->lay.cols, TH_STATUS);
+	if (u->prompt) {
+		ui_prompt_draw(u, y);
+		return;
+	}
 	if (u->msg[0] && ui_now() < u->msg_until) {
 		ui_text(u, y, 0, u->lay.cols, u->msg_error ? TH_ERROR :
 			TH_MESSAGE, u->msg);
@@ -123,7 +128,10 @@ static void draw_panels(struct ui *u)
 		if (r->h == 0)
 			continue;
 		ops->title(u, title, sizeof(title));
-		ui_panel_frame(u, r, title, i == u->focus);
+		if (ops->title_elem && i != u->focus)
+			ui_panel_frame_elem(u, r, title, ops->title_elem(u));
+		else
+			ui_panel_frame(u, r, title, i == u->focus);
 		if (r->h > 1)
 			ops->draw(u, r, &u->ps[i], i == u->focus);
 	}

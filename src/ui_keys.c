@@ -13,6 +13,7 @@
 /* The panels in drawing and Tab order (see enum ui_panel_id). */
 static const struct panel_ops *const panels[UI_NPANELS] = {
 	[UI_P_STATES] = &ui_panel_states,
+	[UI_P_ADVICE] = &ui_panel_advice,
 	[UI_P_TREND] = &ui_panel_trend,
 	[UI_P_EPH] = &ui_panel_eph,
 	[UI_P_PEERS] = &ui_panel_peers,
@@ -37,7 +38,8 @@ void ui_save_snapshot(struct ui *u)
 {
 	struct json_opts jo = {
 		.top = u->opt->top, .pretty = true, .history = true,
-		.version = PACKAGE_VERSION,
+		.version = PACKAGE_VERSION, .extra = ui_markers_json,
+		.extra_arg = &u->markers,
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 64], err[PATH_MAX + 128];
 	const char *d = u->opt->snapshot_dir;
@@ -165,6 +167,12 @@ static bool ui_global_key(struct ui *u, int key)
 	case 't':
 		ui_next_theme(u);
 		return true;
+	case '/':
+		ui_prompt_open(u);
+		return true;
+	case 'm':
+		ui_marker_drop(u);
+		return true;
 	case 'r':
 		sampler_reset_history(u->sp);
 		ui_message(u, false, "trend reset");
@@ -181,6 +189,10 @@ void ui_key(struct ui *u, int key)
 
 	if (key == KEY_RESIZE)
 		return;
+	if (u->prompt) {
+		ui_prompt_key(u, key);
+		return;
+	}
 	if (u->help) {
 		u->help = false;
 		if (key == 'q' || key == KEY_F(10))
@@ -199,7 +211,10 @@ void ui_key(struct ui *u, int key)
 	} else if (key == KEY_BTAB) {
 		ui_move_focus(u, -1);
 	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-		ui_enter(u);
+		/* a panel without drill-down may use Enter itself */
+		if (ops->row_id || !ops->key ||
+		    !ops->key(u, &u->ps[u->focus], key))
+			ui_enter(u);
 	} else if (key == 27) {
 		u->msg[0] = '\0';
 	} else if (ops->key && ops->key(u, &u->ps[u->focus], key)) {

@@ -53,6 +53,21 @@ static void stack(struct ui_layout *l, const int *ids, const int *pref,
 	}
 }
 
+/*
+ * The left column of the top band: the states, and below them the
+ * advisories with the rows the states do not need, or at least their
+ * title line (it carries the summary).
+ */
+static void left_column(struct ui_layout *l, int y, int h, int w)
+{
+	int adv = h - UI_STATES_PREF;
+
+	if (adv < UI_ADVICE_MIN)
+		adv = 1;
+	l->panel[UI_P_STATES] = rect(y, 0, h - adv, w);
+	l->panel[UI_P_ADVICE] = rect(y + h - adv, 0, adv, w);
+}
+
 /* The full layout: a top band of meters over the two lists. */
 static void layout_full(struct ui_layout *l)
 {
@@ -66,7 +81,7 @@ static void layout_full(struct ui_layout *l)
 		static const int pref[] = { WIDE_TREND_PREF, EPH_PREF };
 		int third = cols / 3;
 
-		l->panel[UI_P_STATES] = rect(y, 0, top, third - 1);
+		left_column(l, y, top, third - 1);
 		stack(l, ids, pref, 2, y, third, top, third - 1);
 		l->panel[UI_P_KERNEL] = rect(y, 2 * third, top,
 					     cols - 2 * third);
@@ -74,7 +89,7 @@ static void layout_full(struct ui_layout *l)
 		static const int ids[] = { UI_P_TREND, UI_P_EPH, UI_P_KERNEL };
 		static const int pref[] = { TREND_PREF, EPH_PREF, KERNEL_PREF };
 
-		l->panel[UI_P_STATES] = rect(y, 0, top, half - 1);
+		left_column(l, y, top, half - 1);
 		stack(l, ids, pref, 3, y, half, top, cols - half);
 	}
 	l->panel[UI_P_PEERS] = rect(y + top, 0, body - top, half - 1);

@@ -7,6 +7,7 @@
 /* The panels in drawing and Tab order. */
 enum ui_panel_id {
 	UI_P_STATES,
+	UI_P_ADVICE,
 	UI_P_TREND,
 	UI_P_EPH,
 	UI_P_PEERS,
@@ -21,6 +22,8 @@ enum ui_panel_id {
 #define UI_MIN_ROWS	8
 #define UI_WIDE_COLS	150	/* three columns on top from here up */
 #define UI_STATES_ROWS	12	/* title + 11 states */
+#define UI_STATES_PREF	16	/* and the TIME_WAIT lines under them */
+#define UI_ADVICE_MIN	3	/* an advisories list; below: its title only */
 #define UI_PANEL_MIN	4	/* smallest height of a stacked panel */
 #define UI_LISTS_MIN	8	/* smallest height of the peer/port lists */
 

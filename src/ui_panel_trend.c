@@ -8,8 +8,16 @@
 
 static void trend_title(const struct ui *u, char *buf, size_t len)
 {
-	snprintf(buf, len, "TIME_WAIT trend (%u samples, every %gs)",
-		 u->snap ? u->snap->n_hist : 0, u->interval);
+	int k = snprintf(buf, len, "TIME_WAIT trend (%u samples, every %gs",
+			 u->snap ? u->snap->n_hist : 0, u->interval);
+
+	if (k < 0 || (size_t)k >= len)
+		return;
+	if (u->markers.n)
+		snprintf(buf + k, len - (size_t)k, ", markers m1-m%u)",
+			 u->markers.n);
+	else
+		snprintf(buf + k, len - (size_t)k, ")");
 }
 
 struct series {
@@ -54,6 +62,23 @@ static void trend_spark(struct ui *u, const struct series *sr, int y, int x,
 	}
 }
 
+/* A tick on the sparkline's top row at each marker's sample among the
+ * last w samples (the sparkline is right-aligned). */
+static void trend_markers(struct ui *u, int y, int x, int w)
+{
+	const struct snapshot *s = u->snap;
+	int first = s->n_hist > (uint32_t)w ? (int)s->n_hist - w : 0;
+
+	for (unsigned int i = 0; i < u->markers.n; i++) {
+		int idx = ui_markers_hist_index(s, u->markers.m[i].t);
+
+		/* the sparkline ends at the right edge */
+		if (idx >= first)
+			ui_text(u, y, x + w - ((int)s->n_hist - idx), 1, TH_WARN,
+				u->utf8 ? "\u25bc" : "v");
+	}
+}
+
 /* The numbers under the TIME_WAIT sparkline. */
 static void trend_tw_stats(struct ui *u, const struct series *sr, int y,
 			   int x, int w)
@@ -95,6 +120,8 @@ static void trend_draw(struct ui *u, const struct ui_rect *r,
 	}
 	trend_series(s, false, tw_w, &tw);
 	trend_spark(u, &tw, r->y + 1, x, tw_w, rows, TH_SPARK);
+	if (rows >= 1)
+		trend_markers(u, r->y + 1, x, tw_w);
 	if (r->h >= 2)
 		trend_tw_stats(u, &tw, r->y + 1 + rows, x, tw_w);
 	if (est_w > 0) {

@@ -13,10 +13,12 @@
 #include "twtop/sparkline.h"
 #include "twtop/theme.h"
 #include "ui_layout.h"
+#include "ui_markers.h"
 
 struct demo;
 
 #define UI_MSG_SECONDS	8.0	/* how long a status message stays */
+#define FILTER_INPUT_MAX 512	/* as snapshot->filter */
 
 /* Selection and scrolling of one panel. */
 struct panel_state {
@@ -59,6 +61,10 @@ struct ui {
 	int quit_signal;		/* SIGINT/TERM/HUP that ended it */
 	struct demo *demo;		/* --demo's load, or NULL */
 	bool demo_ended;		/* its end was announced */
+	bool adv_open;			/* Enter: the selected advisory in full */
+	struct ui_markers markers;	/* 'm' */
+	bool prompt;			/* '/': the filter prompt is open */
+	char input[FILTER_INPUT_MAX];	/* its text */
 };
 
 /*
@@ -76,6 +82,9 @@ struct panel_ops {
 	bool (*key)(struct ui *u, struct panel_state *ps, int key);
 	int (*rows)(const struct ui *u);
 	bool (*row_id)(const struct ui *u, int row, struct focus_req *id);
+	/* The title's colour when not TH_TITLE (advisories at warn), or
+	 * NULL. */
+	enum theme_elem (*title_elem)(const struct ui *u);
 };
 
 extern const struct panel_ops ui_panel_states;
@@ -84,6 +93,7 @@ extern const struct panel_ops ui_panel_eph;
 extern const struct panel_ops ui_panel_peers;
 extern const struct panel_ops ui_panel_ports;
 extern const struct panel_ops ui_panel_kernel;
+extern const struct panel_ops ui_panel_advice;
 
 /* ui_draw.c: drawing helpers (UI thread only). */
 void ui_colors_apply(struct ui *u);
@@ -102,6 +112,8 @@ void ui_gauge(const struct ui *u, int y, int x, int w, double frac);
 enum theme_elem ui_gauge_elem(double frac);
 void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
 		    bool focused);
+void ui_panel_frame_elem(struct ui *u, const struct ui_rect *r,
+			 const char *title, enum theme_elem e);
 const char *ui_count(char *buf, size_t len, unsigned long long v);
 const char *ui_rate(char *buf, size_t len, bool valid, double v);
 const char *ui_addr(const struct tw_addr *a, char *buf, size_t len);
@@ -123,6 +135,12 @@ void ui_drill_draw(struct ui *u, const struct ui_rect *body);
 bool ui_drill_key(struct ui *u, int key);
 void ui_drill_open(struct ui *u, const struct focus_req *f);
 void ui_drill_close(struct ui *u);
+
+/* ui_prompt.c: the '/' filter prompt and 'm' markers. */
+void ui_prompt_open(struct ui *u);
+void ui_prompt_key(struct ui *u, int key);
+void ui_prompt_draw(struct ui *u, int y);
+void ui_marker_drop(struct ui *u);
 
 /* ui_help.c: the help overlay. */
 void ui_help_draw(struct ui *u);

@@ -817,6 +817,39 @@ static void test_snapshot_write_error(void **state)
 	snap_unref(s);
 }
 
+/* json_opts.extra adds members at the end of the object, once. */
+static void extra_members(struct jw *w, const struct snapshot *s,
+			  const void *arg)
+{
+	jw_key(w, "extra_seq");
+	jw_uint(w, s->seq);
+	jw_key(w, "extra_arg");
+	jw_str(w, arg);
+}
+
+static void test_snapshot_extra(void **state)
+{
+	struct json_opts o = { .top = 1, .extra = extra_members,
+			       .extra_arg = "hello" };
+	struct snapshot *s = snap_new();
+	char path[256], *out;
+	const char *tail = ",\"extra_seq\":77,\"extra_arg\":\"hello\"}\n";
+
+	(void)state;
+	s->seq = 77;
+	out = emit(s, &o, path, sizeof(path));
+	assert_true(strlen(out) > strlen(tail));
+	assert_string_equal(out + strlen(out) - strlen(tail), tail);
+	free(out);
+	unlink(path);
+	o.extra = NULL;
+	out = emit(s, &o, path, sizeof(path));
+	assert_null(strstr(out, "extra_seq"));
+	free(out);
+	unlink(path);
+	snap_unref(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -833,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_focus_port),
 		cmocka_unit_test(test_snapshot_advisories),
 		cmocka_unit_test(test_snapshot_write_error),
+		cmocka_unit_test(test_snapshot_extra),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,9 +48,15 @@ static void test_80x24(void **state)
 	assert_int_equal(l.mode, UI_FULL);
 	check_sane(&l);
 	for (int i = 0; i < UI_NPANELS; i++)
-		assert_true(l.panel[i].h >= UI_PANEL_MIN);
+		if (i != UI_P_ADVICE)
+			assert_true(l.panel[i].h >= UI_PANEL_MIN);
 	/* all eleven states fit, the lists keep their minimum */
-	assert_true(l.panel[UI_P_STATES].h >= UI_STATES_ROWS);
+	assert_int_equal(l.panel[UI_P_STATES].h, UI_STATES_ROWS);
+	/* the advisories keep their summary line under the states */
+	assert_int_equal(l.panel[UI_P_ADVICE].h, 1);
+	assert_int_equal(l.panel[UI_P_ADVICE].y,
+			 l.panel[UI_P_STATES].y + l.panel[UI_P_STATES].h);
+	assert_int_equal(l.panel[UI_P_ADVICE].y + 1, l.panel[UI_P_PEERS].y);
 	assert_true(l.panel[UI_P_PEERS].h >= UI_LISTS_MIN);
 	assert_int_equal(l.panel[UI_P_PEERS].h, l.panel[UI_P_PORTS].h);
 	/* two columns: peers left, ports right, with a gutter */
@@ -76,10 +82,28 @@ static void test_100x30(void **state)
 	ui_layout_compute(&l, 30, 100, UI_P_PEERS);
 	assert_int_equal(l.mode, UI_FULL);
 	check_sane(&l);
-	assert_int_equal(l.panel[UI_P_STATES].h, 16);
+	assert_int_equal(l.panel[UI_P_STATES].h, 15);
+	assert_int_equal(l.panel[UI_P_ADVICE].h, 1);
 	assert_int_equal(l.panel[UI_P_PEERS].h, 12);
 	assert_int_equal(l.panel[UI_P_TREND].h + l.panel[UI_P_EPH].h +
 			 l.panel[UI_P_KERNEL].h, 16);
+}
+
+/* At 120x40 the states get their extra lines and the advisories the
+ * rest of the left column. */
+static void test_120x40(void **state)
+{
+	struct ui_layout l;
+
+	(void)state;
+	ui_layout_compute(&l, 40, 120, UI_P_PEERS);
+	check_sane(&l);
+	assert_int_equal(l.panel[UI_P_STATES].h, UI_STATES_PREF);
+	assert_int_equal(l.panel[UI_P_ADVICE].h, 5);
+	assert_int_equal(l.panel[UI_P_ADVICE].x, 0);
+	assert_int_equal(l.panel[UI_P_ADVICE].w, 59);
+	assert_int_equal(l.panel[UI_P_ADVICE].y + l.panel[UI_P_ADVICE].h,
+			 l.panel[UI_P_PEERS].y);
 }
 
 /* More rows and columns show more: the lists grow, wide screens put
@@ -170,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_80x24),
 		cmocka_unit_test(test_100x30),
+		cmocka_unit_test(test_120x40),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_too_small),

@@ -34,6 +34,11 @@ struct json_opts {
 	bool pretty;		/* indented (--once) or one line (streams) */
 	bool history;		/* include "history" (snapshot files) */
 	const char *version;	/* twtop version string */
+	/* Called before the object closes to add members (the dashboard's
+	 * "markers" and "phases"), or NULL. */
+	void (*extra)(struct jw *w, const struct snapshot *s,
+		      const void *arg);
+	const void *extra_arg;
 };
 
 /* Writes one snapshot as a JSON object (schema in README.md), followed by
