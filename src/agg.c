@@ -1,4 +1,5 @@
 /* Streaming aggregation: socket records in, counts and top lists out. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,9 @@ struct group_ent {
 
 /* Per-port counters with the list of ports touched this sample. */
 struct ports {
-	uint32_t tw[NPORTS];
-	uint32_t total[NPORTS];
+	struct {
+		uint32_t tw, total;	/* side by side: one cache line */
+	} n[NPORTS];
 	uint16_t touched[NPORTS];
 	uint32_t n_touched;
 };
@@ -102,14 +104,20 @@ static void table_clear(struct table *t)
 	t->n = 0;
 }
 
-/* FNV-1a over the key bytes, then a final mix. */
-static uint32_t hash_bytes(const void *key, size_t len)
+/* Hashes the key eight bytes at a time (a multiply-xorshift mix). */
+static inline uint32_t hash_bytes(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, v;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	v = 0;
+	memcpy(&v, p, len);
+	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	return (uint32_t)(h ^ (h >> 32));
 }
@@ -145,12 +153,17 @@ static void table_grow(struct table *t)
  * nothing. */
 static void *table_get(struct table *t, const void *key)
 {
-	uint32_t h = hash_bytes(key, t->ksz) & (t->cap - 1);
+	/* the two key sizes as constants, so hash and compare inline */
+	bool peer = t->ksz == sizeof(struct tw_addr);
+	uint32_t h = (peer ? hash_bytes(key, sizeof(struct tw_addr)) :
+		      hash_bytes(key, sizeof(struct group_key))) &
+		     (t->cap - 1);
 	void *e;
 
 	while (t->slots[h]) {
 		e = table_ent(t, t->slots[h] - 1);
-		if (memcmp(e, key, t->ksz) == 0)
+		if (peer ? memcmp(e, key, sizeof(struct tw_addr)) == 0 :
+			   memcmp(e, key, sizeof(struct group_key)) == 0)
 			return e;
 		h = (h + 1) & (t->cap - 1);
 	}
@@ -191,18 +204,18 @@ void agg_free(struct agg *a)
 static void ports_clear(struct ports *p)
 {
 	for (uint32_t i = 0; i < p->n_touched; i++) {
-		p->tw[p->touched[i]] = 0;
-		p->total[p->touched[i]] = 0;
+		p->n[p->touched[i]].tw = 0;
+		p->n[p->touched[i]].total = 0;
 	}
 	p->n_touched = 0;
 }
 
 static void ports_add(struct ports *p, uint16_t port, int is_tw)
 {
-	if (p->total[port] == 0)
+	if (p->n[port].total == 0)
 		p->touched[p->n_touched++] = port;
-	p->total[port]++;
-	p->tw[port] += (uint32_t)is_tw;
+	p->n[port].total++;
+	p->n[port].tw += (uint32_t)is_tw;
 }
 
 void agg_begin(struct agg *a, uint32_t low, uint32_t high,
@@ -338,6 +351,10 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	int server = 0;
 	struct peer_ent *p;
 
+	/* Only the bind-table walk (state bit 13) returns sockets in CLOSE:
+	 * bound, not listening or connected, and they hold their port. */
+	if (st == TS_CLOSE)
+		st = TS_BOUND_INACTIVE;
 	a->states[st]++;
 	a->sockets++;
 	if (st == TS_LISTEN || st == TS_BOUND_INACTIVE) {
@@ -447,10 +464,10 @@ static int rank_port(const void *ctx, uint32_t i, uint32_t j)
 {
 	const struct ports *p = ctx;
 	uint16_t a = p->touched[i], b = p->touched[j];
-	int c = cmp_u32(p->tw[a], p->tw[b]);
+	int c = cmp_u32(p->n[a].tw, p->n[b].tw);
 
 	if (c == 0)
-		c = cmp_u32(p->total[a], p->total[b]);
+		c = cmp_u32(p->n[a].total, p->n[b].total);
 	return c ? c : cmp_u32(b, a);
 }
 
@@ -474,8 +491,8 @@ static void fill_ports(const struct ports *p, const uint8_t *listening,
 		uint16_t port = p->touched[idx[i]];
 
 		out[i].port = port;
-		out[i].time_wait = p->tw[port];
-		out[i].total = p->total[port];
+		out[i].time_wait = p->n[port].tw;
+		out[i].total = p->n[port].total;
 		out[i].listening = listening && BIT_GET(listening, port);
 	}
 }

@@ -384,6 +384,7 @@ static void json_head(struct jw *w, const struct snapshot *s,
 	jw_key(w, "sample");
 	jw_obj_begin(w);
 	kv_double(w, "dump_ms", s->dump_ms);
+	kv_double(w, "pass_ms", s->pass_ms);
 	kv_bool(w, "partial", s->partial);
 	kv_bool(w, "dump_failed", s->dump_failed);
 	kv_str_or_null(w, "error", s->error);

@@ -21,8 +21,9 @@
 #include "twtop/sampler.h"
 
 #define PASS_TRIES	3	/* dump passes before a sample is partial */
-#define LISTEN_MASK	((1u << TS_LISTEN) | (1u << TS_BOUND_INACTIVE))
-#define OTHER_MASK	(((1u << TS_MAX) - 1) & ~LISTEN_MASK & ~1u)
+#define LISTEN_MASK	(1u << TS_LISTEN)
+#define BOUND_MASK	(1u << TS_BOUND_INACTIVE)
+#define OTHER_MASK	(((1u << TS_MAX) - 1) & ~LISTEN_MASK & ~BOUND_MASK & ~1u)
 
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct snapshot *)0)->filter),
 	       "snapshot->filter must hold a whole filter expression");
@@ -237,11 +238,17 @@ static int dump_all(struct sampler *sp, struct dump_ctx *c, int *intr,
 	c->agg = sp->agg;
 	c->check = f;
 	c->keep_rejected = true;
-	if (dump_families(sp, c, LISTEN_MASK, NULL, intr, err) < 0)
+	/* A LISTEN-only dump walks only the listening hash; asking for bound
+	 * sockets too costs a bind-table walk and an established-table walk
+	 * that finds nothing. Unfiltered, bound sockets come with the rest:
+	 * the kernel returns them before that dump's established sockets. */
+	if (dump_families(sp, c, f ? LISTEN_MASK | BOUND_MASK : LISTEN_MASK,
+			  NULL, intr, err) < 0)
 		return -1;
 	c->keep_rejected = false;
 	if (f == NULL)
-		return dump_families(sp, c, OTHER_MASK, NULL, intr, err);
+		return dump_families(sp, c, OTHER_MASK | BOUND_MASK, NULL, intr,
+				     err);
 	c->check = filter_needs_match(f) ? f : NULL;
 	for (size_t i = 0; i < filter_npasses(f); i++) {
 		const struct filter_pass *p = filter_pass(f, i);
@@ -369,6 +376,7 @@ struct snapshot *sampler_sample(struct sampler *sp)
 	h.new_tw_per_s = s->tw.rate_valid ? s->tw.new_per_s : -1;
 	history_push(&sp->hist, &h);
 	s->n_hist = history_copy(&sp->hist, s->hist, SNAP_HIST_MAX);
+	s->pass_ms = (now_mono() - s->mono) * 1000.0;
 	return s;
 }
 

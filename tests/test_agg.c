@@ -167,6 +167,31 @@ static void test_groups_capacity(void **state)
 	agg_free(a);
 }
 
+/* Bound, unconnected sockets come back in CLOSE from the bind-table
+ * walk: they are holes in the range, not connections. */
+static void test_bound_inactive(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+
+	(void)state;
+	agg_begin(a, 32768, 60999, NULL, NULL);
+	add(a, "127.0.0.1", 40001, "0.0.0.0", 0, TS_LISTEN, 0);
+	add(a, "127.0.0.1", 40000, "0.0.0.0", 0, TS_CLOSE, 0);
+	add(a, "127.0.0.1", 40002, "127.0.0.2", 80, TS_TIME_WAIT, 1000);
+	s = finish(a, 10);
+	assert_int_equal(s->states[TS_CLOSE], 0);
+	assert_int_equal(s->states[TS_BOUND_INACTIVE], 1);
+	assert_int_equal(s->eph.holes, 2);
+	assert_int_equal(s->eph.groups_total, 1);
+	assert_int_equal(s->eph.groups[0].available, 28232 - 2 - 1);
+	assert_int_equal(s->n_lports, 1);
+	assert_int_equal(s->lports[0].port, 40002);
+	assert_int_equal(s->peers_total, 1);
+	snap_unref(s);
+	agg_free(a);
+}
+
 static void test_no_range(void **state)
 {
 	struct agg *a = agg_new();
@@ -337,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_states_and_sides),
 		cmocka_unit_test(test_top_peers_and_ports),
 		cmocka_unit_test(test_groups_capacity),
+		cmocka_unit_test(test_bound_inactive),
 		cmocka_unit_test(test_no_range),
 		cmocka_unit_test(test_reset_between_samples),
 		cmocka_unit_test(test_many_peers),

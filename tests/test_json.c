@@ -483,6 +483,7 @@ static struct snapshot *full_snapshot(void)
 	s->when.tv_sec = 1795255200;	/* 2026-11-21T10:00:00Z */
 	s->when.tv_nsec = 123999999;
 	s->dump_ms = 1.25;
+	s->pass_ms = 2.5;
 	snprintf(s->host, sizeof(s->host), "we\"b\\1\nx\x01y");
 	snprintf(s->kernel, sizeof(s->kernel), "6.18.0-1-amd64");
 	snprintf(s->netns, sizeof(s->netns), "ns1");
@@ -519,7 +520,7 @@ static void test_snapshot_full(void **state)
 		"d['kernel'] == '6.18.0-1-amd64' and d['netns'] == 'ns1'",
 		"d['filter'] == 'dport = :443 and dst \"x\"'",
 		"d['seq'] == 42",
-		"d['sample'] == {'dump_ms': 1.25, 'partial': True,"
+		"d['sample'] == {'dump_ms': 1.25, 'pass_ms': 2.5, 'partial': True,"
 		" 'dump_failed': False, 'error': None}",
 		"d['sockets'] == 3131",
 		"list(d['states']) == ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV',"

@@ -124,6 +124,7 @@ struct snapshot {
 	struct timespec when;	/* CLOCK_REALTIME at sample start */
 	double mono;		/* CLOCK_MONOTONIC seconds, for rates */
 	double dump_ms;		/* time the netlink dumps took */
+	double pass_ms;		/* the whole sample: dumps, /proc, advice */
 	char host[64];
 	char kernel[64];
 	char netns[64];		/* namespace description, "" for own */
