@@ -187,60 +187,53 @@ static bool addr_equal(const struct sockaddr_storage *a,
 	return true;	/* the only IPv6 address allowed is ::1 */
 }
 
-/* Append the comma list of --dst addresses; return 0 or an exit status. */
-static int parse_dst_list(struct twl_opts *o, const char *arg)
+/* Appends one --dst address; 0 or an exit status. */
+static int add_dst(struct twl_opts *o, const char *tok, const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL, *s;
-	int rc = 0;
-	size_t i;
+	int rc;
 
-	if (!copy)
-		return EXIT_USAGE;
-	if (!*arg || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
-	    arg[0] == ',')
-		rc = bad_value("--dst", arg, "a comma list of addresses");
-	for (s = copy; !rc && (tok = strtok_r(s, ",", &save)); s = NULL) {
-		if (o->ndst == TWL_MAX_DST) {
-			rc = bad_value("--dst", arg, "at most 64 addresses");
-			break;
-		}
-		rc = parse_addr(tok, &o->dst[o->ndst]);
-		for (i = 0; !rc && i < o->ndst; i++)
-			if (addr_equal(&o->dst[i], &o->dst[o->ndst]))
-				rc = dup_value("--dst", tok);
-		o->ndst++;
-	}
-	free(copy);
+	if (o->ndst == TWL_MAX_DST)
+		return bad_value("--dst", arg, "at most 64 addresses");
+	rc = parse_addr(tok, &o->dst[o->ndst]);
+	for (size_t i = 0; !rc && i < o->ndst; i++)
+		if (addr_equal(&o->dst[i], &o->dst[o->ndst]))
+			rc = dup_value("--dst", tok);
+	o->ndst++;
 	return rc;
 }
 
-/* Append the comma list of --ports; return 0 or an exit status. */
-static int parse_port_list(struct twl_opts *o, const char *arg)
+/* Appends one --ports port; 0 or an exit status. */
+static int add_port(struct twl_opts *o, const char *tok, const char *arg)
+{
+	unsigned long long v;
+
+	if (o->nports == TWL_MAX_PORTS)
+		return bad_value("--ports", arg, "at most 64 ports");
+	if (!parse_count(tok, 1, 65535, &v))
+		return bad_value("--ports", tok, "ports 1..65535");
+	for (size_t i = 0; i < o->nports; i++)
+		if (o->ports[i] == v)
+			return dup_value("--ports", tok);
+	o->ports[o->nports++] = (uint16_t)v;
+	return 0;
+}
+
+/* Walks a comma list of option opt, calling add for each item; refuses
+ * empty items. Returns 0 or an exit status. */
+static int parse_list(struct twl_opts *o, const char *opt, const char *arg,
+		      const char *what,
+		      int (*add)(struct twl_opts *, const char *, const char *))
 {
 	char *copy = strdup(arg), *tok, *save = NULL, *s;
-	unsigned long long v;
 	int rc = 0;
-	size_t i;
 
 	if (!copy)
 		return EXIT_USAGE;
 	if (!*arg || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
 	    arg[0] == ',')
-		rc = bad_value("--ports", arg, "a comma list of ports");
-	for (s = copy; !rc && (tok = strtok_r(s, ",", &save)); s = NULL) {
-		if (o->nports == TWL_MAX_PORTS) {
-			rc = bad_value("--ports", arg, "at most 64 ports");
-			break;
-		}
-		if (!parse_count(tok, 1, 65535, &v)) {
-			rc = bad_value("--ports", tok, "ports 1..65535");
-			break;
-		}
-		for (i = 0; i < o->nports; i++)
-			if (o->ports[i] == v)
-				rc = dup_value("--ports", tok);
-		o->ports[o->nports++] = (uint16_t)v;
-	}
+		rc = bad_value(opt, arg, what);
+	for (s = copy; !rc && (tok = strtok_r(s, ",", &save)); s = NULL)
+		rc = add(o, tok, arg);
 	free(copy);
 	return rc;
 }
@@ -364,9 +357,11 @@ static int parse_one(struct twl_opts *o, int c, char *arg)
 		printf("twload %s\n", PACKAGE_VERSION);
 		return 0;
 	case OPT_DST:
-		return parse_dst_list(o, arg) ? EXIT_USAGE : -1;
+		return parse_list(o, "--dst", arg, "a comma list of addresses",
+				  add_dst) ? EXIT_USAGE : -1;
 	case OPT_PORTS:
-		return parse_port_list(o, arg) ? EXIT_USAGE : -1;
+		return parse_list(o, "--ports", arg, "a comma list of ports",
+				  add_port) ? EXIT_USAGE : -1;
 	case OPT_SYSCTL:
 		return parse_sysctl(o, arg) ? EXIT_USAGE : -1;
 	case '?':
