@@ -65,7 +65,7 @@ static int dump_family(struct mnl_socket *nl, uint8_t family, uint32_t seq,
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct inet_diag_req_v2 *req;
 	ssize_t n;
-	int rc;
+	int rc = MNL_CB_OK;	/* EINTR before the first reply loops again */
 
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
