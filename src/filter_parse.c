@@ -281,18 +281,27 @@ static int parse_host(struct parser *p, struct fnode *node)
 	return host_addr(p, w, 0, n, node);
 }
 
-/* src/dst [=|!=] HOST */
-static int parse_hostterm(struct parser *p)
+/* Skips the keyword, then an optional "=" or "!="; true for "!=". */
+static bool parse_eq_ne(struct parser *p)
 {
-	struct fnode node = { .remote = p->tok == T_DST };
 	bool neg = false;
-	int id;
 
 	lex_next(p);
 	if (p->tok == T_EQ || p->tok == T_NE) {
 		neg = p->tok == T_NE;
 		lex_next(p);
 	}
+	return neg;
+}
+
+/* src/dst [=|!=] HOST */
+static int parse_hostterm(struct parser *p)
+{
+	struct fnode node = { .remote = p->tok == T_DST };
+	bool neg;
+	int id;
+
+	neg = parse_eq_ne(p);
 	if (p->tok != T_WORD)
 		return perr(p, p->pos, "an address or prefix, like "
 			    "10.0.0.0/8, [::1] or 127.0.0.1:8080");
@@ -399,14 +408,10 @@ static uint32_t state_set(const char *w, size_t n)
 static int parse_stateterm(struct parser *p)
 {
 	struct fnode node = { .kind = FN_STATE };
-	bool neg = false;
+	bool neg;
 	int id;
 
-	lex_next(p);
-	if (p->tok == T_EQ || p->tok == T_NE) {
-		neg = p->tok == T_NE;
-		lex_next(p);
-	}
+	neg = parse_eq_ne(p);
 	if (p->tok == T_WORD)
 		node.states = state_set(p->s + p->pos, p->len);
 	if (node.states == 0)

@@ -8,7 +8,6 @@
 
 #include "config.h"
 #include "twtop/config.h"
-#include "twtop/filter.h"
 #include "twtop/json.h"
 #include "twtop/options.h"
 #include "twtop/sampler.h"
@@ -20,20 +19,6 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	got_stop = 1;
-}
-
-/* Sampler settings from the options (headless and dashboard alike). */
-static struct sampler_config sampler_cfg(const struct options *o)
-{
-	struct sampler_config c = {
-		.root = o->root[0] ? o->root : NULL,
-		.top = o->top,
-		.interval = o->interval,
-		.netns_path = o->netns[0] ? o->netns : NULL,
-		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
-	};
-
-	return c;
 }
 
 /* One summary line per sample, like top -b. */
@@ -88,25 +73,15 @@ static void nap(double seconds)
 /* --once and --batch: samples in this thread, writes to stdout. */
 static int run_headless(const struct options *o)
 {
-	struct sampler_config cfg = sampler_cfg(o);
 	struct json_opts jo = {
 		.top = o->top, .pretty = o->mode == MODE_ONCE,
 		.history = false, .version = PACKAGE_VERSION,
 	};
-	struct filter *filter = NULL;
 	struct sampler *sp;
-	char err[256];
+	char err[512];
 	int rc = 0;
 
-	/* options_parse compiled it once already: this cannot fail. */
-	if (o->filter[0] &&
-	    (filter = filter_compile(o->filter, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "twtop: option '--filter': %s\n", err);
-		return 2;
-	}
-	cfg.filter = filter;
-	sp = sampler_new(&cfg, err, sizeof(err));
-	filter_free(filter);	/* the sampler keeps a copy */
+	sp = options_sampler_new(o, o->top, NULL, NULL, err, sizeof(err));
 	if (sp == NULL) {
 		fprintf(stderr, "twtop: %s\n", err);
 		return 1;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "twtop/filter.h"
 #include "twtop/options.h"
+#include "twtop/sampler.h"
 #include "twtop/snapshot.h"
 
 static const char usage_text[] =
@@ -268,4 +269,38 @@ int options_parse(struct options *o, int argc, char **argv,
 		return fail(err, errlen, "unexpected argument '%s' (see twtop "
 			    "--help)", argv[optind]);
 	return finish(o, count_set, err, errlen);
+}
+
+struct sampler *options_sampler_new(const struct options *o,
+				    uint32_t top_min, const char *netns_path,
+				    const char *netns_label, char *err,
+				    size_t errlen)
+{
+	struct sampler_config c = {
+		.root = o->root[0] ? o->root : NULL,
+		.top = o->top > top_min ? o->top : top_min,
+		.interval = o->interval,
+		.netns_path = o->netns[0] ? o->netns : NULL,
+		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
+	};
+	struct filter *filter = NULL;
+	struct sampler *sp;
+	char ferr[256];
+
+	if (netns_path) {
+		c.netns_path = netns_path;
+		c.netns_label = netns_label;
+	}
+	/* options_parse compiled it once already: this cannot fail. */
+	if (o->filter[0]) {
+		filter = filter_compile(o->filter, ferr, sizeof(ferr));
+		if (filter == NULL) {
+			snprintf(err, errlen, "option '--filter': %s", ferr);
+			return NULL;
+		}
+		c.filter = filter;
+	}
+	sp = sampler_new(&c, err, errlen);
+	filter_free(filter);	/* the sampler keeps a copy */
+	return sp;
 }

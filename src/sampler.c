@@ -154,23 +154,32 @@ void sampler_free(struct sampler *sp)
 	free(sp);
 }
 
-/* The ephemeral range from s, and the reserved ports read from their
- * file (the list can be longer than a snap_sysctl holds). */
+/* The ephemeral range and reserved ports from s's sysctls. The reserved
+ * list is read again from its file only when it may not have fitted in
+ * the sysctl's text. */
 static void read_range(struct sampler *sp, const struct snapshot *s,
 		       uint32_t *low, uint32_t *high)
 {
 	const struct snap_sysctl *r =
 		snap_sysctl(s, "net.ipv4.ip_local_port_range");
+	const struct snap_sysctl *res =
+		snap_sysctl(s, "net.ipv4.ip_local_reserved_ports");
 	char path[PATH_MAX + 64], buf[65536];
+	const char *list = NULL;
 
 	if (r == NULL || !r->present ||
 	    kern_parse_port_range(r->text, low, high) < 0)
 		*low = *high = 0;
 	memset(sp->reserved, 0, sizeof(sp->reserved));
-	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_reserved_ports",
-		 sp->paths.sys);
-	if (kern_read_file(path, buf, sizeof(buf)) >= 0 &&
-	    kern_parse_reserved_ports(buf, sp->reserved) < 0)
+	if (res == NULL || !res->present)
+		return;
+	list = res->text;
+	if (strlen(res->text) >= sizeof(res->text) - 1) {
+		snprintf(path, sizeof(path),
+			 "%s/net/ipv4/ip_local_reserved_ports", sp->paths.sys);
+		list = kern_read_file(path, buf, sizeof(buf)) >= 0 ? buf : NULL;
+	}
+	if (list != NULL && kern_parse_reserved_ports(list, sp->reserved) < 0)
 		memset(sp->reserved, 0, sizeof(sp->reserved));
 }
 

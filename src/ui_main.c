@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "twtop/demo.h"
-#include "twtop/filter.h"
 #include "twtop/ui.h"
 #include "ui_priv.h"
 
@@ -215,36 +214,6 @@ static int ui_pipe(int p[2])
 	return pipe2(p, O_NONBLOCK | O_CLOEXEC);
 }
 
-/* Creates the sampler for the options (and the demo's namespace). */
-static struct sampler *ui_sampler(const struct options *o,
-				  const struct demo *d, char *err,
-				  size_t errlen)
-{
-	struct filter *filter = NULL;
-	struct sampler *sp;
-	struct sampler_config c = {
-		.root = o->root[0] ? o->root : NULL,
-		.top = o->top > UI_TOP_MIN ? o->top : UI_TOP_MIN,
-		.interval = o->interval,
-		.netns_path = o->netns[0] ? o->netns : NULL,
-		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
-	};
-
-	if (d) {
-		c.netns_path = demo_netns(d);
-		c.netns_label = demo_label(d);
-	}
-	if (o->filter[0]) {
-		filter = filter_compile(o->filter, err, errlen);
-		if (!filter)
-			return NULL;
-		c.filter = filter;
-	}
-	sp = sampler_new(&c, err, errlen);
-	filter_free(filter);	/* the sampler keeps a copy */
-	return sp;
-}
-
 /* Runs the dashboard once everything is set up; returns the status. */
 static int ui_run(struct ui *u, struct demo *demo)
 {
@@ -318,7 +287,9 @@ int ui_main(const struct options *o)
 		free(u);
 		return 1;
 	}
-	u->sp = ui_sampler(o, demo, err, sizeof(err));
+	u->sp = options_sampler_new(o, UI_TOP_MIN, demo ? demo_netns(demo) : NULL,
+				    demo ? demo_label(demo) : NULL, err,
+				    sizeof(err));
 	if (!u->sp) {
 		fprintf(stderr, "twtop: %s\n", err);
 		demo_stop(demo);

@@ -36,4 +36,17 @@ void options_defaults(struct options *o);
 int options_parse(struct options *o, int argc, char **argv,
 		  char *err, size_t errlen);
 
+struct sampler;
+
+/*
+ * Creates the sampler the options describe (root, interval, namespace,
+ * filter), keeping top lists of at least top_min entries. netns_path and
+ * netns_label, when not NULL, replace the options' namespace (--demo).
+ * NULL with a message in err on failure.
+ */
+struct sampler *options_sampler_new(const struct options *o,
+				    uint32_t top_min, const char *netns_path,
+				    const char *netns_label, char *err,
+				    size_t errlen);
+
 #endif
