@@ -231,6 +231,9 @@ static int ui_run(struct ui *u, struct demo *demo)
 	}
 	sig_fd = sigp[1];
 	ui_signals_set(true, old);
+	/* A resize between initscr() and the handler sent a SIGWINCH
+	 * nobody saw: take the terminal's size now. */
+	ui_resize();
 	if (demo)
 		ui_message(u, false, "demo: twload makes TIME_WAIT on loopback%s",
 			   demo_netns(demo) ? " in a private namespace "
