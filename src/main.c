@@ -10,6 +10,7 @@
 #include "twtop/config.h"
 #include "twtop/json.h"
 #include "twtop/options.h"
+#include "twtop/prom.h"
 #include "twtop/sampler.h"
 #include "twtop/ui.h"
 
@@ -91,10 +92,25 @@ static int run_headless(const struct options *o)
 	for (long i = 0; !got_stop; i++) {
 		struct snapshot *s = sampler_sample(sp);
 
-		if (o->json)
+		if (o->quiet)
+			;
+		else if (o->json)
 			rc = json_snapshot(stdout, s, &jo);
 		else
 			batch_line(stdout, s);
+		/* A file that cannot be written at the first sample is a
+		 * setup error; later failures (disk full) are reported and
+		 * the next sample tries again. */
+		if (o->prometheus[0] &&
+		    prom_write_file(o->prometheus, s, o->top, err,
+				    sizeof(err)) < 0) {
+			fprintf(stderr, "twtop: --prometheus: %s\n", err);
+			if (i == 0) {
+				snap_unref(s);
+				rc = 1;
+				break;
+			}
+		}
 		snap_unref(s);
 		if (fflush(stdout) != 0 || rc < 0) {
 			fprintf(stderr, "twtop: writing output: %s\n",

@@ -23,12 +23,17 @@ static const char usage_text[] =
 "      --once              take one sample, print it, exit\n"
 "      --batch             print one line (or JSON object) per sample\n"
 "      --demo              dashboard watching a bounded loopback load\n"
+"      --replay FILE       dashboard on a saved snapshot or --batch --json\n"
+"                          stream, read only (left/right step samples)\n"
 "Output:\n"
 "      --json              JSON: one object (--once) or JSON Lines (--batch);\n"
 "                          --json alone implies --once\n"
 "  -n, --count N           --batch: stop after N samples (implies --batch)\n"
 "  -d, --delay SECONDS     sampling interval, fractions allowed (default 1)\n"
 "      --top N             length of the top lists, 1-%d (default 10)\n"
+"      --prometheus FILE   rewrite FILE atomically every sample in the\n"
+"                          Prometheus text format (node_exporter textfile)\n"
+"  -q, --quiet             --batch: print nothing (with --prometheus)\n"
 "Filter:\n"
 "      --filter EXPR       count only the sockets an ss(8) filter matches:\n"
 "                          src|dst ADDR[/LEN][:PORT], sport|dport OP PORT\n"
@@ -51,6 +56,7 @@ static const char usage_text[] =
 enum {
 	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
 	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID, OPT_FILTER,
+	OPT_REPLAY, OPT_PROMETHEUS,
 };
 
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct options *)0)->filter),
@@ -71,6 +77,9 @@ static const struct option longopts[] = {
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "netns-pid", required_argument, NULL, OPT_NETNS_PID },
 	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -129,6 +138,7 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 	case OPT_BATCH: o->mode = MODE_BATCH; break;
 	case OPT_JSON: o->json = true; break;
 	case OPT_DEMO: o->demo = true; break;
+	case 'q': o->quiet = true; break;
 	case 'n':
 		if (parse_long(arg, 1, 100000000, &v) < 0)
 			return fail(err, errlen, "option '%s': '%s' is not a "
@@ -170,7 +180,9 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 		break;
 	default: {
 		char *dst = c == OPT_ROOT ? o->root : c == OPT_THEME ? o->theme :
-			    c == OPT_SNAPDIR ? o->snapshot_dir : o->netns;
+			    c == OPT_SNAPDIR ? o->snapshot_dir :
+			    c == OPT_REPLAY ? o->replay :
+			    c == OPT_PROMETHEUS ? o->prometheus : o->netns;
 
 		if (copy_arg(dst, PATH_MAX, arg) < 0)
 			return fail(err, errlen, "option '%s': the value must "
@@ -208,6 +220,14 @@ static int finish(struct options *o, bool count_set, char *err, size_t errlen)
 			    "--batch");
 	if (o->json && o->demo)
 		return fail(err, errlen, "option '--json': not with --demo");
+	if (o->replay[0] && (o->mode != MODE_DASHBOARD || o->json ||
+			     o->demo || o->netns[0] || o->netns_pid ||
+			     o->filter[0] || o->prometheus[0]))
+		return fail(err, errlen, "option '--replay': opens the "
+			    "dashboard on a file; not with --once, --batch, "
+			    "--json, --demo, --netns, --filter or --prometheus");
+	if (o->quiet && o->mode != MODE_BATCH)
+		return fail(err, errlen, "option '--quiet': only with --batch");
 	if (o->netns[0] && o->netns_pid)
 		return fail(err, errlen, "option '--netns-pid': not with "
 			    "--netns");
@@ -245,7 +265,7 @@ int options_parse(struct options *o, int argc, char **argv,
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":hVn:d:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVqn:d:", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			printf(usage_text, SNAP_TOP_MAX);
 			return 1;

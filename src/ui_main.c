@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "twtop/demo.h"
+#include "twtop/prom.h"
 #include "twtop/ui.h"
 #include "ui_priv.h"
 
@@ -159,6 +160,13 @@ static void ui_take_snapshot(struct ui *u, int fd)
 	u->snap = s;
 	for (int i = 0; i < UI_NPANELS; i++)
 		ui_list_sync(u, i);
+	if (u->opt->prometheus[0]) {
+		char err[PATH_MAX + 128];
+
+		if (prom_write_file(u->opt->prometheus, s, u->opt->top, err,
+				    sizeof(err)) < 0)
+			ui_message(u, true, "--prometheus: %s", err);
+	}
 }
 
 /* Milliseconds until the clock in the header shows the next second. */

@@ -24,6 +24,9 @@ struct options {
 	pid_t netns_pid;		/* --netns-pid PID, 0 = none */
 	char netns_label[64];		/* shown in the header and JSON */
 	char filter[512];		/* --filter EXPR, "" = none; valid */
+	char replay[PATH_MAX];		/* --replay FILE, "" = live */
+	char prometheus[PATH_MAX];	/* --prometheus FILE, "" = none */
+	bool quiet;			/* -q: --batch prints nothing */
 };
 
 void options_defaults(struct options *o);

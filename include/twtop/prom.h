@@ -1,0 +1,28 @@
+/* Prometheus text exposition of a snapshot, for node_exporter's textfile
+ * collector. */
+#ifndef TWTOP_PROM_H
+#define TWTOP_PROM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "twtop/snapshot.h"
+
+/*
+ * Writes s to f in the Prometheus text format (version 0.0.4): every
+ * metric with its # HELP and # TYPE lines, names prefixed twtop_, counters
+ * ending in _total, base units (seconds, not milliseconds). Label sets are
+ * bounded: at most top destination groups (the fullest first). 0, or -1
+ * when writing failed (errno set).
+ */
+int prom_write(FILE *f, const struct snapshot *s, unsigned int top);
+
+/*
+ * Rewrites path atomically with prom_write: a temporary file in the same
+ * directory, fsync, rename over path. A reader sees the old file or the
+ * new one, never a part. 0, or -1 with "path: reason" in err.
+ */
+int prom_write_file(const char *path, const struct snapshot *s,
+		    unsigned int top, char *err, size_t errlen);
+
+#endif
