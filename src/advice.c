@@ -135,20 +135,27 @@ static double group_reused(const struct snapshot *s,
 	return r->per_s * tw / s->tw.client_side;
 }
 
-/* The group's net new TIME_WAIT per second between samples: the TcpExtTW
- * rate split by its share of the TIME_WAIT younger than 10 s, less what
- * connect() reused (*reused); < 0 when unknown. */
+double advice_young_rate(const struct snapshot *s, uint32_t young)
+{
+	double all = (double)s->tw.age[0] + s->tw.age[1];
+
+	if (!s->tw.rate_valid || !(s->tw.new_per_s >= 0) || all <= 0 ||
+	    !tw_counts_creation(s))
+		return -1;
+	return s->tw.new_per_s * (young < all ? young : all) / all;
+}
+
+/* The group's net new TIME_WAIT per second between samples: its share of
+ * the new TIME_WAIT, less what connect() reused (*reused); < 0 when
+ * unknown. */
 static double group_rate_hint(const struct snapshot *s,
 			      const struct snap_group *g, double *reused)
 {
-	double young = (double)s->tw.age[0] + s->tw.age[1], in;
+	double in = advice_young_rate(s, g->tw_young);
 
 	*reused = 0;
-	if (!s->tw.rate_valid || !(s->tw.new_per_s >= 0) || young <= 0 ||
-	    !tw_counts_creation(s))
+	if (in < 0)
 		return -1;
-	in = s->tw.new_per_s * (g->tw_young < young ? g->tw_young : young) /
-	     young;
 	*reused = group_reused(s, g);
 	return in > *reused ? in - *reused : 0;
 }
@@ -209,6 +216,14 @@ void advice_forecast(const struct snap_group *g, double rate_hint,
 		snprintf(out->text, sizeof(out->text), "steady at %d %%",
 			 pct(out->steady_share));
 	}
+}
+
+void advice_group_forecast(const struct snapshot *s,
+			   const struct snap_group *g, struct adv_forecast *out)
+{
+	double reused;
+
+	advice_forecast(g, group_rate_hint(s, g, &reused), out);
 }
 
 /* Whether tcp_max_tw_buckets overflowed since the last sample. */

@@ -5,63 +5,10 @@
 #include <string.h>
 
 #include "twtop/agg.h"
+#include "agg_priv.h"
 
-#define NPORTS 65536
-#define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
-#define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
 
-/* Open-addressing hash table over dense entries whose key comes first. */
-struct table {
-	unsigned char *ents;	/* n entries of esz bytes */
-	uint32_t *slots;	/* entry index + 1, 0 = empty */
-	uint32_t cap;		/* slots, a power of two */
-	uint32_t n, ents_cap;
-	size_t esz, ksz;
-};
-
-struct peer_ent {
-	struct tw_addr addr;		/* key */
-	uint32_t states[TS_MAX];
-	uint32_t total;
-};
-
-struct group_key {
-	struct tw_addr local, remote;
-	uint16_t rport;
-};
-
-struct group_ent {
-	struct group_key key;		/* key */
-	uint32_t used, tw, tw_young, tw_expiring;
-};
-
-/* Per-port counters with the list of ports touched this sample. */
-struct ports {
-	struct {
-		uint32_t tw, total;	/* side by side: one cache line */
-	} n[NPORTS];
-	uint16_t touched[NPORTS];
-	uint32_t n_touched;
-};
-
-struct agg {
-	uint32_t states[TS_MAX];
-	uint32_t sockets;
-	uint32_t tw_server, tw_client;
-	uint32_t age[SNAP_AGE_BUCKETS];
-	struct table peers, groups;
-	struct ports lp, rp;
-	uint8_t listening[NPORTS / 8];	/* LISTEN or bound: a "hole" */
-	uint8_t inuse[NPORTS / 8];	/* any local port, for ports_in_use */
-	uint8_t reserved[NPORTS / 8];
-	uint32_t low, high;
-	/* drill-down */
-	struct focus_req focus;
-	struct snap_focus *fdet;
-	struct ports *flp, *frp;
-};
-
-static void *xcalloc(size_t n, size_t sz)
+void *agg_xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n, sz);
 
@@ -87,9 +34,9 @@ static void table_init(struct table *t, size_t esz, size_t ksz)
 	t->esz = esz;
 	t->ksz = ksz;
 	t->cap = 1024;
-	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	t->slots = agg_xcalloc(t->cap, sizeof(*t->slots));
 	t->ents_cap = t->cap / 2;
-	t->ents = xcalloc(t->ents_cap, esz);
+	t->ents = agg_xcalloc(t->ents_cap, esz);
 }
 
 static void table_free(struct table *t)
@@ -122,7 +69,7 @@ static inline uint32_t hash_bytes(const void *key, size_t len)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static void *table_ent(const struct table *t, uint32_t i)
+void *agg_table_ent(const struct table *t, uint32_t i)
 {
 	return t->ents + (size_t)i * t->esz;
 }
@@ -133,10 +80,10 @@ static void table_grow(struct table *t)
 	uint32_t cap = t->cap * 2;
 
 	free(t->slots);
-	t->slots = xcalloc(cap, sizeof(*t->slots));
+	t->slots = agg_xcalloc(cap, sizeof(*t->slots));
 	t->cap = cap;
 	for (uint32_t i = 0; i < t->n; i++) {
-		uint32_t h = hash_bytes(table_ent(t, i), t->ksz) & (cap - 1);
+		uint32_t h = hash_bytes(agg_table_ent(t, i), t->ksz) & (cap - 1);
 
 		while (t->slots[h])
 			h = (h + 1) & (cap - 1);
@@ -161,7 +108,7 @@ static void *table_get(struct table *t, const void *key)
 	void *e;
 
 	while (t->slots[h]) {
-		e = table_ent(t, t->slots[h] - 1);
+		e = agg_table_ent(t, t->slots[h] - 1);
 		if (peer ? memcmp(e, key, sizeof(struct tw_addr)) == 0 :
 			   memcmp(e, key, sizeof(struct group_key)) == 0)
 			return e;
@@ -171,7 +118,7 @@ static void *table_get(struct table *t, const void *key)
 		table_grow(t);
 		return table_get(t, key);
 	}
-	e = table_ent(t, t->n);
+	e = agg_table_ent(t, t->n);
 	memset(e, 0, t->esz);
 	memcpy(e, key, t->ksz);
 	t->slots[h] = ++t->n;
@@ -180,7 +127,7 @@ static void *table_get(struct table *t, const void *key)
 
 struct agg *agg_new(void)
 {
-	struct agg *a = xcalloc(1, sizeof(*a));
+	struct agg *a = agg_xcalloc(1, sizeof(*a));
 
 	table_init(&a->peers, sizeof(struct peer_ent), sizeof(struct tw_addr));
 	table_init(&a->groups, sizeof(struct group_ent),
@@ -201,7 +148,7 @@ void agg_free(struct agg *a)
 }
 
 /* Zeroes the counters of the ports touched in the last sample. */
-static void ports_clear(struct ports *p)
+void agg_ports_clear(struct ports *p)
 {
 	for (uint32_t i = 0; i < p->n_touched; i++) {
 		p->n[p->touched[i]].tw = 0;
@@ -210,7 +157,7 @@ static void ports_clear(struct ports *p)
 	p->n_touched = 0;
 }
 
-static void ports_add(struct ports *p, uint16_t port, int is_tw)
+void agg_ports_add(struct ports *p, uint16_t port, int is_tw)
 {
 	if (p->n[port].total == 0)
 		p->touched[p->n_touched++] = port;
@@ -219,15 +166,15 @@ static void ports_add(struct ports *p, uint16_t port, int is_tw)
 }
 
 void agg_begin(struct agg *a, uint32_t low, uint32_t high,
-	       const uint8_t *reserved, const struct focus_req *focus)
+	       const uint8_t *reserved)
 {
 	memset(a->states, 0, sizeof(a->states));
 	a->sockets = a->tw_server = a->tw_client = 0;
 	memset(a->age, 0, sizeof(a->age));
 	table_clear(&a->peers);
 	table_clear(&a->groups);
-	ports_clear(&a->lp);
-	ports_clear(&a->rp);
+	agg_ports_clear(&a->lp);
+	agg_ports_clear(&a->rp);
 	memset(a->listening, 0, sizeof(a->listening));
 	memset(a->inuse, 0, sizeof(a->inuse));
 	if (reserved != NULL)
@@ -237,18 +184,6 @@ void agg_begin(struct agg *a, uint32_t low, uint32_t high,
 	a->low = low;
 	a->high = high;
 	a->focus.kind = FOCUS_NONE;
-	if (focus != NULL && focus->kind != FOCUS_NONE) {
-		a->focus = *focus;
-		if (a->fdet == NULL) {
-			a->fdet = xcalloc(1, sizeof(*a->fdet));
-			a->flp = xcalloc(1, sizeof(*a->flp));
-			a->frp = xcalloc(1, sizeof(*a->frp));
-		}
-		memset(a->fdet, 0, sizeof(*a->fdet));
-		a->fdet->req = *focus;
-		ports_clear(a->flp);
-		ports_clear(a->frp);
-	}
 }
 
 static int in_range(const struct agg *a, uint32_t port)
@@ -264,7 +199,7 @@ static void agg_add_listener(struct agg *a, const struct diag_sock *sk)
 		BIT_SET(a->inuse, sk->lport);
 }
 
-static unsigned int age_bucket(uint32_t expires_ms)
+unsigned int agg_age_bucket(uint32_t expires_ms)
 {
 	uint32_t age = expires_ms >= 60000 ? 0 : 60000 - expires_ms;
 	unsigned int b = age / SNAP_AGE_STEP_MS;
@@ -272,58 +207,11 @@ static unsigned int age_bucket(uint32_t expires_ms)
 	return b < SNAP_AGE_BUCKETS ? b : SNAP_AGE_BUCKETS - 1;
 }
 
-/* Does this socket belong to the drill-down? */
-static int focus_match(const struct focus_req *f, const struct diag_sock *sk)
-{
-	switch (f->kind) {
-	case FOCUS_PEER:
-		return addr_equal(&f->addr, &sk->remote);
-	case FOCUS_LPORT:
-		return sk->lport == f->port;
-	case FOCUS_RPORT:
-		return sk->rport == f->port;
-	default:
-		return 0;
-	}
-}
-
-/* Adds a socket to the drill-down detail. */
-static void focus_add(struct agg *a, const struct diag_sock *sk, int is_tw,
-		      int server)
-{
-	struct snap_focus *f = a->fdet;
-
-	f->states[sk->state]++;
-	f->total++;
-	if (is_tw) {
-		f->age[age_bucket(sk->expires)]++;
-		if (server)
-			f->tw_server++;
-		else
-			f->tw_client++;
-	}
-	ports_add(a->flp, sk->lport, is_tw);
-	ports_add(a->frp, sk->rport, is_tw);
-	if (f->n_socks < FOCUS_SOCKS_MAX) {
-		struct focus_sock *fs = &f->socks[f->n_socks++];
-
-		fs->local = sk->local;
-		fs->remote = sk->remote;
-		fs->lport = sk->lport;
-		fs->rport = sk->rport;
-		fs->state = sk->state;
-		fs->timer = sk->timer;
-		fs->expires = sk->expires;
-	}
-}
-
 /* Counts a socket toward its destination group if it took an ephemeral
  * port: inside the range, not reserved, not a listening/bound port. */
 static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 			  int is_tw)
 {
-	/* young and expiring TIME_WAIT give a group's in and out rates */
-	const uint32_t window = 10000;
 	struct group_key key;
 	struct group_ent *g;
 
@@ -338,8 +226,8 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 	g->used++;
 	if (is_tw) {
 		g->tw++;
-		g->tw_young += sk->expires > 60000 - window;
-		g->tw_expiring += sk->expires <= window;
+		g->tw_young += sk->expires > 60000 - AGG_YOUNG_MS;
+		g->tw_expiring += sk->expires <= AGG_YOUNG_MS;
 	}
 }
 
@@ -365,7 +253,7 @@ void agg_add(const struct diag_sock *sk, void *arg)
 		BIT_SET(a->inuse, sk->lport);
 	server = BIT_GET(a->listening, sk->lport);
 	if (is_tw) {
-		a->age[age_bucket(sk->expires)]++;
+		a->age[agg_age_bucket(sk->expires)]++;
 		if (server)
 			a->tw_server++;
 		else
@@ -374,15 +262,10 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	p = table_get(&a->peers, &sk->remote);
 	p->states[st]++;
 	p->total++;
-	ports_add(&a->lp, sk->lport, is_tw);
-	ports_add(&a->rp, sk->rport, is_tw);
+	agg_ports_add(&a->lp, sk->lport, is_tw);
+	agg_ports_add(&a->rp, sk->rport, is_tw);
 	agg_add_group(a, sk, is_tw);
-	if (a->focus.kind != FOCUS_NONE && focus_match(&a->focus, sk))
-		focus_add(a, sk, is_tw, server);
 }
-
-/* Ranks item a above item b (> 0), below (< 0). */
-typedef int (*rank_fn)(const void *ctx, uint32_t a, uint32_t b);
 
 static void heap_sift(uint32_t *h, uint32_t n, uint32_t i, rank_fn rank,
 		      const void *ctx)
@@ -408,7 +291,7 @@ static void heap_sift(uint32_t *h, uint32_t n, uint32_t i, rank_fn rank,
  * Selects the k best of n items into out, best first, in O(n log k).
  * Returns the number selected.
  */
-static uint32_t top_select(uint32_t n, uint32_t k, rank_fn rank,
+uint32_t agg_top_select(uint32_t n, uint32_t k, rank_fn rank,
 			   const void *ctx, uint32_t *out)
 {
 	uint32_t m = 0;
@@ -449,7 +332,7 @@ static int cmp_u32(uint32_t a, uint32_t b)
 static int rank_peer(const void *ctx, uint32_t i, uint32_t j)
 {
 	const struct table *t = ctx;
-	const struct peer_ent *a = table_ent(t, i), *b = table_ent(t, j);
+	const struct peer_ent *a = agg_table_ent(t, i), *b = agg_table_ent(t, j);
 	int c = cmp_u32(a->states[TS_TIME_WAIT], b->states[TS_TIME_WAIT]);
 
 	if (c == 0)
@@ -472,21 +355,21 @@ static int rank_port(const void *ctx, uint32_t i, uint32_t j)
 }
 
 /* Groups: the one with fewer ports left is worse, so it ranks higher. */
-static int rank_group(const void *ctx, uint32_t i, uint32_t j)
+int agg_rank_group(const void *ctx, uint32_t i, uint32_t j)
 {
 	const struct table *t = ctx;
-	const struct group_ent *a = table_ent(t, i), *b = table_ent(t, j);
+	const struct group_ent *a = agg_table_ent(t, i), *b = agg_table_ent(t, j);
 	int c = cmp_u32(a->used, b->used);
 
 	return c ? c : -memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
-static void fill_ports(const struct ports *p, const uint8_t *listening,
+void agg_fill_ports(const struct ports *p, const uint8_t *listening,
 		       struct snap_port *out, uint32_t *n, uint32_t k)
 {
 	uint32_t idx[SNAP_TOP_MAX];
 
-	*n = top_select(p->n_touched, k, rank_port, p, idx);
+	*n = agg_top_select(p->n_touched, k, rank_port, p, idx);
 	for (uint32_t i = 0; i < *n; i++) {
 		uint16_t port = p->touched[idx[i]];
 
@@ -504,6 +387,27 @@ static uint32_t count_bits(const uint8_t *map, uint32_t lo, uint32_t hi)
 	for (uint32_t p = lo; p <= hi; p++)
 		n += BIT_GET(map, p);
 	return n;
+}
+
+/* A group as the snapshot shows it; base is what connect() can pick from
+ * when the group is empty. */
+void agg_group_out(const struct group_ent *g, uint32_t base,
+		      struct snap_group *o)
+{
+	o->local = g->key.local;
+	o->remote = g->key.remote;
+	o->remote_port = g->key.rport;
+	o->used = g->used;
+	o->available = g->used < base ? base - g->used : 0;
+	o->time_wait = g->tw;
+	o->tw_young = g->tw_young;
+	o->tw_expiring = g->tw_expiring;
+}
+
+/* Ports connect() can pick from in an empty group. */
+uint32_t agg_eph_base(const struct snapshot *s)
+{
+	return s->eph.size - s->eph.reserved - s->eph.holes;
 }
 
 /* Ephemeral range use and the worst destination groups. */
@@ -524,40 +428,15 @@ static void fill_ephemeral(const struct agg *a, struct snapshot *s,
 		s->eph.holes += BIT_GET(a->listening, p) &&
 				!BIT_GET(a->reserved, p);
 	s->eph.ports_in_use = count_bits(a->inuse, a->low, a->high);
-	base = s->eph.size - s->eph.reserved - s->eph.holes;
+	base = agg_eph_base(s);
 	s->eph.groups_total = a->groups.n;
-	s->eph.n_groups = top_select(a->groups.n, top, rank_group, &a->groups,
+	s->eph.n_groups = agg_top_select(a->groups.n, top, agg_rank_group, &a->groups,
 				     idx);
 	for (uint32_t i = 0; i < s->eph.n_groups; i++) {
-		const struct group_ent *g = table_ent(&a->groups, idx[i]);
-		struct snap_group *o = &s->eph.groups[i];
+		const struct group_ent *g = agg_table_ent(&a->groups, idx[i]);
 
-		o->local = g->key.local;
-		o->remote = g->key.remote;
-		o->remote_port = g->key.rport;
-		o->used = g->used;
-		o->available = g->used < base ? base - g->used : 0;
-		o->time_wait = g->tw;
-		o->tw_young = g->tw_young;
-		o->tw_expiring = g->tw_expiring;
+		agg_group_out(g, base, &s->eph.groups[i]);
 	}
-}
-
-/* Copies the drill-down detail into a snapshot-owned block. */
-static void fill_focus(const struct agg *a, struct snapshot *s)
-{
-	struct snap_focus *f;
-
-	if (a->focus.kind == FOCUS_NONE)
-		return;
-	f = malloc(sizeof(*f));
-	if (f == NULL)
-		return;		/* the drill-down shows nothing this time */
-	memcpy(f, a->fdet, sizeof(*f));
-	fill_ports(a->flp, a->listening, f->lports, &f->n_lports,
-		   FOCUS_PORTS_MAX);
-	fill_ports(a->frp, NULL, f->rports, &f->n_rports, FOCUS_PORTS_MAX);
-	s->focus = f;
 }
 
 void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
@@ -578,17 +457,16 @@ void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
 	memcpy(s->tw.age, a->age, sizeof(s->tw.age));
 
 	s->peers_total = a->peers.n;
-	s->n_peers = top_select(a->peers.n, top, rank_peer, &a->peers, idx);
+	s->n_peers = agg_top_select(a->peers.n, top, rank_peer, &a->peers, idx);
 	for (uint32_t i = 0; i < s->n_peers; i++) {
-		const struct peer_ent *p = table_ent(&a->peers, idx[i]);
+		const struct peer_ent *p = agg_table_ent(&a->peers, idx[i]);
 
 		s->peers[i].addr = p->addr;
 		memcpy(s->peers[i].states, p->states, sizeof(p->states));
 		s->peers[i].time_wait = p->states[TS_TIME_WAIT];
 		s->peers[i].total = p->total;
 	}
-	fill_ports(&a->lp, a->listening, s->lports, &s->n_lports, top);
-	fill_ports(&a->rp, NULL, s->rports, &s->n_rports, top);
+	agg_fill_ports(&a->lp, a->listening, s->lports, &s->n_lports, top);
+	agg_fill_ports(&a->rp, NULL, s->rports, &s->n_rports, top);
 	fill_ephemeral(a, s, top);
-	fill_focus(a, s);
 }

@@ -435,6 +435,37 @@ static void json_tops(struct jw *w, const struct snapshot *s,
 		   top_len(s->n_rports, o), false);
 }
 
+/* One destination group: its use, and its forecast by Little's law as
+ * port-group-pressure makes it (advice.c). */
+static void json_group(struct jw *w, const struct snapshot *s,
+		       const struct snap_group *g)
+{
+	double cap = (double)g->used + g->available;
+	struct adv_forecast fc;
+
+	advice_group_forecast(s, g, &fc);
+	jw_obj_begin(w);
+	kv_addr(w, "local", &g->local);
+	kv_addr(w, "remote", &g->remote);
+	kv_uint(w, "remote_port", g->remote_port);
+	kv_uint(w, "used", g->used);
+	kv_uint(w, "available", g->available);
+	kv_uint(w, "time_wait", g->time_wait);
+	/* 0/0 is NaN, written as null. */
+	kv_double(w, "share", cap > 0 ? g->used / cap : NAN);
+	kv_uint(w, "tw_young", g->tw_young);
+	kv_uint(w, "tw_expiring", g->tw_expiring);
+	kv_double(w, "new_per_s", fc.rate_in);
+	kv_double(w, "steady_share", fc.known ? fc.steady_share : NAN);
+	kv_double(w, "full_in_s", fc.full_in_s >= 0 ? fc.full_in_s : NAN);
+	jw_key(w, "forecast");
+	if (fc.known)
+		jw_str(w, fc.text);
+	else
+		jw_null(w);
+	jw_obj_end(w);
+}
+
 /* Ephemeral range use and the destination groups closest to running out
  * (KERNEL-FACTS.md, "Ephemeral port exhaustion is per destination"). */
 static void json_ephemeral(struct jw *w, const struct snapshot *s,
@@ -458,19 +489,7 @@ static void json_ephemeral(struct jw *w, const struct snapshot *s,
 	jw_key(w, "groups");
 	jw_arr_begin(w);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct snap_group *g = &s->eph.groups[i];
-		double cap = (double)g->used + g->available;
-
-		jw_obj_begin(w);
-		kv_addr(w, "local", &g->local);
-		kv_addr(w, "remote", &g->remote);
-		kv_uint(w, "remote_port", g->remote_port);
-		kv_uint(w, "used", g->used);
-		kv_uint(w, "available", g->available);
-		kv_uint(w, "time_wait", g->time_wait);
-		/* 0/0 is NaN, written as null. */
-		kv_double(w, "share", cap > 0 ? g->used / cap : NAN);
-		jw_obj_end(w);
+		json_group(w, s, &s->eph.groups[i]);
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
@@ -573,13 +592,15 @@ static void json_focus_socks(struct jw *w, const struct snap_focus *f)
 }
 
 /* The drill-down on one peer or port; omitted when there is none. */
-static void json_focus(struct jw *w, const struct snap_focus *f)
+static void json_focus(struct jw *w, const struct snapshot *s,
+		       const struct snap_focus *f)
 {
 	static const char *const kinds[] = {
 		[FOCUS_PEER] = "peer", [FOCUS_LPORT] = "local_port",
 		[FOCUS_RPORT] = "remote_port",
 	};
 	uint32_t nl, nr;
+	double rate;
 
 	if (f == NULL || f->req.kind == FOCUS_NONE ||
 	    f->req.kind > FOCUS_RPORT)
@@ -597,9 +618,19 @@ static void json_focus(struct jw *w, const struct snap_focus *f)
 	kv_uint(w, "total", f->total);
 	kv_uint(w, "time_wait_server", f->tw_server);
 	kv_uint(w, "time_wait_client", f->tw_client);
+	kv_uint(w, "tw_young", f->tw_young);
+	rate = advice_young_rate(s, f->tw_young);
+	kv_double(w, "new_per_s", rate >= 0 ? rate : NAN);
+	kv_bool(w, "partial", f->partial);
 	json_ages(w, f->age);
 	json_ports(w, "local_ports", f->lports, nl, true);
 	json_ports(w, "remote_ports", f->rports, nr, false);
+	kv_uint(w, "groups_total", f->groups_total);
+	jw_key(w, "groups");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < MIN_U32(f->n_groups, FOCUS_GROUPS_MAX); i++)
+		json_group(w, s, &f->groups[i]);
+	jw_arr_end(w);
 	json_focus_socks(w, f);
 	jw_obj_end(w);
 }
@@ -641,7 +672,7 @@ int json_snapshot(FILE *f, const struct snapshot *s,
 	json_ephemeral(&w, s, &opts);
 	json_kernel(&w, s);
 	json_advisories(&w, s);
-	json_focus(&w, s->focus);
+	json_focus(&w, s, s->focus);
 	if (opts.history)
 		json_history(&w, s);
 	if (opts.extra)

@@ -187,6 +187,7 @@ static void read_range(struct sampler *sp, const struct snapshot *s,
  * has to check it) rejects them. */
 struct dump_ctx {
 	struct agg *agg;
+	diag_cb add;		/* agg_add, or agg_focus_add */
 	const struct filter *check;	/* NULL: the kernel filtered */
 	bool keep_rejected;	/* listeners: agg still sees them */
 	int family;		/* of the dump under way */
@@ -198,7 +199,7 @@ static void dump_cb(const struct diag_sock *sk, void *arg)
 	struct dump_ctx *c = arg;
 
 	if (c->check == NULL || filter_match_family(c->check, sk, c->family)) {
-		agg_add(sk, c->agg);
+		c->add(sk, c->agg);
 	} else if (c->keep_rejected) {
 		agg_add(sk, c->agg);
 		c->rejected[sk->state < TS_MAX ? sk->state : 0]++;
@@ -245,6 +246,7 @@ static int dump_all(struct sampler *sp, struct dump_ctx *c, int *intr,
 
 	memset(c, 0, sizeof(*c));
 	c->agg = sp->agg;
+	c->add = agg_add;
 	c->check = f;
 	c->keep_rejected = true;
 	/* A LISTEN-only dump walks only the listening hash; asking for bound
@@ -281,8 +283,7 @@ static void uncount_rejected(const struct dump_ctx *c, struct snapshot *s)
 
 /* The socket part of a sample, redone from scratch when the kernel says
  * the dump was interrupted. */
-static void sample_sockets(struct sampler *sp, struct snapshot *s,
-			   const struct focus_req *focus)
+static void sample_sockets(struct sampler *sp, struct snapshot *s)
 {
 	struct dump_ctx c;
 	uint32_t low, high;
@@ -293,7 +294,7 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s,
 	for (tries = 0; tries < PASS_TRIES; tries++) {
 		int intr = 0;
 
-		agg_begin(sp->agg, low, high, sp->reserved, focus);
+		agg_begin(sp->agg, low, high, sp->reserved);
 		if (dump_all(sp, &c, &intr, &err) < 0)
 			break;
 		if (!intr)
@@ -312,6 +313,63 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s,
 	}
 	agg_finish(sp->agg, s, sp->cfg.top);
 	uncount_rejected(&c, s);
+}
+
+/* The ss filter that selects a drill-down's sockets. IPv6 addresses in
+ * brackets: unbracketed, a last group like ":80" would read as a port. */
+static void focus_expr(const struct focus_req *f, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN];
+
+	if (f->kind == FOCUS_PEER)
+		snprintf(buf, len, f->addr.family == AF_INET6 ? "dst [%s]" :
+			 "dst %s", addr_format(&f->addr, a, sizeof(a)));
+	else
+		snprintf(buf, len, "%s = :%u", f->kind == FOCUS_LPORT ?
+			 "sport" : "dport", f->port);
+}
+
+/*
+ * The drill-down's own dump, after the whole-host one: the kernel runs
+ * the focus as INET_DIAG_REQ_BYTECODE and returns only its sockets, so
+ * the per-socket list stays cheap among 200k others. The dashboard's
+ * filter, if any, is checked here in user space on that small set.
+ */
+static void sample_focus(struct sampler *sp, struct snapshot *s,
+			 const struct focus_req *focus)
+{
+	const struct filter_pass *pass;
+	struct dump_ctx c;
+	struct filter *f;
+	char expr[ADDR_STRLEN + 16], ferr[128];
+	int tries, err = 0;
+
+	if (focus->kind == FOCUS_NONE)
+		return;
+	focus_expr(focus, expr, sizeof(expr));
+	f = filter_compile(expr, ferr, sizeof(ferr));
+	if (f == NULL || filter_npasses(f) != 1 || filter_needs_match(f)) {
+		fprintf(stderr, "twtop: bug: drill-down filter '%s': %s\n",
+			expr, f ? "not one kernel pass" : ferr);
+		abort();
+	}
+	pass = filter_pass(f, 0);
+	for (tries = 0; tries < PASS_TRIES; tries++) {
+		int intr = 0;
+
+		agg_focus_begin(sp->agg, focus);
+		memset(&c, 0, sizeof(c));
+		c.agg = sp->agg;
+		c.add = agg_focus_add;
+		c.check = sp->filter;
+		if (dump_families(sp, &c, OTHER_MASK, pass, &intr, &err) < 0 ||
+		    !intr)
+			break;
+	}
+	agg_focus_finish(sp->agg, s);
+	if (s->focus)
+		s->focus->partial = err != 0 || tries == PASS_TRIES;
+	filter_free(f);
 }
 
 /* Per-second rates of the counters in rate_names against the previous
@@ -371,7 +429,8 @@ struct snapshot *sampler_sample(struct sampler *sp)
 			 filter_expr(sp->filter));
 
 	kern_read_sysctls(&sp->paths, s);
-	sample_sockets(sp, s, &focus);
+	sample_sockets(sp, s);
+	sample_focus(sp, s, &focus);
 	kern_read_counters(&sp->paths, s);
 	kern_read_sockstat(&sp->paths, s);
 	compute_rates(sp, s);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "twtop/advice.h"
 #include "twtop/tcpstate.h"
 #include "ui_priv.h"
 
@@ -119,6 +120,69 @@ static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
 	}
 }
 
+/* New TIME_WAIT per second to the focus, and how it is known: TcpExtTW's
+ * rate split by the focus's share of young TIME_WAIT, or (no rate yet, or
+ * a kernel counting at expiry) its TIME_WAIT younger than 10 s / 10 s. */
+static void drill_rate(struct ui *u, const struct snap_focus *f, int y,
+		       int x, int w)
+{
+	double r = advice_young_rate(u->snap, f->tw_young);
+	char n[16];
+	int k;
+
+	if (r >= 0)
+		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT %s/s",
+			     ui_rate(n, sizeof(n), true, r));
+	else
+		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT ~%s/s "
+			     "(last 10 s)", ui_rate(n, sizeof(n), true,
+						     f->tw_young /
+						     ADV_WINDOW_S));
+	if (f->partial)
+		ui_text(u, y, x + k + 2, w - k - 2, TH_ALARM, "dump "
+			"interrupted: counts may be short");
+}
+
+/* The focus's fullest destination groups: use, headroom, forecast. */
+static int drill_groups(struct ui *u, const struct snap_focus *f, int y,
+			int x, int w, int h)
+{
+	char l[ADDR_STRLEN], r[ADDR_STRLEN], used[16], avail[16];
+	int line = 0;
+
+	if (f->req.kind == FOCUS_LPORT || h < 2)
+		return 0;
+	ui_textf(u, y + line++, x, w, TH_LABEL, "destination groups (%u): "
+		 "used, free, share, forecast", f->groups_total);
+	if (f->n_groups == 0)
+		ui_text(u, y + line++, x + 2, w - 2, TH_DIM, "none: no "
+			"connection from this host took an ephemeral port");
+	for (uint32_t i = 0; i < f->n_groups && line < h; i++) {
+		const struct snap_group *g = &f->groups[i];
+		struct adv_forecast fc;
+		int k;
+
+		advice_group_forecast(u->snap, g, &fc);
+		k = ui_textf(u, y + line, x + 2, w - 2, TH_NORMAL,
+			     "%s%s%s:%u", ui_addr(&g->local, l, sizeof(l)),
+			     ui_arrow(u), ui_addr(&g->remote, r, sizeof(r)),
+			     g->remote_port) + 2;
+		k = k < 40 ? 40 : k + 1;
+		ui_textf(u, y + line, x + k, w - k, TH_VALUE, "%6s %7s",
+			 ui_count(used, sizeof(used), g->used),
+			 ui_count(avail, sizeof(avail), g->available));
+		if (fc.known && w - k > 20) {
+			ui_textf(u, y + line, x + k + 15, 5,
+				 ui_gauge_elem(fc.share), "%3d%%",
+				 (int)(fc.share * 100));
+			ui_text(u, y + line, x + k + 21, w - k - 21,
+				fc.fills ? TH_ALARM : TH_DIM, fc.text);
+		}
+		line++;
+	}
+	return line;
+}
+
 /* Width of the state column of the socket list: ESTABLISHED, or
  * TIME_WAIT on narrow screens. */
 static int drill_state_w(int w)
@@ -197,7 +261,8 @@ void ui_drill_draw(struct ui *u, const struct ui_rect *b)
 	ui_textf(u, y++, x, w, TH_NORMAL, "%u sockets, TIME_WAIT %u (server "
 		 "side %u, client side %u)", f->total,
 		 f->states[TS_TIME_WAIT], f->tw_server, f->tw_client);
-	top = b->h - 2 >= 24 ? SNAP_AGE_BUCKETS + 2 : (b->h - 2) / 2;
+	drill_rate(u, f, y++, x, w);
+	top = b->h - 3 >= 24 ? SNAP_AGE_BUCKETS + 2 : (b->h - 3) / 2;
 	if (w >= COL_MIN && top >= 4) {
 		int cw = w / 3;
 
@@ -209,6 +274,10 @@ void ui_drill_draw(struct ui *u, const struct ui_rect *b)
 		drill_age_line(u, f, y + top++, x, w);
 		top++;
 	}
+	/* the groups take what the socket list can spare: it keeps 6 rows */
+	top += drill_groups(u, f, y + top, x, w,
+			    b->y + b->h - y - top - 7 < FOCUS_GROUPS_MAX + 1 ?
+			    b->y + b->h - y - top - 7 : FOCUS_GROUPS_MAX + 1);
 	drill_socks(u, f, y + top, x, w, b->y + b->h - y - top);
 }
 

@@ -1,7 +1,9 @@
 /* Panel: the ephemeral port range and the destination groups closest to
  * running out (per-destination capacity, KERNEL-FACTS.md). */
 #include <stdio.h>
+#include <string.h>
 
+#include "twtop/advice.h"
 #include "ui_priv.h"
 
 static void eph_title(const struct ui *u, char *buf, size_t len)
@@ -58,13 +60,32 @@ static void eph_summary(struct ui *u, int y, int x, int w, bool two)
 		 100.0 * s->eph.ports_in_use / s->eph.size : 0.0);
 }
 
-/* Column widths of a group row: text, then used, free, %, gauge. */
-static void eph_cols(int w, int *tw, int *gw)
+/* Column widths of a group row: text, then used, free, %, forecast,
+ * gauge. The forecast comes before the gauge: the % shows the share. */
+static void eph_cols(int w, int *tw, int *fw, int *gw)
 {
 	int rest = w - 19 - 25;	/* 25: "127.0.0.1->127.0.0.2:18080" */
 
+	*fw = rest >= 19 ? 19 : rest >= 12 ? rest : 0;	/* " steady at 38 %" */
+	rest -= *fw;
 	*gw = rest < 3 ? 0 : rest > 20 ? 20 : rest;
-	*tw = w - 19 - *gw;
+	*tw = w - 19 - *fw - *gw;
+}
+
+/* The group's forecast in at most w columns, coloured by what it says. */
+static void eph_forecast(struct ui *u, int y, int x, int w,
+			 const struct snap_group *g)
+{
+	struct adv_forecast fc;
+	enum theme_elem e;
+
+	advice_group_forecast(u->snap, g, &fc);
+	if (!fc.known || w < 2)
+		return;
+	e = fc.fills ? TH_ALARM : fc.steady_share >= ADV_WARN_SHARE ?
+	    TH_WARN : TH_DIM;
+	ui_text(u, y, x, w, e, (int)strlen(fc.text) <= w ? fc.text :
+		fc.fills ? "fills" : "");
 }
 
 /* Lines per group: one when a gauge fits beside the address, else the
@@ -83,9 +104,9 @@ static void eph_group(struct ui *u, int y, int x, int w,
 	double cap = (double)g->used + g->available;
 	double frac = cap > 0 ? g->used / cap : 1;
 	enum theme_elem e = selected ? TH_SELECTED : TH_NORMAL;
-	int gw, tw, nw;
+	int gw, tw, fw, nw;
 
-	eph_cols(w, &tw, &gw);
+	eph_cols(w, &tw, &fw, &gw);
 	ui_count(used, sizeof(used), g->used);
 	ui_count(avail, sizeof(avail), g->available);
 	snprintf(pct, sizeof(pct), "%3.0f%%", frac * 100);
@@ -111,8 +132,10 @@ static void eph_group(struct ui *u, int y, int x, int w,
 	ui_text_right(u, y, x + tw + 6, 7, selected ? TH_SELECTED : TH_DIM,
 		      avail);
 	ui_text_right(u, y, x + tw + 13, 5, ui_gauge_elem(frac), pct);
+	if (fw)
+		eph_forecast(u, y, x + tw + 19, fw - 1, g);
 	if (gw >= 3)
-		ui_gauge(u, y, x + tw + 19, gw, frac);
+		ui_gauge(u, y, x + tw + 19 + fw, gw, frac);
 }
 
 /* Summary line, then the worst groups as a scrollable list. */
@@ -121,7 +144,7 @@ static void eph_draw(struct ui *u, const struct ui_rect *r,
 {
 	const struct snapshot *s = u->snap;
 	int x = r->x + 1, w = r->w - 2, y = r->y + 1, h = r->h - 1;
-	int rows = eph_rows(u), vis, tw, gw;
+	int rows = eph_rows(u), vis, tw, fw, gw;
 
 	if (!s) {
 		ui_text(u, y, x, w, TH_DIM, "waiting for the first sample");
@@ -141,12 +164,15 @@ static void eph_draw(struct ui *u, const struct ui_rect *r,
 		return;
 	}
 	if (h >= 3 && eph_lines(w) == 1) {
-		eph_cols(w, &tw, &gw);
+		eph_cols(w, &tw, &fw, &gw);
 		ui_textf(u, y, x, tw, TH_LABEL, "local%sremote:port",
 			 ui_arrow(u));
 		ui_text_right(u, y, x + tw, 6, TH_LABEL, "used");
 		ui_text_right(u, y, x + tw + 6, 7, TH_LABEL, "free");
-		ui_text(u, y++, x + tw + 19, gw, TH_LABEL, gw >= 8 ?
+		if (fw)
+			ui_text(u, y, x + tw + 19, fw - 1, TH_LABEL,
+				"forecast");
+		ui_text(u, y++, x + tw + 19 + fw, gw, TH_LABEL, gw >= 8 ?
 			"capacity" : "cap");
 		h--;
 	}

@@ -27,12 +27,16 @@ static struct diag_sock mk(const char *l, uint16_t lp, const char *r,
 	return s;
 }
 
+/* Where add() sends sockets: agg_add, or agg_focus_add for the
+ * drill-down pass. */
+static diag_cb add_to = agg_add;
+
 static void add(struct agg *a, const char *l, uint16_t lp, const char *r,
 		uint16_t rp, uint8_t state, uint32_t expires)
 {
 	struct diag_sock s = mk(l, lp, r, rp, state, expires);
 
-	agg_add(&s, a);
+	add_to(&s, a);
 }
 
 static struct snapshot *finish(struct agg *a, uint32_t top)
@@ -64,7 +68,7 @@ static void test_states_and_sides(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	s = finish(a, 10);
 	assert_int_equal(s->sockets, 11);
@@ -89,7 +93,7 @@ static void test_top_peers_and_ports(void **state)
 	char buf[ADDR_STRLEN];
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	s = finish(a, 2);
 	assert_int_equal(s->peers_total, 3);
@@ -129,7 +133,7 @@ static void test_groups_capacity(void **state)
 	/* range 1000-1099 (100 ports), 1000-1004 reserved (5), a listener
 	 * on 1050 (a hole) and one outside the range */
 	assert_int_equal(kern_parse_reserved_ports("1000-1004", reserved), 0);
-	agg_begin(a, 1000, 1099, reserved, NULL);
+	agg_begin(a, 1000, 1099, reserved);
 	add(a, "0.0.0.0", 1050, "0.0.0.0", 0, TS_LISTEN, 0);
 	add(a, "0.0.0.0", 80, "0.0.0.0", 0, TS_LISTEN, 0);
 	for (uint16_t p = 1010; p < 1040; p++)	/* 30 to the backend */
@@ -175,7 +179,7 @@ static void test_bound_inactive(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	add(a, "127.0.0.1", 40001, "0.0.0.0", 0, TS_LISTEN, 0);
 	add(a, "127.0.0.1", 40000, "0.0.0.0", 0, TS_CLOSE, 0);
 	add(a, "127.0.0.1", 40002, "127.0.0.2", 80, TS_TIME_WAIT, 1000);
@@ -198,7 +202,7 @@ static void test_no_range(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 0, 0, NULL, NULL);
+	agg_begin(a, 0, 0, NULL);
 	load_mix(a);
 	s = finish(a, 10);
 	assert_false(s->eph.present);
@@ -215,10 +219,10 @@ static void test_reset_between_samples(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	snap_unref(finish(a, 10));
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	add(a, "10.0.0.1", 40000, "10.0.0.2", 443, TS_TIME_WAIT, 1000);
 	s = finish(a, 10);
 	assert_int_equal(s->sockets, 1);
@@ -247,7 +251,7 @@ static void test_many_peers(void **state)
 	uint32_t tw_total = 0;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	for (int i = 0; i < 5000; i++) {
 		int n = i % 7;	/* peer i gets i % 7 TIME_WAIT + 1 ESTAB */
 
@@ -280,6 +284,23 @@ static void test_many_peers(void **state)
 	agg_free(a);
 }
 
+/* The whole-host pass of load_mix, then the drill-down pass over the
+ * same sockets (the kernel would send only the focus's; agg checks). */
+static struct snapshot *focus_pass(struct agg *a, const struct focus_req *f)
+{
+	struct snapshot *s;
+
+	agg_begin(a, 32768, 60999, NULL);
+	load_mix(a);
+	s = finish(a, 10);
+	agg_focus_begin(a, f);
+	add_to = agg_focus_add;
+	load_mix(a);
+	add_to = agg_add;
+	agg_focus_finish(a, s);
+	return s;
+}
+
 static void test_focus_peer(void **state)
 {
 	struct agg *a = agg_new();
@@ -288,25 +309,31 @@ static void test_focus_peer(void **state)
 
 	(void)state;
 	assert_int_equal(addr_parse("10.0.0.2", &f.addr), 0);
-	agg_begin(a, 32768, 60999, NULL, &f);
-	load_mix(a);
-	s = finish(a, 10);
+	s = focus_pass(a, &f);
 	assert_non_null(s->focus);
 	assert_int_equal(s->focus->total, 6);
 	assert_int_equal(s->focus->states[TS_TIME_WAIT], 5);
 	assert_int_equal(s->focus->tw_client, 5);
 	assert_int_equal(s->focus->tw_server, 0);
 	assert_int_equal(s->focus->age[9], 5);
+	assert_int_equal(s->focus->tw_young, 0);
 	assert_int_equal(s->focus->n_socks, 6);
 	assert_int_equal(s->focus->n_rports, 1);
 	assert_int_equal(s->focus->rports[0].port, 443);
 	assert_int_equal(s->focus->n_lports, 6);
+	/* its one destination group: 10.0.0.1 -> 10.0.0.2:443, 6 used of
+	 * the 28232 ports of the range */
+	assert_int_equal(s->focus->groups_total, 1);
+	assert_int_equal(s->focus->n_groups, 1);
+	assert_int_equal(s->focus->groups[0].remote_port, 443);
+	assert_int_equal(s->focus->groups[0].used, 6);
+	assert_int_equal(s->focus->groups[0].time_wait, 5);
+	assert_int_equal(s->focus->groups[0].available, 28232 - 6);
 	snap_unref(s);
 
 	/* no focus: no detail */
-	agg_begin(a, 32768, 60999, NULL, NULL);
-	load_mix(a);
-	s = finish(a, 10);
+	f.kind = FOCUS_NONE;
+	s = focus_pass(a, &f);
 	assert_null(s->focus);
 	snap_unref(s);
 	agg_free(a);
@@ -319,14 +346,59 @@ static void test_focus_local_port(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, &f);
-	load_mix(a);
-	s = finish(a, 10);
+	s = focus_pass(a, &f);
 	assert_non_null(s->focus);
-	/* the listener itself is not a connection of the port */
+	/* the listener itself is not a connection of the port; its
+	 * TIME_WAIT is server side because the first pass saw it listen */
 	assert_int_equal(s->focus->total, 3);
 	assert_int_equal(s->focus->tw_server, 3);
+	assert_int_equal(s->focus->tw_young, 3);
 	assert_int_equal(s->focus->n_rports, 3);
+	/* a local port has no destination groups of its own */
+	assert_int_equal(s->focus->groups_total, 0);
+	assert_int_equal(s->focus->n_groups, 0);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* A remote port's groups: one per local and remote address, the fullest
+ * first; sockets of other ports stay out of the drill-down. */
+static void test_focus_remote_port_groups(void **state)
+{
+	struct agg *a = agg_new();
+	struct focus_req f = { .kind = FOCUS_RPORT, .port = 443 };
+	struct snapshot *s;
+
+	(void)state;
+	s = focus_pass(a, &f);
+	assert_non_null(s->focus);
+	assert_int_equal(s->focus->total, 7);
+	assert_int_equal(s->focus->groups_total, 2);
+	assert_int_equal(s->focus->n_groups, 2);
+	assert_int_equal(s->focus->groups[0].used, 6);
+	assert_int_equal(s->focus->groups[1].used, 1);
+	assert_int_equal(s->focus->groups[1].time_wait, 0);
+	snap_unref(s);
+
+	/* more groups than the drill-down keeps: the fullest are kept */
+	agg_begin(a, 32768, 60999, NULL);
+	for (uint16_t i = 0; i < 3 * FOCUS_GROUPS_MAX; i++) {
+		char peer[32];
+
+		snprintf(peer, sizeof(peer), "10.1.0.%u", i + 1u);
+		for (uint16_t k = 0; k <= i; k++)
+			add(a, "10.0.0.1", (uint16_t)(33000 + 100 * i + k),
+			    peer, 443, TS_ESTABLISHED, 0);
+	}
+	add(a, "10.0.0.1", 40000, "10.9.9.9", 80, TS_ESTABLISHED, 0);
+	s = finish(a, 10);
+	agg_focus_begin(a, &f);
+	agg_focus_finish(a, s);
+	assert_int_equal(s->focus->groups_total, 3 * FOCUS_GROUPS_MAX);
+	assert_int_equal(s->focus->n_groups, FOCUS_GROUPS_MAX);
+	assert_int_equal(s->focus->groups[0].used, 3 * FOCUS_GROUPS_MAX);
+	assert_int_equal(s->focus->groups[FOCUS_GROUPS_MAX - 1].used,
+			 2 * FOCUS_GROUPS_MAX + 1);
 	snap_unref(s);
 	agg_free(a);
 }
@@ -338,7 +410,7 @@ static void test_ipv6_peers_apart(void **state)
 	char buf[ADDR_STRLEN];
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL, NULL);
+	agg_begin(a, 32768, 60999, NULL);
 	add(a, "::1", 40000, "::1", 8080, TS_TIME_WAIT, 1000);
 	add(a, "::1", 40001, "::1", 8080, TS_TIME_WAIT, 1000);
 	add(a, "127.0.0.1", 40000, "127.0.0.1", 8080, TS_TIME_WAIT, 1000);
@@ -368,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_many_peers),
 		cmocka_unit_test(test_focus_peer),
 		cmocka_unit_test(test_focus_local_port),
+		cmocka_unit_test(test_focus_remote_port_groups),
 		cmocka_unit_test(test_ipv6_peers_apart),
 	};
 

@@ -403,6 +403,8 @@ static void fill_tops(struct snapshot *s)
 	s->eph.groups[0].used = 2100;
 	s->eph.groups[0].available = 26120;
 	s->eph.groups[0].time_wait = 2000;
+	s->eph.groups[0].tw_young = 10;
+	s->eph.groups[0].tw_expiring = 40;
 	set_addr(&s->eph.groups[1].local, "2001:db8::2");
 	set_addr(&s->eph.groups[1].remote, "2001:db8::1");
 	s->eph.groups[1].remote_port = 8080;
@@ -455,6 +457,16 @@ static void fill_focus(struct snapshot *s)
 	f->total = 6;
 	f->tw_client = 5;
 	f->age[1] = 5;
+	f->tw_young = 5;
+	f->groups_total = 3;
+	f->n_groups = 1;
+	set_addr(&f->groups[0].local, "2001:db8::2");
+	set_addr(&f->groups[0].remote, "2001:db8::1");
+	f->groups[0].remote_port = 443;
+	f->groups[0].used = 6;
+	f->groups[0].available = 4;
+	f->groups[0].time_wait = 5;
+	f->groups[0].tw_young = 5;
 	set_port(&f->lports[0], 40001, false, 1, 1);
 	f->n_lports = 1;
 	set_port(&f->rports[0], 443, false, 5, 6);
@@ -561,6 +573,17 @@ static void test_snapshot_full(void **state)
 		"abs(d['ephemeral']['groups'][0]['share'] - 2100/28220) < 1e-15",
 		"d['ephemeral']['groups'][1]['remote'] == '2001:db8::1'",
 		"d['ephemeral']['groups'][1]['share'] is None",
+		/* all 10 young TIME_WAIT of the host are the group's: it gets
+		 * TcpExtTW's whole 49.5/s; by Little's law it settles at
+		 * 49.5 x 60 + 100 non-TIME_WAIT sockets > its 28220 ports */
+		"d['ephemeral']['groups'][0]['tw_young'] == 10",
+		"d['ephemeral']['groups'][0]['tw_expiring'] == 40",
+		"d['ephemeral']['groups'][0]['new_per_s'] == 49.5",
+		"abs(d['ephemeral']['groups'][0]['steady_share'] -"
+		" (49.5 * 60 + 100) / 28220) < 1e-12",
+		"d['ephemeral']['groups'][0]['forecast'] == 'steady at 10 %'",
+		"d['ephemeral']['groups'][0]['full_in_s'] is None",
+		"d['ephemeral']['groups'][1]['forecast'] is None",
 		"d['sysctl'] == {'net.ipv4.tcp_tw_reuse': 2,"
 		" 'net.ipv4.tcp_tw_recycle': None,"
 		" 'net.ipv4.ip_local_port_range': '32768\\t60999',"
@@ -576,6 +599,15 @@ static void test_snapshot_full(void **state)
 		"d['focus']['states']['TIME_WAIT'] == 5",
 		"len(d['focus']['states']) == 11",
 		"d['focus']['total'] == 6",
+		/* 5 of the host's 10 young TIME_WAIT: half of 49.5/s */
+		"d['focus']['tw_young'] == 5 and d['focus']['new_per_s'] == 24.75",
+		"d['focus']['partial'] is False",
+		"d['focus']['groups_total'] == 3 and len(d['focus']['groups']) == 1",
+		"d['focus']['groups'][0]['remote'] == '2001:db8::1'",
+		"d['focus']['groups'][0]['used'] == 6",
+		"d['focus']['groups'][0]['available'] == 4",
+		/* 24.75/s x 60 s + 1 >= 10 ports: 4 left at 24.75 - 0 per s */
+		"d['focus']['groups'][0]['forecast'] == 'full in under 1 s'",
 		"d['focus']['time_wait_server'] == 0",
 		"d['focus']['time_wait_client'] == 5",
 		"d['focus']['age_histogram'][1]['count'] == 5",

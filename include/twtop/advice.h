@@ -38,6 +38,19 @@ struct adv_forecast {
 void advice_forecast(const struct snap_group *g, double rate_hint,
 		     struct adv_forecast *out);
 
+/*
+ * New TIME_WAIT per second into a part of the host (a group, a peer)
+ * with young TIME_WAIT younger than 10 s: TcpExtTW's rate between samples
+ * split by that part's share of the young TIME_WAIT. < 0 when the rate is
+ * unknown (first sample, or a kernel whose TcpExtTW counts at expiry).
+ */
+double advice_young_rate(const struct snapshot *s, uint32_t young);
+
+/* advice_forecast with the group's rate measured between samples when s
+ * has it (as port-group-pressure uses). */
+void advice_group_forecast(const struct snapshot *s,
+			   const struct snap_group *g, struct adv_forecast *out);
+
 /* Fills s->advisories from the rest of s, most severe first. */
 void advice_eval(struct snapshot *s);
 

@@ -97,6 +97,7 @@ struct focus_req {
 
 #define FOCUS_SOCKS_MAX	2000
 #define FOCUS_PORTS_MAX	64
+#define FOCUS_GROUPS_MAX 8
 
 struct focus_sock {
 	struct tw_addr local, remote;
@@ -111,9 +112,14 @@ struct snap_focus {
 	uint32_t total;
 	uint32_t tw_server, tw_client;
 	uint32_t age[SNAP_AGE_BUCKETS];
+	uint32_t tw_young;		/* TIME_WAIT younger than 10 s */
 	uint32_t n_lports, n_rports;	/* by time_wait, then total */
 	struct snap_port lports[FOCUS_PORTS_MAX];
 	struct snap_port rports[FOCUS_PORTS_MAX];
+	uint32_t groups_total;		/* its destination groups */
+	uint32_t n_groups;		/* the fullest, at most the max */
+	struct snap_group groups[FOCUS_GROUPS_MAX];
+	bool partial;			/* its dump was cut short */
 	uint32_t n_socks;		/* kept, at most FOCUS_SOCKS_MAX */
 	struct focus_sock socks[FOCUS_SOCKS_MAX];
 };

@@ -1,0 +1,140 @@
+/* The drill-down pass: one peer's or port's sockets, after the whole-host
+ * pass of the same sample. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "twtop/agg.h"
+#include "agg_priv.h"
+
+void agg_focus_begin(struct agg *a, const struct focus_req *focus)
+{
+	a->focus = *focus;
+	if (focus->kind == FOCUS_NONE)
+		return;
+	if (a->fdet == NULL) {
+		a->fdet = agg_xcalloc(1, sizeof(*a->fdet));
+		a->flp = agg_xcalloc(1, sizeof(*a->flp));
+		a->frp = agg_xcalloc(1, sizeof(*a->frp));
+	}
+	memset(a->fdet, 0, sizeof(*a->fdet));
+	a->fdet->req = *focus;
+	agg_ports_clear(a->flp);
+	agg_ports_clear(a->frp);
+}
+
+/* Does this socket belong to the drill-down? */
+static int focus_match(const struct focus_req *f, const struct diag_sock *sk)
+{
+	switch (f->kind) {
+	case FOCUS_PEER:
+		return addr_equal(&f->addr, &sk->remote);
+	case FOCUS_LPORT:
+		return sk->lport == f->port;
+	case FOCUS_RPORT:
+		return sk->rport == f->port;
+	default:
+		return 0;
+	}
+}
+
+void agg_focus_add(const struct diag_sock *sk, void *arg)
+{
+	struct agg *a = arg;
+	struct snap_focus *f = a->fdet;
+	unsigned int st = sk->state < TS_MAX ? sk->state : 0;
+	int is_tw = st == TS_TIME_WAIT;
+	int server = BIT_GET(a->listening, sk->lport);
+
+	/* the kernel filtered already; listeners are not connections of a
+	 * peer or port */
+	if (a->focus.kind == FOCUS_NONE || !focus_match(&a->focus, sk) ||
+	    st == TS_LISTEN || st == TS_CLOSE || st == TS_BOUND_INACTIVE)
+		return;
+	f->states[st]++;
+	f->total++;
+	if (is_tw) {
+		f->age[agg_age_bucket(sk->expires)]++;
+		f->tw_young += sk->expires > 60000 - AGG_YOUNG_MS;
+		if (server)
+			f->tw_server++;
+		else
+			f->tw_client++;
+	}
+	agg_ports_add(a->flp, sk->lport, is_tw);
+	agg_ports_add(a->frp, sk->rport, is_tw);
+	if (f->n_socks < FOCUS_SOCKS_MAX) {
+		struct focus_sock *fs = &f->socks[f->n_socks++];
+
+		fs->local = sk->local;
+		fs->remote = sk->remote;
+		fs->lport = sk->lport;
+		fs->rport = sk->rport;
+		fs->state = sk->state;
+		fs->timer = sk->timer;
+		fs->expires = sk->expires;
+	}
+}
+
+/* Is the group one of the focus's? A peer's groups go to it; a remote
+ * port's groups go to that port; a local port has none (its sockets may
+ * sit in many groups, one port each). */
+static int focus_group(const struct focus_req *f, const struct group_key *k)
+{
+	if (f->kind == FOCUS_PEER)
+		return addr_equal(&f->addr, &k->remote);
+	return f->kind == FOCUS_RPORT && k->rport == f->port;
+}
+
+struct focus_rank {
+	const struct table *groups;
+	const struct focus_req *focus;
+};
+
+/* Groups of the focus above the others, then as agg_rank_group. */
+static int rank_focus_group(const void *ctx, uint32_t i, uint32_t j)
+{
+	const struct focus_rank *r = ctx;
+	const struct group_ent *a = agg_table_ent(r->groups, i),
+			       *b = agg_table_ent(r->groups, j);
+	int c = focus_group(r->focus, &a->key) - focus_group(r->focus, &b->key);
+
+	return c ? c : agg_rank_group(r->groups, i, j);
+}
+
+/* The focus's fullest destination groups, from the whole-host pass. */
+static void fill_focus_groups(const struct agg *a, const struct snapshot *s,
+			      struct snap_focus *f)
+{
+	struct focus_rank r = { &a->groups, &a->focus };
+	uint32_t idx[FOCUS_GROUPS_MAX], n;
+
+	if (!s->eph.present)
+		return;
+	for (uint32_t i = 0; i < a->groups.n; i++) {
+		const struct group_ent *g = agg_table_ent(&a->groups, i);
+
+		f->groups_total += (uint32_t)focus_group(&a->focus, &g->key);
+	}
+	n = agg_top_select(a->groups.n, FOCUS_GROUPS_MAX, rank_focus_group, &r,
+		       idx);
+	for (uint32_t i = 0; i < n && i < f->groups_total; i++)
+		agg_group_out(agg_table_ent(&a->groups, idx[i]), agg_eph_base(s),
+			  &f->groups[f->n_groups++]);
+}
+
+void agg_focus_finish(const struct agg *a, struct snapshot *s)
+{
+	struct snap_focus *f;
+
+	if (a->focus.kind == FOCUS_NONE)
+		return;
+	f = malloc(sizeof(*f));
+	if (f == NULL)
+		return;		/* the drill-down shows nothing this time */
+	memcpy(f, a->fdet, sizeof(*f));
+	agg_fill_ports(a->flp, a->listening, f->lports, &f->n_lports,
+		   FOCUS_PORTS_MAX);
+	agg_fill_ports(a->frp, NULL, f->rports, &f->n_rports, FOCUS_PORTS_MAX);
+	fill_focus_groups(a, s, f);
+	s->focus = f;
+}

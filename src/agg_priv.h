@@ -1,0 +1,94 @@
+/* Internals of the aggregation shared by agg.c and agg_focus.c. */
+#ifndef TWTOP_AGG_PRIV_H
+#define TWTOP_AGG_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "twtop/agg.h"
+
+#define NPORTS 65536
+/* TIME_WAIT this young or this close to expiry give the in and out rates
+ * of a group (advice.c's ADV_WINDOW_S) */
+#define AGG_YOUNG_MS 10000
+#define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
+#define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
+
+/* Open-addressing hash table over dense entries whose key comes first. */
+struct table {
+	unsigned char *ents;	/* n entries of esz bytes */
+	uint32_t *slots;	/* entry index + 1, 0 = empty */
+	uint32_t cap;		/* slots, a power of two */
+	uint32_t n, ents_cap;
+	size_t esz, ksz;
+};
+
+struct peer_ent {
+	struct tw_addr addr;		/* key */
+	uint32_t states[TS_MAX];
+	uint32_t total;
+};
+
+struct group_key {
+	struct tw_addr local, remote;
+	uint16_t rport;
+};
+
+struct group_ent {
+	struct group_key key;		/* key */
+	uint32_t used, tw, tw_young, tw_expiring;
+};
+
+/* Per-port counters with the list of ports touched this sample. */
+struct ports {
+	struct {
+		uint32_t tw, total;	/* side by side: one cache line */
+	} n[NPORTS];
+	uint16_t touched[NPORTS];
+	uint32_t n_touched;
+};
+
+struct agg {
+	uint32_t states[TS_MAX];
+	uint32_t sockets;
+	uint32_t tw_server, tw_client;
+	uint32_t age[SNAP_AGE_BUCKETS];
+	struct table peers, groups;
+	struct ports lp, rp;
+	uint8_t listening[NPORTS / 8];	/* LISTEN or bound: a "hole" */
+	uint8_t inuse[NPORTS / 8];	/* any local port, for ports_in_use */
+	uint8_t reserved[NPORTS / 8];
+	uint32_t low, high;
+	/* drill-down */
+	struct focus_req focus;
+	struct snap_focus *fdet;
+	struct ports *flp, *frp;
+};
+
+/* Ranks item a above item b (> 0), below (< 0). */
+typedef int (*rank_fn)(const void *ctx, uint32_t a, uint32_t b);
+
+/* calloc that aborts on failure (the tables cannot work without it). */
+void *agg_xcalloc(size_t n, size_t sz);
+/* Entry i of a table. */
+void *agg_table_ent(const struct table *t, uint32_t i);
+void agg_ports_clear(struct ports *p);
+void agg_ports_add(struct ports *p, uint16_t port, int is_tw);
+/* The 5 s age bucket of a TIME_WAIT socket with expires_ms left. */
+unsigned int agg_age_bucket(uint32_t expires_ms);
+/* Selects the k best of n items into out, best first, in O(n log k). */
+uint32_t agg_top_select(uint32_t n, uint32_t k, rank_fn rank,
+			const void *ctx, uint32_t *out);
+/* Groups (ctx = the group table): fewer ports left ranks higher. */
+int agg_rank_group(const void *ctx, uint32_t i, uint32_t j);
+/* The k busiest ports of p into out; listening marks server ports. */
+void agg_fill_ports(const struct ports *p, const uint8_t *listening,
+		    struct snap_port *out, uint32_t *n, uint32_t k);
+/* A group as the snapshot shows it; base is what connect() can pick from
+ * when the group is empty. */
+void agg_group_out(const struct group_ent *g, uint32_t base,
+		   struct snap_group *o);
+/* Ports connect() can pick from in an empty group. */
+uint32_t agg_eph_base(const struct snapshot *s);
+
+#endif
