@@ -139,9 +139,13 @@ double advice_young_rate(const struct snapshot *s, uint32_t young)
 {
 	double all = (double)s->tw.age[0] + s->tw.age[1];
 
-	if (!s->tw.rate_valid || !(s->tw.new_per_s >= 0) || all <= 0 ||
+	if (!s->tw.rate_valid || !(s->tw.new_per_s >= 0) ||
 	    !tw_counts_creation(s))
 		return -1;
+	/* none new and none young: 0; new ones already gone (reused by
+	 * connect()): nothing tells whose they were */
+	if (all <= 0)
+		return s->tw.new_per_s > 0 ? -1 : 0;
 	return s->tw.new_per_s * (young < all ? young : all) / all;
 }
 

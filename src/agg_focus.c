@@ -45,6 +45,8 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	int is_tw = st == TS_TIME_WAIT;
 	int server = BIT_GET(a->listening, sk->lport);
 
+	if (a->focus.kind != FOCUS_NONE)
+		f->fetched++;
 	/* the kernel filtered already; listeners are not connections of a
 	 * peer or port */
 	if (a->focus.kind == FOCUS_NONE || !focus_match(&a->focus, sk) ||

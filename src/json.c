@@ -622,6 +622,9 @@ static void json_focus(struct jw *w, const struct snapshot *s,
 	rate = advice_young_rate(s, f->tw_young);
 	kv_double(w, "new_per_s", rate >= 0 ? rate : NAN);
 	kv_bool(w, "partial", f->partial);
+	kv_str(w, "kernel_filter", f->expr);
+	kv_uint(w, "fetched", f->fetched);
+	kv_double(w, "dump_ms", f->dump_ms);
 	json_ages(w, f->age);
 	json_ports(w, "local_ports", f->lports, nl, true);
 	json_ports(w, "remote_ports", f->rports, nr, false);

@@ -342,6 +342,7 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 	struct dump_ctx c;
 	struct filter *f;
 	char expr[ADDR_STRLEN + 16], ferr[128];
+	double t0 = now_mono();
 	int tries, err = 0;
 
 	if (focus->kind == FOCUS_NONE)
@@ -367,8 +368,11 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 			break;
 	}
 	agg_focus_finish(sp->agg, s);
-	if (s->focus)
+	if (s->focus) {
 		s->focus->partial = err != 0 || tries == PASS_TRIES;
+		snprintf(s->focus->expr, sizeof(s->focus->expr), "%s", expr);
+		s->focus->dump_ms = (now_mono() - t0) * 1000.0;
+	}
 	filter_free(f);
 }
 

@@ -141,6 +141,9 @@ static void drill_rate(struct ui *u, const struct snap_focus *f, int y,
 	if (f->partial)
 		ui_text(u, y, x + k + 2, w - k - 2, TH_ALARM, "dump "
 			"interrupted: counts may be short");
+	else if (f->expr[0])
+		ui_textf(u, y, x + k + 3, w - k - 3, TH_DIM, "kernel filter "
+			 "'%s' fetched %u", f->expr, f->fetched);
 }
 
 /* The focus's fullest destination groups: use, headroom, forecast. */

@@ -429,6 +429,36 @@ static void test_group_rate_hint(void **state)
 	snap_unref(s);
 }
 
+/* A part of the host's share of new TIME_WAIT, as the drill-down and the
+ * group forecasts use it. */
+static void test_young_rate(void **state)
+{
+	struct snapshot *s = base();
+
+	(void)state;
+	/* no rate yet: unknown */
+	assert_true(advice_young_rate(s, 10) < 0);
+	s->tw.rate_valid = true;
+	s->tw.new_per_s = 1000;
+	s->tw.age[0] = 3000;
+	s->tw.age[1] = 1000;
+	assert_close(advice_young_rate(s, 1000), 250);
+	assert_close(advice_young_rate(s, 0), 0);
+	/* never more than the whole host's rate */
+	assert_close(advice_young_rate(s, 9000), 1000);
+	/* nothing young, nothing new: 0; new but already gone: unknown */
+	s->tw.age[0] = s->tw.age[1] = 0;
+	s->tw.new_per_s = 0;
+	assert_close(advice_young_rate(s, 0), 0);
+	s->tw.new_per_s = 5;
+	assert_true(advice_young_rate(s, 0) < 0);
+	/* before 5.18 TcpExtTW counts at expiry: it says nothing of new */
+	s->tw.age[0] = 3000;
+	snprintf(s->kernel, sizeof(s->kernel), "5.10.0-28-amd64");
+	assert_true(advice_young_rate(s, 1000) < 0);
+	snap_unref(s);
+}
+
 static void test_overflow(void **state)
 {
 	struct snapshot *s = base();
@@ -820,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_group_reuse_clause),
 		cmocka_unit_test(test_group_forecast_and_order),
 		cmocka_unit_test(test_group_rate_hint),
+		cmocka_unit_test(test_young_rate),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_near_cap),
 		cmocka_unit_test(test_server_side),

@@ -311,6 +311,8 @@ static void test_focus_peer(void **state)
 	assert_int_equal(addr_parse("10.0.0.2", &f.addr), 0);
 	s = focus_pass(a, &f);
 	assert_non_null(s->focus);
+	/* all 11 sockets of load_mix came; 6 are the peer's */
+	assert_int_equal(s->focus->fetched, 11);
 	assert_int_equal(s->focus->total, 6);
 	assert_int_equal(s->focus->states[TS_TIME_WAIT], 5);
 	assert_int_equal(s->focus->tw_client, 5);

@@ -458,6 +458,9 @@ static void fill_focus(struct snapshot *s)
 	f->tw_client = 5;
 	f->age[1] = 5;
 	f->tw_young = 5;
+	f->fetched = 7;
+	f->dump_ms = 0.5;
+	snprintf(f->expr, sizeof(f->expr), "dst [2001:db8::1]");
 	f->groups_total = 3;
 	f->n_groups = 1;
 	set_addr(&f->groups[0].local, "2001:db8::2");
@@ -602,6 +605,8 @@ static void test_snapshot_full(void **state)
 		/* 5 of the host's 10 young TIME_WAIT: half of 49.5/s */
 		"d['focus']['tw_young'] == 5 and d['focus']['new_per_s'] == 24.75",
 		"d['focus']['partial'] is False",
+		"d['focus']['kernel_filter'] == 'dst [2001:db8::1]'",
+		"d['focus']['fetched'] == 7 and d['focus']['dump_ms'] == 0.5",
 		"d['focus']['groups_total'] == 3 and len(d['focus']['groups']) == 1",
 		"d['focus']['groups'][0]['remote'] == '2001:db8::1'",
 		"d['focus']['groups'][0]['used'] == 6",

@@ -120,6 +120,9 @@ struct snap_focus {
 	uint32_t n_groups;		/* the fullest, at most the max */
 	struct snap_group groups[FOCUS_GROUPS_MAX];
 	bool partial;			/* its dump was cut short */
+	char expr[64];			/* the kernel filter that fetched it */
+	uint32_t fetched;		/* sockets the kernel returned */
+	double dump_ms;			/* its dump and aggregation */
 	uint32_t n_socks;		/* kept, at most FOCUS_SOCKS_MAX */
 	struct focus_sock socks[FOCUS_SOCKS_MAX];
 };
