@@ -1,20 +1,607 @@
-/* Prometheus text exposition: placeholder until the writer lands. */
+/* Prometheus text exposition (format 0.0.4) of a snapshot, written
+ * atomically for node_exporter's textfile collector. The metrics mean
+ * what the JSON members of the same data mean (README.md, "JSON schema"
+ * and "Prometheus export"). */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "config.h"
+#include "twtop/addr.h"
+#include "twtop/advice.h"
 #include "twtop/prom.h"
+#include "twtop/tcpstate.h"
+
+#define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
+
+/* Kernel counters exported, all monotonic in the kernel (per-cpu sums of
+ * SNMP MIB counters, per network namespace): TYPE counter, _total. */
+static const struct {
+	const char *counter, *metric, *help;
+} prom_counters[] = {
+	{ "TcpExtTW", "twtop_tcp_tw_total",
+	  "TcpExtTW: timewait minisockets scheduled for more than 4 s "
+	  "(TIME_WAIT and FIN_WAIT_2 substates); counted at creation since "
+	  "Linux 5.18, at expiry before." },
+	{ "TcpExtTWKilled", "twtop_tcp_tw_killed_total",
+	  "TcpExtTWKilled: timewait minisockets scheduled for 4 s or less "
+	  "(tcp_fin_timeout <= 4)." },
+	{ "TcpExtTWRecycled", "twtop_tcp_tw_recycled_total",
+	  "TcpExtTWRecycled: connect() reused a TIME_WAIT 4-tuple "
+	  "(tcp_tw_reuse at work)." },
+	{ "TcpExtTCPTimeWaitOverflow", "twtop_tcp_time_wait_overflow_total",
+	  "TcpExtTCPTimeWaitOverflow: connections closed with no TIME_WAIT "
+	  "because tcp_max_tw_buckets was full." },
+	{ "TcpActiveOpens", "twtop_tcp_active_opens_total",
+	  "TcpActiveOpens: connections opened by connect()." },
+	{ "TcpPassiveOpens", "twtop_tcp_passive_opens_total",
+	  "TcpPassiveOpens: connections accepted from a listener." },
+	{ "TcpExtTCPAbortOnClose", "twtop_tcp_abort_on_close_total",
+	  "TcpExtTCPAbortOnClose: connections reset because close() left "
+	  "unread data." },
+};
+
+/* Sysctls exported as gauges when present and numeric; div turns
+ * milliseconds into seconds. An absent sysctl is left out, never 0. */
+static const struct {
+	const char *sysctl, *metric, *help;
+	double div;
+} prom_sysctls[] = {
+	{ "net.ipv4.tcp_tw_reuse", "twtop_sysctl_tcp_tw_reuse",
+	  "net.ipv4.tcp_tw_reuse: 0 off, 1 on, 2 loopback only (outgoing "
+	  "connect() only).", 1 },
+	{ "net.ipv4.tcp_tw_reuse_delay",
+	  "twtop_sysctl_tcp_tw_reuse_delay_seconds",
+	  "net.ipv4.tcp_tw_reuse_delay in seconds: age a TIME_WAIT needs "
+	  "before connect() may reuse it (Linux 6.14+).", 1000 },
+	{ "net.ipv4.tcp_tw_recycle", "twtop_sysctl_tcp_tw_recycle",
+	  "net.ipv4.tcp_tw_recycle (kernels before 4.12 only; breaks "
+	  "clients behind NAT).", 1 },
+	{ "net.ipv4.tcp_max_tw_buckets", "twtop_sysctl_tcp_max_tw_buckets",
+	  "net.ipv4.tcp_max_tw_buckets: cap on timewait minisockets; past "
+	  "it connections close with no TIME_WAIT.", 1 },
+	{ "net.ipv4.tcp_fin_timeout", "twtop_sysctl_tcp_fin_timeout_seconds",
+	  "net.ipv4.tcp_fin_timeout: bounds orphaned FIN_WAIT_2; does not "
+	  "shorten TIME_WAIT (a fixed 60 s).", 1 },
+	{ "net.ipv4.tcp_timestamps", "twtop_sysctl_tcp_timestamps",
+	  "net.ipv4.tcp_timestamps: tcp_tw_reuse needs it on (not 0).", 1 },
+	{ "net.ipv4.tcp_rfc1337", "twtop_sysctl_tcp_rfc1337",
+	  "net.ipv4.tcp_rfc1337: 1 keeps a TIME_WAIT when an RST arrives.",
+	  1 },
+};
+
+/* Every id and level the advice engine can raise (src/advice.c): these
+ * series are always written, 0 when quiet, so each has a stable series
+ * to alert on. An id or level not listed still shows while active. */
+static const struct {
+	const char *id;
+	int level;
+} prom_adv_known[] = {
+	{ "tw-bucket-overflow", ADV_ALARM },
+	{ "tw-bucket-near-cap", ADV_WARN },
+	{ "port-group-pressure", ADV_WARN },
+	{ "port-group-pressure", ADV_ALARM },
+	{ "server-side-close", ADV_INFO },
+	{ "tw-reuse-off", ADV_INFO },
+	{ "timestamps-off", ADV_INFO },
+	{ "timestamps-off", ADV_WARN },
+	{ "fin-timeout-not-tw", ADV_INFO },
+	{ "tw-recycle-present", ADV_INFO },
+	{ "tw-recycle-present", ADV_ALARM },
+};
+#define PROM_ADV_KNOWN (sizeof(prom_adv_known) / sizeof(prom_adv_known[0]))
+
+/* The writer: the file and the netns label every series carries, so the
+ * files of twtops sampling different namespaces can share one textfile
+ * directory (the collector rejects a series written twice and a family
+ * whose label names differ between series). */
+struct pw {
+	FILE *f;
+	const char *netns;
+};
+
+/* Length of the well-formed UTF-8 sequence at p (n bytes left), 0 when it
+ * is not one (RFC 3629: no overlongs, surrogates or code points past
+ * U+10FFFF). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Writes s escaped as the format asks: backslash and newline always, the
+ * double quote too in label values. The format is UTF-8, so each byte
+ * that is not valid UTF-8 becomes U+FFFD. */
+static void pw_escaped(FILE *f, const char *s, bool label)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	while (n > 0) {
+		size_t len = utf8_len(p, n);
+
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '"' && label)
+			fputs("\\\"", f);
+		else if (len == 0)
+			fputs("\xef\xbf\xbd", f);
+		else
+			fwrite(p, 1, len, f);
+		if (len == 0)
+			len = 1;
+		p += len;
+		n -= len;
+	}
+}
+
+/* Formats v with the fewest of 15..17 significant digits that read back
+ * exactly, with '.' whatever the locale (a UI may call setlocale). False
+ * for NaN and infinities, which twtop leaves out rather than writes. */
+static bool prom_format_double(double v, char *buf, size_t len)
+{
+	char tmp[64];
+	size_t o = 0;
+
+	if (!isfinite(v))
+		return false;
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	for (const char *p = tmp; *p && o + 1 < len; ) {
+		if ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
+		    *p == 'e') {
+			buf[o++] = *p++;
+			continue;
+		}
+		buf[o++] = '.';
+		while (*p && !(*p >= '0' && *p <= '9') && *p != 'e')
+			p++;
+	}
+	buf[o] = '\0';
+	return true;
+}
+
+/* "# HELP" and "# TYPE" lines that open a metric family. */
+static void pw_family(struct pw *w, const char *name, const char *type,
+		      const char *help)
+{
+	fprintf(w->f, "# HELP %s ", name);
+	pw_escaped(w->f, help, false);
+	fprintf(w->f, "\n# TYPE %s %s\n", name, type);
+}
+
+/* Starts a sample line: the name and the netns label; pw_label adds more
+ * labels, pw_int or pw_dbl ends the line with the value. */
+static void pw_open(struct pw *w, const char *name)
+{
+	fprintf(w->f, "%s{netns=\"", name);
+	pw_escaped(w->f, w->netns, true);
+	fputc('"', w->f);
+}
+
+static void pw_label(struct pw *w, const char *key, const char *value)
+{
+	fprintf(w->f, ",%s=\"", key);
+	pw_escaped(w->f, value, true);
+	fputc('"', w->f);
+}
+
+static void pw_int(struct pw *w, long long v)
+{
+	fprintf(w->f, "} %lld\n", v);
+}
+
+/* Ends the line with v; v must be finite (see prom_format_double). */
+static void pw_dbl(struct pw *w, double v)
+{
+	char buf[64];
+
+	if (!prom_format_double(v, buf, sizeof(buf))) {
+		fputs("twtop: bug: non-finite Prometheus sample\n", stderr);
+		abort();
+	}
+	fprintf(w->f, "} %s\n", buf);
+}
+
+/* A family with one unlabelled (netns only) integer sample. */
+static void pw_gauge_int(struct pw *w, const char *name, const char *help,
+			 long long v)
+{
+	pw_family(w, name, "gauge", help);
+	pw_open(w, name);
+	pw_int(w, v);
+}
+
+/* The same for a number; left out entirely when v is not finite. */
+static void pw_gauge_dbl(struct pw *w, const char *name, const char *help,
+			 double v)
+{
+	if (!isfinite(v))
+		return;
+	pw_family(w, name, "gauge", help);
+	pw_open(w, name);
+	pw_dbl(w, v);
+}
+
+/* twtop_info and how the sample went. */
+static void prom_sample(struct pw *w, const struct snapshot *s)
+{
+	pw_family(w, "twtop_info", "gauge",
+		  "Always 1: the twtop version, kernel release and --filter "
+		  "(\"\" for none) of this file.");
+	pw_open(w, "twtop_info");
+	pw_label(w, "version", PACKAGE_VERSION);
+	pw_label(w, "kernel", s->kernel);
+	pw_label(w, "filter", s->filter);
+	pw_int(w, 1);
+
+	pw_gauge_dbl(w, "twtop_sample_timestamp_seconds",
+		     "Unix time the sample started.",
+		     (double)s->when.tv_sec + (double)s->when.tv_nsec / 1e9);
+	pw_gauge_dbl(w, "twtop_sample_duration_seconds",
+		     "Time the whole sample took: sysctls, socket dumps, "
+		     "aggregation, counters, advice.", s->pass_ms / 1000.0);
+	pw_gauge_dbl(w, "twtop_sample_dump_duration_seconds",
+		     "Time the sock_diag socket dumps took.",
+		     s->dump_ms / 1000.0);
+	pw_gauge_int(w, "twtop_sample_partial",
+		     "1 when the socket dump was interrupted too often and "
+		     "counts may be incomplete.", s->partial);
+	pw_gauge_int(w, "twtop_sample_dump_failed",
+		     "1 when the socket dump failed: socket-count metrics are "
+		     "left out of this sample.", s->dump_failed);
+}
+
+/* Socket counts by state and the TIME_WAIT split (from the dump). */
+static void prom_sockets(struct pw *w, const struct snapshot *s)
+{
+	pw_family(w, "twtop_sockets", "gauge",
+		  "TCP sockets by state, IPv4 and IPv6 (with --filter, the "
+		  "matching ones).");
+	for (int i = 0; i < TCPSTATE_SHOWN; i++) {
+		unsigned int t = tcpstate_order[i];
+		const char *name = tcpstate_name(t);
+		char lower[32];
+		size_t k;
+
+		for (k = 0; name[k] && k + 1 < sizeof(lower); k++)
+			lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ?
+					  name[k] - 'A' + 'a' : name[k]);
+		lower[k] = '\0';
+		pw_open(w, "twtop_sockets");
+		pw_label(w, "state", lower);
+		pw_int(w, s->states[t]);
+	}
+
+	/* TIME_WAIT on a listening port is server side: this host closed
+	 * accepted connections first (KERNEL-FACTS.md, "TIME_WAIT itself"). */
+	pw_family(w, "twtop_time_wait_sockets", "gauge",
+		  "TIME_WAIT sockets by side: server (local port listening, "
+		  "uses no ephemeral port) or client (holds a local port).");
+	pw_open(w, "twtop_time_wait_sockets");
+	pw_label(w, "side", "server");
+	pw_int(w, s->tw.server_side);
+	pw_open(w, "twtop_time_wait_sockets");
+	pw_label(w, "side", "client");
+	pw_int(w, s->tw.client_side);
+}
+
+/* Kernel counters, the new-TIME_WAIT rate, sockstat and sysctls. */
+static void prom_kernel(struct pw *w, const struct snapshot *s)
+{
+	if (s->tw.rate_valid)
+		pw_gauge_dbl(w, "twtop_time_wait_new_per_second",
+			     "New TIME_WAIT (and FIN_WAIT_2 minisockets) per "
+			     "second: the TcpExtTW delta between the last two "
+			     "samples (counted at creation since Linux 5.18).",
+			     s->tw.new_per_s);
+
+	for (size_t i = 0; i < sizeof(prom_counters) / sizeof(prom_counters[0]);
+	     i++) {
+		const struct snap_counter *c =
+			snap_counter(s, prom_counters[i].counter);
+
+		if (c == NULL || !s->counters_present)
+			continue;	/* absent, not 0 */
+		pw_family(w, prom_counters[i].metric, "counter",
+			  prom_counters[i].help);
+		pw_open(w, prom_counters[i].metric);
+		pw_int(w, c->value);
+	}
+
+	if (s->sockstat.present) {
+		pw_gauge_int(w, "twtop_sockstat_tcp_tw",
+			     "/proc/net/sockstat TCP tw: all timewait "
+			     "minisockets of the namespace, FIN_WAIT_2 "
+			     "substates included.", s->sockstat.tw);
+		pw_gauge_int(w, "twtop_sockstat_tcp_inuse",
+			     "/proc/net/sockstat TCP inuse (per namespace).",
+			     s->sockstat.inuse);
+		pw_gauge_int(w, "twtop_sockstat_tcp_orphan",
+			     "/proc/net/sockstat TCP orphan (global, all "
+			     "namespaces).", s->sockstat.orphan);
+		pw_gauge_int(w, "twtop_sockstat_tcp_alloc",
+			     "/proc/net/sockstat TCP alloc (global, all "
+			     "namespaces).", s->sockstat.alloc);
+	}
+
+	for (size_t i = 0; i < sizeof(prom_sysctls) / sizeof(prom_sysctls[0]);
+	     i++) {
+		const struct snap_sysctl *c =
+			snap_sysctl(s, prom_sysctls[i].sysctl);
+
+		if (c == NULL || !c->present || !c->numeric)
+			continue;
+		if (prom_sysctls[i].div == 1)
+			pw_gauge_int(w, prom_sysctls[i].metric,
+				     prom_sysctls[i].help, c->num);
+		else
+			pw_gauge_dbl(w, prom_sysctls[i].metric,
+				     prom_sysctls[i].help,
+				     (double)c->num / prom_sysctls[i].div);
+	}
+}
+
+/* The ephemeral range and, unless the dump failed, its use. */
+static void prom_ephemeral(struct pw *w, const struct snapshot *s)
+{
+	if (!s->eph.present)
+		return;
+	pw_gauge_int(w, "twtop_ephemeral_port_range_low",
+		     "net.ipv4.ip_local_port_range, first port.", s->eph.low);
+	pw_gauge_int(w, "twtop_ephemeral_port_range_high",
+		     "net.ipv4.ip_local_port_range, last port (inclusive).",
+		     s->eph.high);
+	pw_gauge_int(w, "twtop_ephemeral_ports",
+		     "Ports in the ephemeral range (high - low + 1).",
+		     s->eph.size);
+	pw_gauge_int(w, "twtop_ephemeral_ports_reserved",
+		     "Ports of the range listed in ip_local_reserved_ports.",
+		     s->eph.reserved);
+	if (s->dump_failed)
+		return;		/* the rest is counted from the dump */
+	pw_gauge_int(w, "twtop_ephemeral_ports_bound",
+		     "Ports of the range held by bind()/listen(), not "
+		     "reserved.", s->eph.holes);
+	pw_gauge_int(w, "twtop_ephemeral_ports_in_use",
+		     "Distinct local ports of the range used by any socket.",
+		     s->eph.ports_in_use);
+	pw_gauge_int(w, "twtop_destination_groups",
+		     "Destination groups (local address, remote address, "
+		     "remote port) with sockets on ephemeral ports.",
+		     s->eph.groups_total);
+}
+
+/* One sample of a destination-group family for group g. */
+static void pw_group(struct pw *w, const char *name,
+		     const struct snap_group *g)
+{
+	char local[ADDR_STRLEN], remote[ADDR_STRLEN], port[8];
+
+	snprintf(port, sizeof(port), "%u", (unsigned)g->remote_port);
+	pw_open(w, name);
+	pw_label(w, "local", addr_format(&g->local, local, sizeof(local)));
+	pw_label(w, "remote", addr_format(&g->remote, remote,
+					  sizeof(remote)));
+	pw_label(w, "remote_port", port);
+}
+
+/* The n fullest destination groups: the ephemeral-port capacity that
+ * runs out is per group (KERNEL-FACTS.md, "Ephemeral port exhaustion is
+ * per destination"), so it is exported per group, bounded to n. */
+static void prom_groups(struct pw *w, const struct snapshot *s, uint32_t n)
+{
+	const struct snap_group *g = s->eph.groups;
+	bool any_ratio = false;
+
+	if (!s->eph.present || s->dump_failed || n == 0)
+		return;
+	pw_family(w, "twtop_destination_ports_used", "gauge",
+		  "Sockets of the group on ports inside the ephemeral range, "
+		  "any state (the fullest groups only, --top).");
+	for (uint32_t i = 0; i < n; i++) {
+		pw_group(w, "twtop_destination_ports_used", &g[i]);
+		pw_int(w, g[i].used);
+	}
+	pw_family(w, "twtop_destination_ports_available", "gauge",
+		  "Ephemeral ports connect() can still pick for the group.");
+	for (uint32_t i = 0; i < n; i++) {
+		pw_group(w, "twtop_destination_ports_available", &g[i]);
+		pw_int(w, g[i].available);
+	}
+	pw_family(w, "twtop_destination_time_wait_sockets", "gauge",
+		  "Of the group's used ports, those held by TIME_WAIT.");
+	for (uint32_t i = 0; i < n; i++) {
+		pw_group(w, "twtop_destination_time_wait_sockets", &g[i]);
+		pw_int(w, g[i].time_wait);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		any_ratio |= (uint64_t)g[i].used + g[i].available > 0;
+	if (!any_ratio)
+		return;
+	pw_family(w, "twtop_destination_ports_used_ratio", "gauge",
+		  "used / (used + available): connect() slows past 0.5 and "
+		  "fails with EADDRNOTAVAIL at 1.");
+	for (uint32_t i = 0; i < n; i++) {
+		double cap = (double)g[i].used + g[i].available;
+
+		if (cap <= 0)
+			continue;	/* 0/0: no sample rather than NaN */
+		pw_group(w, "twtop_destination_ports_used_ratio", &g[i]);
+		pw_dbl(w, g[i].used / cap);
+	}
+}
+
+/* An (id, level) pair and how many active advisories have it. */
+struct adv_count {
+	const char *id;
+	int level;
+	unsigned int n;
+};
+
+/* Active advisories per id and level: every known pair (0 when quiet),
+ * then any other pair that is active. */
+static void prom_advisories(struct pw *w, const struct snapshot *s)
+{
+	struct adv_count c[PROM_ADV_KNOWN + SNAP_ADV_MAX];
+	size_t nc = PROM_ADV_KNOWN;
+
+	for (size_t i = 0; i < PROM_ADV_KNOWN; i++)
+		c[i] = (struct adv_count){ prom_adv_known[i].id,
+					   prom_adv_known[i].level, 0 };
+	for (uint32_t i = 0; i < MIN_U32(s->n_advisories, SNAP_ADV_MAX); i++) {
+		const struct snap_advisory *a = &s->advisories[i];
+		const char *lv = advice_level_name(a->level);
+		size_t k;
+
+		if (a->id == NULL)
+			continue;
+		/* compare level names: an out-of-range level is "info" */
+		for (k = 0; k < nc; k++)
+			if (strcmp(c[k].id, a->id) == 0 &&
+			    strcmp(advice_level_name(c[k].level), lv) == 0)
+				break;
+		if (k == nc)
+			c[nc++] = (struct adv_count){ a->id, a->level, 0 };
+		c[k].n++;
+	}
+
+	pw_family(w, "twtop_advisories", "gauge",
+		  "Active advisories by id and level (0 when quiet; "
+		  "port-group-pressure: one per destination group, at most "
+		  "3).");
+	for (size_t k = 0; k < nc; k++) {
+		pw_open(w, "twtop_advisories");
+		pw_label(w, "id", c[k].id);
+		pw_label(w, "level", advice_level_name(c[k].level));
+		pw_int(w, c[k].n);
+	}
+}
 
 int prom_write(FILE *f, const struct snapshot *s, unsigned int top)
 {
-	(void)f; (void)s; (void)top;
-	errno = ENOSYS;
-	return -1;
+	struct pw w = { .f = f, .netns = s->netns };
+	uint32_t n = MIN_U32(s->eph.n_groups, SNAP_TOP_MAX);
+
+	n = MIN_U32(n, top);
+	errno = 0;
+	prom_sample(&w, s);
+	if (!s->dump_failed)
+		prom_sockets(&w, s);
+	prom_kernel(&w, s);
+	prom_ephemeral(&w, s);
+	prom_groups(&w, s, n);
+	prom_advisories(&w, s);
+	if (fflush(f) != 0 || ferror(f)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes s into the open temporary file fd, makes it readable by the
+ * collector (mkstemp gives 0600) and syncs it. 0, or -1 with errno set;
+ * fd is closed either way. */
+static int prom_fill(int fd, const struct snapshot *s, unsigned int top)
+{
+	FILE *f;
+	int rc = 0, e = 0;
+
+	if (fchmod(fd, 0644) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (prom_write(f, s, top) < 0) {
+		e = errno;
+		rc = -1;
+	} else if (fsync(fileno(f)) < 0) {
+		e = errno;
+		rc = -1;
+	}
+	if (fclose(f) == EOF && rc == 0) {
+		e = errno;
+		rc = -1;
+	}
+	errno = e;
+	return rc;
+}
+
+/* The temporary file's template: ".NAME.XXXXXX" beside path. Hidden and
+ * not ending in .prom, so the collector never reads a half-written one. */
+static int prom_tmp_name(const char *path, char *tmp, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int k;
+
+	if (*base == '\0') {
+		errno = EISDIR;
+		return -1;
+	}
+	k = snprintf(tmp, len, "%.*s.%s.XXXXXX",
+		     slash ? (int)(base - path) : 0, path, base);
+	if (k < 0 || (size_t)k >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }
 
 int prom_write_file(const char *path, const struct snapshot *s,
 		    unsigned int top, char *err, size_t errlen)
 {
-	(void)s; (void)top;
-	snprintf(err, errlen, "%s: not written yet", path);
-	return -1;
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (prom_tmp_name(path, tmp, sizeof(tmp)) < 0 ||
+	    (fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* The reader sees the old file or the new one, never a part:
+	 * rename() within one directory replaces atomically. */
+	if (prom_fill(fd, s, top) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	return 0;
 }
