@@ -141,7 +141,8 @@ int main(int argc, char **argv)
 	if (rc > 0)
 		return 0;
 	if (rc < 0) {
-		fprintf(stderr, "twtop: %s\n", err);
+		fprintf(stderr, "twtop: %s\nTry 'twtop --help' for more "
+			"information.\n", err);
 		return 2;
 	}
 	if (o.mode == MODE_DASHBOARD)

@@ -18,6 +18,7 @@ static const char usage_text[] =
 "Live dashboard of a Linux host's TCP sockets, focused on TIME_WAIT and\n"
 "ephemeral port exhaustion (\"top for TCP teardown\").\n"
 "\n"
+"Mandatory arguments to long options are mandatory for short options too.\n"
 "Modes:\n"
 "      (none)              the interactive dashboard (needs a terminal)\n"
 "      --once              take one sample, print it, exit\n"
@@ -48,10 +49,19 @@ static const char usage_text[] =
 "      --netns-pid PID     sample the network namespace of process PID\n"
 "Other:\n"
 "      --root DIR          read /proc below DIR (tests and fixtures)\n"
-"  -h, --help              show this help and exit\n"
-"  -V, --version           show the version and exit\n"
+"  -h, --help              display this help and exit\n"
+"  -V, --version           output version information and exit\n"
 "\n"
-"Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage.\n";
+"Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage.\n"
+"Manual: man twtop (keys, JSON schema, TIME_WAIT facts).\n";
+
+/* GNU style: name and version, then copyright, licence and warranty. The
+ * source carries no licence yet, so none is claimed here. */
+static const char version_text[] =
+"twtop %s\n"
+"Copyright (C) 2026 twtop developers\n"
+"License: none stated yet (the source has no LICENSE or COPYING file).\n"
+"There is NO WARRANTY, to the extent permitted by law.\n";
 
 enum {
 	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
@@ -268,15 +278,21 @@ int options_parse(struct options *o, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, ":hVqn:d:", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			printf(usage_text, SNAP_TOP_MAX);
+			if (PACKAGE_BUGREPORT[0])
+				printf("\nReport bugs to: %s\n",
+				       PACKAGE_BUGREPORT);
+			if (PACKAGE_URL[0])
+				printf("%s home page: <%s>\n", PACKAGE_NAME,
+				       PACKAGE_URL);
 			return 1;
 		}
 		if (c == 'V') {
-			printf("twtop %s\n", PACKAGE_VERSION);
+			printf(version_text, PACKAGE_VERSION);
 			return 1;
 		}
 		if (c == '?')
-			return fail(err, errlen, "unknown option '%s' (see "
-				    "twtop --help)", argv[optind - 1]);
+			return fail(err, errlen, "unknown option '%s'",
+				    argv[optind - 1]);
 		if (c == ':')
 			return fail(err, errlen, "option '%s' needs a value",
 				    argv[optind - 1]);
@@ -286,8 +302,8 @@ int options_parse(struct options *o, int argc, char **argv,
 			return -1;
 	}
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s' (see twtop "
-			    "--help)", argv[optind]);
+		return fail(err, errlen, "unexpected argument '%s'",
+			    argv[optind]);
 	return finish(o, count_set, err, errlen);
 }
 

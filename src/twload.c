@@ -28,7 +28,7 @@
 enum {
 	OPT_CLOSE = 256, OPT_REQUESTS, OPT_LINGER0, OPT_DST, OPT_PORTS,
 	OPT_HOLD, OPT_DURATION, OPT_LINGER_AFTER, OPT_UNSHARE, OPT_READY_FD,
-	OPT_TIMEOUT, OPT_SYSCTL, OPT_CPU, OPT_VERSION,
+	OPT_TIMEOUT, OPT_SYSCTL, OPT_CPU,
 };
 
 static const struct option long_opts[] = {
@@ -50,16 +50,17 @@ static const struct option long_opts[] = {
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char usage_text[] =
-"Usage: twload [OPTIONS]\n"
+"Usage: twload [OPTION]...\n"
 "Open loopback TCP connections, run small HTTP-like exchanges on them and\n"
 "close them from the chosen side, to produce TIME_WAIT on demand. twload\n"
 "listens on every destination itself and runs both ends in one process.\n"
 "\n"
+"Mandatory arguments to long options are mandatory for short options too.\n"
 "  -c, --connections N   connections to open (default 1000; 1..10000000)\n"
 "  -r, --rate N          new connections per second, 0 = no limit (default 0)\n"
 "  -j, --concurrency N   connections in flight at once (default 64)\n"
@@ -84,14 +85,22 @@ static const char usage_text[] =
 "      --sysctl K=V      with --unshare: set net.* sysctl K in that namespace\n"
 "      --ready-fd FD     write \"ready\\n\" to FD when the load phase is done\n"
 "  -q, --quiet           no progress or informational messages\n"
-"  -h, --help            show this help\n"
-"      --version         show the version\n"
+"  -h, --help            display this help and exit\n"
+"  -V, --version         output version information and exit\n"
 "\n"
 "Summary on stdout: twload: connections=N completed=N failed=N held=N\n"
 "client_closed=N server_closed=N rst=N elapsed=S rate=N/s (one line).\n"
 "connections counts load connections attempted (completed + failed, plus\n"
 "failed --hold ones in failed). Exit status: 0 ran (see failed=), 1 setup\n"
-"error, 2 usage error.\n";
+"error, 2 usage error.\n"
+"Manual: man twload.\n";
+
+/* GNU style, as twtop's: the source carries no licence yet. */
+static const char version_text[] =
+"twload (twtop) %s\n"
+"Copyright (C) 2026 twtop developers\n"
+"License: none stated yet (the source has no LICENSE or COPYING file).\n"
+"There is NO WARRANTY, to the extent permitted by law.\n";
 
 /* Print a one-line usage error naming the option; return exit status 2. */
 static int bad_value(const char *opt, const char *val, const char *expect)
@@ -352,9 +361,14 @@ static int parse_one(struct twl_opts *o, int c, char *arg)
 		return -1;
 	case 'h':
 		fputs(usage_text, stdout);
+		if (PACKAGE_BUGREPORT[0])
+			printf("\nReport bugs to: %s\n", PACKAGE_BUGREPORT);
+		if (PACKAGE_URL[0])
+			printf("%s home page: <%s>\n", PACKAGE_NAME,
+			       PACKAGE_URL);
 		return 0;
-	case OPT_VERSION:
-		printf("twload %s\n", PACKAGE_VERSION);
+	case 'V':
+		printf(version_text, PACKAGE_VERSION);
 		return 0;
 	case OPT_DST:
 		return parse_list(o, "--dst", arg, "a comma list of addresses",
@@ -364,8 +378,7 @@ static int parse_one(struct twl_opts *o, int c, char *arg)
 				  add_port) ? EXIT_USAGE : -1;
 	case OPT_SYSCTL:
 		return parse_sysctl(o, arg) ? EXIT_USAGE : -1;
-	case '?':
-		fputs("Try 'twload --help'.\n", stderr);
+	case '?':	/* getopt_long said what is wrong */
 		return EXIT_USAGE;
 	}
 	return parse_number_opt(o, c, arg) ? EXIT_USAGE : -1;
@@ -385,7 +398,7 @@ static int opts_parse(struct twl_opts *o, int argc, char **argv)
 	o->timeout = 5.0;
 	o->ready_fd = -1;
 	o->cpu = TWL_CPU_CURRENT;
-	while ((c = getopt_long(argc, argv, "c:r:j:46qh", long_opts,
+	while ((c = getopt_long(argc, argv, "c:r:j:46qhV", long_opts,
 				NULL)) != -1)
 		if ((rc = parse_one(o, c, optarg)) >= 0)
 			return rc;
@@ -483,6 +496,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	rc = opts_parse(&o, argc, argv);
+	if (rc == EXIT_USAGE)
+		fputs("Try 'twload --help' for more information.\n", stderr);
 	if (rc >= 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
