@@ -129,17 +129,19 @@ static int run_headless(const struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o;
-	char err[512];
-	int rc;
+	char err[512], cfg_err[512];
+	int rc, cfg_rc;
 
 	options_defaults(&o);
-	if (config_load_default(&o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "twtop: %s\n", err);
-		return 2;
-	}
+	/* a broken config file must not stop --help and --version */
+	cfg_rc = config_load_default(&o, cfg_err, sizeof(cfg_err));
 	rc = options_parse(&o, argc, argv, err, sizeof(err));
 	if (rc > 0)
 		return 0;
+	if (cfg_rc < 0) {
+		fprintf(stderr, "twtop: %s\n", cfg_err);
+		return 2;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "twtop: %s\nTry 'twtop --help' for more "
 			"information.\n", err);

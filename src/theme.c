@@ -3,10 +3,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "twtop/theme.h"
 
@@ -309,20 +311,27 @@ int theme_load_file(struct theme *t, const char *path, char *err,
 	return rc;
 }
 
-/* The theme directories in search order; returns how many. */
+/* The theme directories in search order; returns how many. The source
+ * tree's themes serve a binary that was built but not installed: once the
+ * installed directory exists, the source tree (maybe gone, maybe another
+ * version) is not looked at. */
 static unsigned int theme_dirs(const char *dirs[3])
 {
 	const char *env = getenv("TWTOP_THEME_DIR");
 	unsigned int n = 0;
+	bool installed = false;
 
 	if (env && *env)
 		dirs[n++] = env;
 #ifdef TWTOP_DATADIR
 	dirs[n++] = TWTOP_DATADIR;
+	installed = access(TWTOP_DATADIR, X_OK) == 0;
 #endif
 #ifdef TWTOP_SRCDIR
-	dirs[n++] = TWTOP_SRCDIR "/themes";
+	if (!installed)
+		dirs[n++] = TWTOP_SRCDIR "/themes";
 #endif
+	(void)installed;
 	return n;
 }
 
