@@ -1,8 +1,10 @@
 /* The dashboard's frame: header, panels or drill-down, status line. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "twtop/replay.h"
 #include "ui_priv.h"
 
 /* Writes a header segment at *x and advances it. */
@@ -14,6 +16,29 @@ static void head_seg(struct ui *u, int *x, enum theme_elem e,
 	if (w <= 0)
 		return;
 	*x += ui_text(u, 0, *x, w, e, s);
+}
+
+/* The replay marker: file, the record's own time and host, which
+ * record of how many. */
+static void draw_replay_mark(struct ui *u, int *x)
+{
+	const struct snapshot *s = u->snap;
+	const char *file = strrchr(u->opt->replay, '/');
+	char buf[PATH_MAX + 256], when[32] = "?";
+	struct tm tm;
+
+	file = file && file[1] ? file + 1 : u->opt->replay;
+	if (localtime_r(&s->when.tv_sec, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf, sizeof(buf), " REPLAY %s  %s  %s%s%s  [%zu/%zu] ", file,
+		 when, s->host, s->netns[0] ? "/" : "", s->netns, u->rec + 1,
+		 replay_count(u->replay));
+	if (*x + ui_width(buf) > u->lay.cols)	/* narrow: what moves */
+		snprintf(buf, sizeof(buf), " REPLAY [%zu/%zu] %s ",
+			 u->rec + 1, replay_count(u->replay), when);
+	head_seg(u, x, TH_ALARM, buf);
+	snprintf(buf, sizeof(buf), " Linux %s ", s->kernel);
+	head_seg(u, x, TH_HEADER, buf);
 }
 
 /* Host, kernel, namespace, interval, clock, paused, sample problems. */
@@ -28,14 +53,20 @@ static void draw_header(struct ui *u)
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	ui_fill(u, 0, 0, u->lay.cols, TH_HEADER);
-	head_seg(u, &x, TH_HEADER, " twtop");
-	if (s) {
-		snprintf(buf, sizeof(buf), "  %s  Linux %s  netns %s", s->host,
-			 s->kernel, s->netns[0] ? s->netns : "(own)");
+	head_seg(u, &x, TH_HEADER, " twtop ");
+	if (u->replay && s) {
+		draw_replay_mark(u, &x);
+	} else {
+		if (s) {
+			snprintf(buf, sizeof(buf), " %s  Linux %s  netns %s",
+				 s->host, s->kernel,
+				 s->netns[0] ? s->netns : "(own)");
+			head_seg(u, &x, TH_HEADER, buf);
+		}
+		snprintf(buf, sizeof(buf), "  every %gs  %s ", u->interval,
+			 clock);
 		head_seg(u, &x, TH_HEADER, buf);
 	}
-	snprintf(buf, sizeof(buf), "  every %gs  %s ", u->interval, clock);
-	head_seg(u, &x, TH_HEADER, buf);
 	if (u->paused)
 		head_seg(u, &x, TH_WARN, " PAUSED ");
 	if (s && s->filter[0]) {
@@ -64,11 +95,25 @@ static void draw_hints(struct ui *u, int y)
 		{ "Esc", "Back" }, { "Up/Dn", "Scroll" }, { "s", "Save" },
 		{ "p", "Pause" }, { "F1", "Help" }, { "q", "Quit" },
 	};
-	const char *const (*h)[2] = u->view == UI_VIEW_DRILL ? drill_hints :
-				    main_hints;
-	size_t n = u->view == UI_VIEW_DRILL ?
-		   sizeof(drill_hints) / sizeof(drill_hints[0]) :
-		   sizeof(main_hints) / sizeof(main_hints[0]);
+	static const char *const replay_hints[][2] = {
+		{ "F1", "Help" }, { "Left/Right", "Record" },
+		{ "</>", "First/Last" }, { "Tab", "Panel" },
+		{ "Enter", "Drill" }, { "s", "Save" }, { "t", "Theme" },
+		{ "q", "Quit" },
+	};
+	static const char *const replay_drill_hints[][2] = {
+		{ "Esc", "Back" }, { "Up/Dn", "Scroll" }, { "s", "Save" },
+		{ "F1", "Help" }, { "q", "Quit" },
+	};
+#define HINTS(a) a, sizeof(a) / sizeof(a[0])
+	const struct { const char *const (*h)[2]; size_t n; } sets[2][2] = {
+		{ { HINTS(main_hints) }, { HINTS(drill_hints) } },
+		{ { HINTS(replay_hints) }, { HINTS(replay_drill_hints) } },
+	};
+#undef HINTS
+	const char *const (*h)[2] =
+		sets[u->replay != NULL][u->view == UI_VIEW_DRILL].h;
+	size_t n = sets[u->replay != NULL][u->view == UI_VIEW_DRILL].n;
 	int x = 0;
 
 	for (size_t i = 0; i < n && x < u->lay.cols; i++) {

@@ -4,24 +4,38 @@
 
 #include "ui_priv.h"
 
-static const char *const help_keys[][2] = {
-	{ "q, F10", "quit" },
-	{ "h, ?, F1", "this help (any key closes it)" },
-	{ "Tab, Shift-Tab", "move focus between panels" },
-	{ "Up, Down", "move the selection" },
-	{ "PgUp, PgDn", "move the selection a page" },
-	{ "Home, End", "first, last row" },
-	{ "Enter", "drill down into the selected peer or port" },
-	{ "Enter", "on an advisory: show or hide its evidence numbers" },
-	{ "Esc", "back from the drill-down" },
-	{ "s", "save a snapshot (JSON) to the snapshot directory" },
-	{ "/", "filter (ss syntax: dport = :8080); empty clears" },
-	{ "m", "drop a marker m1, m2, ... (s saves them, phases)" },
-	{ "p, Space", "pause or resume sampling" },
-	{ "+, -", "sample less or more often" },
-	{ "t", "next colour theme" },
-	{ "r", "reset the TIME_WAIT trend" },
-	{ "SIGUSR1", "saves a snapshot too (for scripts)" },
+/* Which dashboards a help line is for. */
+enum { HELP_BOTH, HELP_LIVE, HELP_REPLAY };
+
+static const struct {
+	const char *key, *what;
+	int when;
+} help_keys[] = {
+	{ "q, F10", "quit", HELP_BOTH },
+	{ "h, ?, F1", "this help (any key closes it)", HELP_BOTH },
+	{ "Left, Right", "replay: the previous, next record", HELP_REPLAY },
+	{ "<, >", "replay: the first, last record", HELP_REPLAY },
+	{ "Tab, Shift-Tab", "move focus between panels", HELP_BOTH },
+	{ "Up, Down", "move the selection", HELP_BOTH },
+	{ "PgUp, PgDn", "move the selection a page", HELP_BOTH },
+	{ "Home, End", "first, last row", HELP_BOTH },
+	{ "Enter", "drill down into the selected peer or port", HELP_LIVE },
+	{ "Enter", "replay: the socket list saved with the record",
+	  HELP_REPLAY },
+	{ "Enter", "on an advisory: show or hide its evidence numbers",
+	  HELP_BOTH },
+	{ "Esc", "back from the drill-down", HELP_BOTH },
+	{ "s", "save a snapshot (JSON) to the snapshot directory",
+	  HELP_BOTH },
+	{ "/", "filter (ss syntax: dport = :8080); empty clears", HELP_LIVE },
+	{ "m", "drop a marker m1, m2, ... (s saves them, phases)",
+	  HELP_LIVE },
+	{ "p, Space", "pause or resume sampling", HELP_LIVE },
+	{ "+, -", "sample less or more often", HELP_LIVE },
+	{ "t", "next colour theme", HELP_BOTH },
+	{ "r", "reset the TIME_WAIT trend", HELP_LIVE },
+	{ "p + - / m r", "replay: read only, they do nothing", HELP_REPLAY },
+	{ "SIGUSR1", "saves a snapshot too (for scripts)", HELP_BOTH },
 };
 
 static const char *const help_facts[] = {
@@ -58,10 +72,14 @@ static void help_border(struct ui *u, int y0, int x0, int h, int w)
 /* Draws the help box centred over whatever is on screen. */
 void ui_help_draw(struct ui *u)
 {
-	int nk = (int)(sizeof(help_keys) / sizeof(help_keys[0]));
+	int skip = u->replay ? HELP_LIVE : HELP_REPLAY, nk = 0;
 	int nf = (int)(sizeof(help_facts) / sizeof(help_facts[0]));
-	int h = nk + nf + 5, w = 74, y0, x0, y;
+	int h, w = 74, y0, x0, y;
 	char dir[THEME_NAME_MAX + 16];
+
+	for (size_t i = 0; i < sizeof(help_keys) / sizeof(help_keys[0]); i++)
+		nk += help_keys[i].when != skip;
+	h = nk + nf + 5;
 
 	if (w > COLS)
 		w = COLS;
@@ -75,9 +93,12 @@ void ui_help_draw(struct ui *u)
 	ui_text(u, y0, x0 + 1, w - 2, TH_TITLE_FOCUS,
 		"twtop help: keys (top for TCP teardown)");
 	y = y0 + 2;
-	for (int i = 0; i < nk && y < y0 + h; i++, y++) {
-		ui_text(u, y, x0 + 2, 16, TH_KEY, help_keys[i][0]);
-		ui_text(u, y, x0 + 19, w - 20, TH_HELP, help_keys[i][1]);
+	for (size_t i = 0; i < sizeof(help_keys) / sizeof(help_keys[0]) &&
+	     y < y0 + h; i++) {
+		if (help_keys[i].when == skip)
+			continue;
+		ui_text(u, y, x0 + 2, 16, TH_KEY, help_keys[i].key);
+		ui_text(u, y++, x0 + 19, w - 20, TH_HELP, help_keys[i].what);
 	}
 	y++;
 	for (int i = 0; i < nf && y < y0 + h; i++, y++)

@@ -33,11 +33,13 @@ const struct panel_ops *ui_panel(int id)
 	return panels[id];
 }
 
-/* Writes the current snapshot to the snapshot directory. */
+/* Writes the current snapshot to the snapshot directory. A replayed
+ * record is written whole: its lists are already as long as the file's. */
 void ui_save_snapshot(struct ui *u)
 {
 	struct json_opts jo = {
-		.top = u->opt->top, .pretty = true, .history = true,
+		.top = u->replay ? SNAP_TOP_MAX : u->opt->top,
+		.pretty = true, .history = true,
 		.version = PACKAGE_VERSION, .extra = ui_markers_json,
 		.extra_arg = &u->markers,
 	};
@@ -199,6 +201,8 @@ void ui_key(struct ui *u, int key)
 			u->quit = true;
 		return;
 	}
+	if (u->replay && ui_replay_key(u, key))
+		return;
 	if (ui_global_key(u, key))
 		return;
 	if (u->view == UI_VIEW_DRILL) {

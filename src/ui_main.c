@@ -246,14 +246,15 @@ static int ui_run(struct ui *u, struct demo *demo)
 		ui_message(u, false, "demo: twload makes TIME_WAIT on loopback%s",
 			   demo_netns(demo) ? " in a private namespace "
 			   "(tcp_tw_reuse=0 there)" : "");
-	if (sampler_start(u->sp, ui_notify, &wake[1]) < 0) {
+	if (!u->replay && sampler_start(u->sp, ui_notify, &wake[1]) < 0) {
 		endwin();
 		fprintf(stderr, "twtop: cannot start the sampler: %s\n",
 			strerror(errno));
 		return 1;
 	}
 	ui_loop(u, wake[0], sigp[0]);
-	sampler_stop(u->sp);
+	if (!u->replay)
+		sampler_stop(u->sp);
 	endwin();
 	ui_signals_set(false, old);
 	sig_fd = -1;
@@ -264,6 +265,42 @@ static int ui_run(struct ui *u, struct demo *demo)
 	return u->quit_signal ? 128 + u->quit_signal : 0;
 }
 
+/* The sampler the dashboard watches (live mode); 0 or -1 after saying
+ * why on stderr. */
+static int ui_sampler_init(struct ui *u, struct demo **demo)
+{
+	const struct options *o = u->opt;
+	char err[PATH_MAX + 256];
+
+	if (o->demo && !(*demo = demo_start(err, sizeof(err)))) {
+		fprintf(stderr, "twtop: %s\n", err);
+		return -1;
+	}
+	u->sp = options_sampler_new(o, UI_TOP_MIN,
+				    *demo ? demo_netns(*demo) : NULL,
+				    *demo ? demo_label(*demo) : NULL, err,
+				    sizeof(err));
+	if (!u->sp) {
+		fprintf(stderr, "twtop: %s\n", err);
+		demo_stop(*demo);
+		*demo = NULL;
+		return -1;
+	}
+	u->demo = *demo;
+	return 0;
+}
+
+/* Frees what ui_main set up. */
+static void ui_free(struct ui *u, struct demo *demo)
+{
+	sampler_free(u->sp);
+	if (u->replay)
+		ui_replay_close(u);
+	snap_unref(u->snap);
+	demo_stop(demo);
+	free(u);
+}
+
 int ui_main(const struct options *o)
 {
 	struct ui *u;
@@ -271,15 +308,6 @@ int ui_main(const struct options *o)
 	char err[PATH_MAX + 256];
 	int rc;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("twtop: the dashboard needs a terminal on stdin and "
-		      "stdout.\nFor output to a pipe or file use 'twtop --once "
-		      "--json' (one sample) or 'twtop --batch' (a line per "
-		      "sample).\n", stderr);
-		return 2;
-	}
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");	/* JSON numbers keep their '.' */
 	u = calloc(1, sizeof(*u));
 	if (!u) {
 		fputs("twtop: out of memory\n", stderr);
@@ -288,30 +316,33 @@ int ui_main(const struct options *o)
 	u->opt = o;
 	u->interval = o->interval;
 	u->focus = UI_P_PEERS;
-	if (ui_theme_init(u, err, sizeof(err)) < 0) {
+	/* A file that will not open is reported before the terminal is
+	 * touched. */
+	if (o->replay[0] && ui_replay_open(u, err, sizeof(err)) < 0) {
 		fprintf(stderr, "twtop: %s\n", err);
-		free(u);
+		ui_free(u, NULL);
 		return 2;
 	}
-	if (o->demo && !(demo = demo_start(err, sizeof(err)))) {
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("twtop: the dashboard needs a terminal on stdin and "
+		      "stdout.\nFor output to a pipe or file use 'twtop --once "
+		      "--json' (one sample) or 'twtop --batch' (a line per "
+		      "sample).\n", stderr);
+		ui_free(u, NULL);
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");	/* JSON numbers keep their '.' */
+	if (ui_theme_init(u, err, sizeof(err)) < 0) {
 		fprintf(stderr, "twtop: %s\n", err);
-		free(u);
+		ui_free(u, NULL);
+		return 2;
+	}
+	if (!u->replay && ui_sampler_init(u, &demo) < 0) {
+		ui_free(u, NULL);
 		return 1;
 	}
-	u->sp = options_sampler_new(o, UI_TOP_MIN, demo ? demo_netns(demo) : NULL,
-				    demo ? demo_label(demo) : NULL, err,
-				    sizeof(err));
-	if (!u->sp) {
-		fprintf(stderr, "twtop: %s\n", err);
-		demo_stop(demo);
-		free(u);
-		return 1;
-	}
-	u->demo = demo;
 	rc = ui_run(u, demo);
-	sampler_free(u->sp);
-	snap_unref(u->snap);
-	demo_stop(demo);
-	free(u);
+	ui_free(u, demo);
 	return rc;
 }

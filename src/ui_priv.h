@@ -16,6 +16,7 @@
 #include "ui_markers.h"
 
 struct demo;
+struct replay;
 
 #define UI_MSG_SECONDS	8.0	/* how long a status message stays */
 #define FILTER_INPUT_MAX 512	/* as snapshot->filter */
@@ -65,6 +66,8 @@ struct ui {
 	struct ui_markers markers;	/* 'm' */
 	bool prompt;			/* '/': the filter prompt is open */
 	char input[FILTER_INPUT_MAX];	/* its text */
+	struct replay *replay;		/* --replay's records, or NULL */
+	size_t rec;			/* the record shown, from 0 */
 };
 
 /*
@@ -141,6 +144,15 @@ void ui_prompt_open(struct ui *u);
 void ui_prompt_key(struct ui *u, int key);
 void ui_prompt_draw(struct ui *u, int y);
 void ui_marker_drop(struct ui *u);
+
+/* ui_replay.c: --replay, records instead of a sampler (u->sp NULL). */
+/* Loads u->opt->replay and shows its first record; -1 with the reason. */
+int ui_replay_open(struct ui *u, char *err, size_t errlen);
+void ui_replay_close(struct ui *u);
+/* Shows record k (an error goes to the status line). */
+void ui_replay_show(struct ui *u, size_t k);
+/* Keys that mean something else in a replay; true when handled. */
+bool ui_replay_key(struct ui *u, int key);
 
 /* ui_help.c: the help overlay. */
 void ui_help_draw(struct ui *u);

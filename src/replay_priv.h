@@ -1,0 +1,105 @@
+/* Internals of the replay module, shared by replay.c (files, records),
+ * replay_snap.c (one JSON object back into a snapshot) and replay_get.c
+ * (typed member reads with "file:line: member: expected X" errors). */
+#ifndef TWTOP_REPLAY_PRIV_H
+#define TWTOP_REPLAY_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "twtop/addr.h"
+#include "twtop/jsonread.h"
+#include "twtop/snapshot.h"
+
+struct ui_markers;
+
+/* Names a snapshot points to (sysctls, rates, advisory ids, evidence
+ * keys): kept once each for the life of the replay. */
+struct replay_pool {
+	char **s;
+	size_t n, cap;
+};
+
+/* Returns the pool's copy of s, adding it when new. */
+const char *replay_intern(struct replay_pool *p, const char *s);
+void replay_pool_free(struct replay_pool *p);
+
+/* One conversion: where messages point and the first error. */
+struct replay_conv {
+	const char *file;
+	struct replay_pool *pool;
+	char where[128];	/* member being read: "top_peers[2]" */
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+/*
+ * Fills s (zeroed by the caller) and ms (when not NULL) from one twtop
+ * JSON object: checks "format" and "twtop_version", then reads every
+ * member the dashboard draws; members left out stay zero or absent.
+ * *has_history tells whether it carried "history". 0, or -1 with
+ * "file:line: problem" in c->err.
+ */
+int replay_snap_read(struct replay_conv *c, const struct jr_value *root,
+		     struct snapshot *s, struct ui_markers *ms,
+		     bool *has_history);
+
+/*
+ * Typed reads of one member of object o. Each does nothing once c has
+ * failed; a member that is absent leaves the default (0, "", NULL, NAN)
+ * unless it is required; a member of the wrong type fails with
+ * "file:line: where.key: expected X".
+ */
+void replay_fail(struct replay_conv *c, const struct jr_value *v,
+		 const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+const struct jr_value *replay_member(struct replay_conv *c,
+				     const struct jr_value *o,
+				     const char *key);
+unsigned long long replay_uint(struct replay_conv *c,
+			       const struct jr_value *o, const char *key,
+			       unsigned long long max);
+uint32_t replay_u32(struct replay_conv *c, const struct jr_value *o,
+		    const char *key);
+uint16_t replay_u16(struct replay_conv *c, const struct jr_value *o,
+		    const char *key);
+/* An integer or null: true and *out for an integer. */
+bool replay_i64(struct replay_conv *c, const struct jr_value *o,
+		const char *key, long long *out);
+bool replay_i64_value(struct replay_conv *c, const struct jr_value *v,
+		      const char *key, long long *out);
+/* A number or null: true and *out for a number; *out = NAN for null
+ * (and for a null value v), left alone when the member is absent. */
+bool replay_num(struct replay_conv *c, const struct jr_value *o,
+		const char *key, double *out);
+bool replay_num_value(struct replay_conv *c, const struct jr_value *v,
+		      const char *key, double *out);
+bool replay_bool(struct replay_conv *c, const struct jr_value *o,
+		 const char *key);
+/* A string, or null (""); cut to len - 1 bytes. */
+void replay_str(struct replay_conv *c, const struct jr_value *o,
+		const char *key, char *buf, size_t len, bool required);
+/* An object, or null (NULL). */
+const struct jr_value *replay_obj(struct replay_conv *c,
+				  const struct jr_value *o, const char *key,
+				  bool required);
+/* An array of at most max entries. */
+const struct jr_value *replay_arr(struct replay_conv *c,
+				  const struct jr_value *o, const char *key,
+				  size_t max);
+/* An address as inet_ntop writes it ("?" for none). */
+void replay_addr(struct replay_conv *c, const struct jr_value *o,
+		 const char *key, struct tw_addr *a, bool required);
+
+/* Appends ".name" to c->where; returns the length to go back to. */
+size_t replay_enter(struct replay_conv *c, const char *name);
+void replay_leave(struct replay_conv *c, size_t at);
+/* Entry i of array member key, which must be an object, with "key[i]"
+ * appended to c->where (*at to go back to). */
+const struct jr_value *replay_entry(struct replay_conv *c,
+				    const struct jr_value *arr,
+				    const char *key, size_t i, size_t *at);
+
+#endif

@@ -1,0 +1,540 @@
+/* One twtop JSON object back into a struct snapshot: the inverse of
+ * json.c's schema (README.md, "JSON schema"), section by section.
+ * Members derived from others ("family", "side", "share", "from_s",
+ * "phases") are not read: json.c writes them again from the rest. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "twtop/advice.h"
+#include "twtop/replay.h"
+#include "twtop/tcpstate.h"
+#include "replay_priv.h"
+#include "ui_markers.h"
+
+/* "format" and "twtop_version": what makes a JSON object twtop's. */
+static int snap_identity(struct replay_conv *c, const struct jr_value *root)
+{
+	const struct jr_value *f = jr_get(root, "format");
+	const struct jr_value *v = jr_get(root, "twtop_version");
+
+	if (root->type != JR_OBJECT)
+		replay_fail(c, root, NULL, "not a twtop snapshot: expected a "
+			    "JSON object");
+	else if (!f || !v)
+		replay_fail(c, root, NULL, "not a twtop snapshot: no \"%s\" "
+			    "member", f ? "twtop_version" : "format");
+	else if (v->type != JR_STRING)
+		replay_fail(c, v, "twtop_version", "expected a string");
+	else if (f->type != JR_NUMBER || !f->u.num.fits_u)
+		replay_fail(c, f, "format", "expected an integer from 0");
+	else if (f->u.num.u > REPLAY_FORMAT)
+		replay_fail(c, f, NULL, "format %llu is newer than this twtop "
+			    "understands (%d)", f->u.num.u, REPLAY_FORMAT);
+	return c->failed ? -1 : 0;
+}
+
+/* The nanoseconds within millisecond ms of second sec for which json.c's
+ * (double)sec + nsec / 1e9 is u, so both "time" and "unix_time" come out
+ * as they were written. */
+static long snap_nsec(time_t sec, long ms, double u)
+{
+	long lo = ms * 1000000, hi = lo + 999999, n0;
+	double guess = (u - (double)sec) * 1e9;
+
+	n0 = guess <= lo ? lo : guess >= hi ? hi : (long)llround(guess);
+	for (long d = 0; d <= 4096; d++) {
+		if (n0 + d <= hi && (double)sec + (n0 + d) / 1e9 == u)
+			return n0 + d;
+		if (n0 - d >= lo && (double)sec + (n0 - d) / 1e9 == u)
+			return n0 - d;
+	}
+	return n0;
+}
+
+/* "time" (required: "2026-11-21T10:00:00.123Z") and "unix_time". */
+static void snap_when(struct replay_conv *c, const struct jr_value *root,
+		      struct timespec *ts)
+{
+	const struct jr_value *t = replay_member(c, root, "time");
+	struct tm tm = { 0 };
+	int n = 0, ms = 0;
+	double u;
+
+	if (!t && !c->failed)
+		replay_fail(c, root, NULL, "missing \"time\"");
+	if (!t || c->failed)
+		return;
+	if (t->type != JR_STRING ||
+	    sscanf(t->u.str.s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year,
+		   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &n) != 6 ||
+	    (strcmp(t->u.str.s + n, "Z") != 0 &&
+	     (sscanf(t->u.str.s + n, ".%3dZ", &ms) != 1 ||
+	      strlen(t->u.str.s + n) != 5 || ms < 0))) {
+		replay_fail(c, t, "time", "expected UTC as "
+			    "\"2026-11-21T10:00:00.123Z\"");
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	ts->tv_sec = timegm(&tm);
+	ts->tv_nsec = ms * 1000000L;
+	if (replay_num(c, root, "unix_time", &u) && isfinite(u))
+		ts->tv_nsec = snap_nsec(ts->tv_sec, ms, u);
+}
+
+/* A state-count object: by state name; names twtop does not know are
+ * skipped (a newer kernel's state). */
+static void snap_states(struct replay_conv *c, const struct jr_value *o,
+			const char *key, uint32_t *st)
+{
+	const struct jr_value *v = replay_obj(c, o, key, false);
+	size_t at;
+
+	if (!v)
+		return;
+	at = replay_enter(c, key);
+	for (size_t i = 0; i < v->u.obj.n; i++) {
+		const char *name = v->u.obj.m[i].key;
+		int t = tcpstate_parse(name);
+
+		if (t > 0 && t < TS_MAX)
+			st[t] = replay_u32(c, v, name);
+	}
+	replay_leave(c, at);
+}
+
+/* "age_histogram": the counts of the twelve 5 s buckets, in order. */
+static void snap_ages(struct replay_conv *c, const struct jr_value *o,
+		      uint32_t *age)
+{
+	const struct jr_value *arr = replay_arr(c, o, "age_histogram",
+						SNAP_AGE_BUCKETS);
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		const struct jr_value *e = replay_entry(c, arr,
+							"age_histogram", i,
+							&at);
+
+		age[i] = replay_u32(c, e, "count");
+		replay_leave(c, at);
+	}
+}
+
+/* A port list; returns its length. */
+static uint32_t snap_ports(struct replay_conv *c, const struct jr_value *o,
+			   const char *key, struct snap_port *p, uint32_t max)
+{
+	const struct jr_value *arr = replay_arr(c, o, key, max);
+	uint32_t n = 0;
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		const struct jr_value *e = replay_entry(c, arr, key, i, &at);
+
+		p[i].port = replay_u16(c, e, "port");
+		p[i].time_wait = replay_u32(c, e, "time_wait");
+		p[i].total = replay_u32(c, e, "total");
+		p[i].listening = replay_bool(c, e, "listening");
+		replay_leave(c, at);
+		n = (uint32_t)i + 1;
+	}
+	return n;
+}
+
+/* Identity, how the sample went, the state totals. */
+static void snap_head(struct replay_conv *c, const struct jr_value *root,
+		      struct snapshot *s)
+{
+	const struct jr_value *o;
+	size_t at;
+
+	snap_when(c, root, &s->when);
+	replay_str(c, root, "host", s->host, sizeof(s->host), false);
+	replay_str(c, root, "kernel", s->kernel, sizeof(s->kernel), false);
+	replay_str(c, root, "netns", s->netns, sizeof(s->netns), false);
+	replay_str(c, root, "filter", s->filter, sizeof(s->filter), false);
+	s->seq = replay_uint(c, root, "seq", UINT64_MAX);
+	o = replay_obj(c, root, "sample", false);
+	if (o) {
+		at = replay_enter(c, "sample");
+		replay_num(c, o, "dump_ms", &s->dump_ms);
+		replay_num(c, o, "pass_ms", &s->pass_ms);
+		s->partial = replay_bool(c, o, "partial");
+		s->dump_failed = replay_bool(c, o, "dump_failed");
+		replay_str(c, o, "error", s->error, sizeof(s->error), false);
+		replay_leave(c, at);
+	}
+	s->sockets = replay_u32(c, root, "sockets");
+	snap_states(c, root, "states", s->states);
+}
+
+/* "time_wait": totals, the new-TIME_WAIT rate, the age histogram. */
+static void snap_time_wait(struct replay_conv *c, const struct jr_value *root,
+			   struct snapshot *s)
+{
+	const struct jr_value *o = replay_obj(c, root, "time_wait", false);
+	size_t at;
+
+	if (!o)
+		return;
+	at = replay_enter(c, "time_wait");
+	s->tw.total = replay_u32(c, o, "total");
+	s->tw.server_side = replay_u32(c, o, "server_side");
+	s->tw.client_side = replay_u32(c, o, "client_side");
+	s->tw.rate_valid = replay_num(c, o, "new_per_s", &s->tw.new_per_s);
+	if (!s->tw.rate_valid)
+		s->tw.new_per_s = 0;
+	snap_ages(c, o, s->tw.age);
+	replay_leave(c, at);
+}
+
+/* "top_peers", "peers_total" and the two port lists. */
+static void snap_tops(struct replay_conv *c, const struct jr_value *root,
+		      struct snapshot *s)
+{
+	const struct jr_value *arr = replay_arr(c, root, "top_peers",
+						SNAP_TOP_MAX);
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct snap_peer *p = &s->peers[i];
+		const struct jr_value *e = replay_entry(c, arr, "top_peers", i,
+							&at);
+
+		replay_addr(c, e, "addr", &p->addr, true);
+		p->time_wait = replay_u32(c, e, "time_wait");
+		p->total = replay_u32(c, e, "total");
+		snap_states(c, e, "states", p->states);
+		replay_leave(c, at);
+		s->n_peers = (uint32_t)i + 1;
+	}
+	s->peers_total = replay_u32(c, root, "peers_total");
+	s->n_lports = snap_ports(c, root, "top_local_ports", s->lports,
+				 SNAP_TOP_MAX);
+	s->n_rports = snap_ports(c, root, "top_remote_ports", s->rports,
+				 SNAP_TOP_MAX);
+}
+
+/* "ephemeral": the range, its use and the destination groups. */
+static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
+			   struct snapshot *s)
+{
+	const struct jr_value *o = replay_obj(c, root, "ephemeral", false);
+	const struct jr_value *arr;
+	size_t at, at2;
+
+	if (!o)
+		return;
+	at = replay_enter(c, "ephemeral");
+	s->eph.present = true;
+	s->eph.low = replay_u32(c, o, "low");
+	s->eph.high = replay_u32(c, o, "high");
+	s->eph.size = replay_u32(c, o, "size");
+	s->eph.reserved = replay_u32(c, o, "reserved");
+	s->eph.holes = replay_u32(c, o, "holes");
+	s->eph.ports_in_use = replay_u32(c, o, "ports_in_use");
+	s->eph.groups_total = replay_u32(c, o, "groups_total");
+	arr = replay_arr(c, o, "groups", SNAP_TOP_MAX);
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct snap_group *g = &s->eph.groups[i];
+		const struct jr_value *e = replay_entry(c, arr, "groups", i,
+							&at2);
+
+		replay_addr(c, e, "local", &g->local, true);
+		replay_addr(c, e, "remote", &g->remote, true);
+		g->remote_port = replay_u16(c, e, "remote_port");
+		g->used = replay_u32(c, e, "used");
+		g->available = replay_u32(c, e, "available");
+		g->time_wait = replay_u32(c, e, "time_wait");
+		replay_leave(c, at2);
+		s->eph.n_groups = (uint32_t)i + 1;
+	}
+	replay_leave(c, at);
+}
+
+/* An object member with at most max members, or NULL. */
+static const struct jr_value *snap_table(struct replay_conv *c,
+					 const struct jr_value *root,
+					 const char *key, size_t max)
+{
+	const struct jr_value *o = replay_obj(c, root, key, false);
+
+	if (o && o->u.obj.n > max) {
+		replay_fail(c, o, key, "expected at most %zu members", max);
+		return NULL;
+	}
+	return o;
+}
+
+/* "sysctl": an integer, the raw text, or null for an absent file. */
+static void snap_sysctls(struct replay_conv *c, const struct jr_value *root,
+			 struct snapshot *s)
+{
+	const struct jr_value *o = snap_table(c, root, "sysctl",
+					      SNAP_SYSCTL_MAX);
+	size_t at = replay_enter(c, "sysctl");
+
+	for (size_t i = 0; o && i < o->u.obj.n && !c->failed; i++) {
+		const struct jr_member *m = &o->u.obj.m[i];
+		struct snap_sysctl *y = &s->sysctls[i];
+
+		y->name = replay_intern(c->pool, m->key);
+		y->present = m->val.type != JR_NULL;
+		if (m->val.type == JR_NUMBER && m->val.u.num.fits_i) {
+			y->numeric = true;
+			y->num = m->val.u.num.i;
+			snprintf(y->text, sizeof(y->text), "%lld", y->num);
+		} else if (m->val.type == JR_STRING) {
+			snprintf(y->text, sizeof(y->text), "%s",
+				 m->val.u.str.s);
+		} else if (m->val.type != JR_NULL) {
+			replay_fail(c, &m->val, m->key, "expected an integer, "
+				    "a string or null");
+		}
+		s->n_sysctls = (uint32_t)i + 1;
+	}
+	replay_leave(c, at);
+}
+
+/* "counters" (null: none readable), "rates" and "sockstat". */
+static void snap_kernel(struct replay_conv *c, const struct jr_value *root,
+			struct snapshot *s)
+{
+	const struct jr_value *o;
+	size_t at;
+
+	snap_sysctls(c, root, s);
+	o = snap_table(c, root, "counters", SNAP_COUNTERS_MAX);
+	s->counters_present = o != NULL;
+	at = replay_enter(c, "counters");
+	for (size_t i = 0; o && i < o->u.obj.n && !c->failed; i++) {
+		const struct jr_member *m = &o->u.obj.m[i];
+		struct snap_counter *k = &s->counters[i];
+		size_t n = strlen(m->key);
+
+		if (n >= sizeof(k->name))
+			replay_fail(c, &m->val, m->key, "expected a name of at "
+				    "most %zu bytes", sizeof(k->name) - 1);
+		else
+			memcpy(k->name, m->key, n + 1);
+		if (!replay_i64_value(c, &m->val, m->key, &k->value) &&
+		    !c->failed)
+			replay_fail(c, &m->val, m->key, "expected an integer");
+		s->n_counters = (uint32_t)i + 1;
+	}
+	replay_leave(c, at);
+	o = snap_table(c, root, "rates", sizeof(s->rates) / sizeof(s->rates[0]));
+	at = replay_enter(c, "rates");
+	for (size_t i = 0; o && i < o->u.obj.n && !c->failed; i++) {
+		const struct jr_member *m = &o->u.obj.m[i];
+		struct snap_rate *r = &s->rates[i];
+
+		r->name = replay_intern(c->pool, m->key);
+		r->valid = replay_num_value(c, &m->val, m->key, &r->per_s);
+		s->n_rates = (uint32_t)i + 1;
+	}
+	replay_leave(c, at);
+	o = replay_obj(c, root, "sockstat", false);
+	s->sockstat.present = o != NULL;
+	at = replay_enter(c, "sockstat");
+	replay_i64(c, o, "inuse", &s->sockstat.inuse);
+	replay_i64(c, o, "orphan", &s->sockstat.orphan);
+	replay_i64(c, o, "tw", &s->sockstat.tw);
+	replay_i64(c, o, "alloc", &s->sockstat.alloc);
+	replay_i64(c, o, "mem", &s->sockstat.mem);
+	replay_leave(c, at);
+}
+
+/* Advisory level by name: "info", "warn", "alarm"; -1 when unknown. */
+static int snap_level(const char *name)
+{
+	for (int l = ADV_INFO; l <= ADV_ALARM; l++)
+		if (strcmp(advice_level_name(l), name) == 0)
+			return l;
+	return -1;
+}
+
+/* "advisories": id, level, the evidence numbers, text. */
+static void snap_advisories(struct replay_conv *c, const struct jr_value *o,
+			    struct snapshot *s)
+{
+	const struct jr_value *arr = replay_arr(c, o, "advisories",
+						SNAP_ADV_MAX);
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct snap_advisory *a = &s->advisories[i];
+		const struct jr_value *e, *ev;
+		char buf[64];
+
+		e = replay_entry(c, arr, "advisories", i, &at);
+		replay_str(c, e, "id", buf, sizeof(buf), true);
+		a->id = replay_intern(c->pool, buf);
+		replay_str(c, e, "level", buf, sizeof(buf), true);
+		a->level = snap_level(buf);
+		if (!c->failed && a->level < 0)
+			replay_fail(c, jr_get(e, "level"), "level", "expected "
+				    "\"info\", \"warn\" or \"alarm\"");
+		ev = snap_table(c, e, "evidence", SNAP_ADV_EVIDENCE);
+		for (size_t k = 0; ev && k < ev->u.obj.n && !c->failed; k++) {
+			const struct jr_member *m = &ev->u.obj.m[k];
+
+			a->evidence[k].key = replay_intern(c->pool, m->key);
+			replay_num_value(c, &m->val, m->key,
+					 &a->evidence[k].value);
+			a->n_evidence = (uint32_t)k + 1;
+		}
+		replay_str(c, e, "text", a->text, sizeof(a->text), false);
+		replay_leave(c, at);
+		s->n_advisories = (uint32_t)i + 1;
+	}
+}
+
+/* The sockets of a drill-down. */
+static void snap_focus_socks(struct replay_conv *c, const struct jr_value *o,
+			     struct snap_focus *f)
+{
+	const struct jr_value *arr = replay_arr(c, o, "sockets",
+						FOCUS_SOCKS_MAX);
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct focus_sock *k = &f->socks[i];
+		const struct jr_value *e = replay_entry(c, arr, "sockets", i,
+							&at);
+		char st[32];
+		int t;
+
+		replay_addr(c, e, "local", &k->local, true);
+		k->lport = replay_u16(c, e, "lport");
+		replay_addr(c, e, "remote", &k->remote, true);
+		k->rport = replay_u16(c, e, "rport");
+		replay_str(c, e, "state", st, sizeof(st), true);
+		t = tcpstate_parse(st);
+		k->state = (uint8_t)(t > 0 ? t : 0);
+		k->timer = (uint8_t)replay_uint(c, e, "timer", UINT8_MAX);
+		k->expires = replay_u32(c, e, "expires_ms");
+		replay_leave(c, at);
+		f->n_socks = (uint32_t)i + 1;
+	}
+}
+
+/* "focus": the drill-down the snapshot was taken with, if any. */
+static void snap_focus(struct replay_conv *c, const struct jr_value *root,
+		       struct snapshot *s)
+{
+	const struct jr_value *o = replay_obj(c, root, "focus", false);
+	struct snap_focus *f;
+	char kind[16];
+	size_t at;
+
+	if (!o)
+		return;
+	f = s->focus = calloc(1, sizeof(*f));
+	if (!f) {
+		fputs("twtop: out of memory\n", stderr);
+		abort();
+	}
+	at = replay_enter(c, "focus");
+	replay_str(c, o, "kind", kind, sizeof(kind), true);
+	f->req.kind = strcmp(kind, "peer") == 0 ? FOCUS_PEER :
+		      strcmp(kind, "local_port") == 0 ? FOCUS_LPORT :
+		      strcmp(kind, "remote_port") == 0 ? FOCUS_RPORT : FOCUS_NONE;
+	if (!c->failed && f->req.kind == FOCUS_NONE)
+		replay_fail(c, jr_get(o, "kind"), "kind", "expected \"peer\", "
+			    "\"local_port\" or \"remote_port\"");
+	if (f->req.kind == FOCUS_PEER)
+		replay_addr(c, o, "addr", &f->req.addr, true);
+	else
+		f->req.port = replay_u16(c, o, "port");
+	snap_states(c, o, "states", f->states);
+	f->total = replay_u32(c, o, "total");
+	f->tw_server = replay_u32(c, o, "time_wait_server");
+	f->tw_client = replay_u32(c, o, "time_wait_client");
+	snap_ages(c, o, f->age);
+	f->n_lports = snap_ports(c, o, "local_ports", f->lports,
+				 FOCUS_PORTS_MAX);
+	f->n_rports = snap_ports(c, o, "remote_ports", f->rports,
+				 FOCUS_PORTS_MAX);
+	snap_focus_socks(c, o, f);
+	replay_leave(c, at);
+}
+
+/* "history": the trend samples, oldest first. */
+static void snap_history(struct replay_conv *c, const struct jr_value *root,
+			 struct snapshot *s)
+{
+	const struct jr_value *arr = replay_arr(c, root, "history",
+						SNAP_HIST_MAX);
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct snap_hist *h = &s->hist[i];
+		const struct jr_value *e = replay_entry(c, arr, "history", i,
+							&at);
+
+		replay_num(c, e, "t", &h->t);
+		h->time_wait = replay_u32(c, e, "time_wait");
+		h->established = replay_u32(c, e, "established");
+		if (!replay_num(c, e, "new_tw_per_s", &h->new_tw_per_s))
+			h->new_tw_per_s = -1;
+		replay_leave(c, at);
+		s->n_hist = (uint32_t)i + 1;
+	}
+}
+
+/* "markers" of a file saved by the dashboard. */
+static void snap_markers(struct replay_conv *c, const struct jr_value *root,
+			 struct ui_markers *ms)
+{
+	const struct jr_value *arr = replay_arr(c, root, "markers",
+						UI_MARKERS_MAX);
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct ui_marker *m = &ms->m[i];
+		const struct jr_value *e = replay_entry(c, arr, "markers", i,
+							&at);
+
+		replay_str(c, e, "label", m->label, sizeof(m->label), true);
+		replay_num(c, e, "t", &m->t);
+		m->time_wait = replay_u32(c, e, "time_wait");
+		if (!replay_num(c, e, "new_tw_per_s", &m->new_tw_per_s))
+			m->new_tw_per_s = -1;
+		for (int k = 0; k < UI_MARKER_NCOUNTERS; k++)
+			m->has[k] = replay_i64(c, e, ui_marker_counters[k],
+					       &m->counter[k]);
+		replay_leave(c, at);
+		ms->n = (unsigned int)i + 1;
+	}
+}
+
+int replay_snap_read(struct replay_conv *c, const struct jr_value *root,
+		     struct snapshot *s, struct ui_markers *ms,
+		     bool *has_history)
+{
+	c->where[0] = '\0';
+	c->failed = false;
+	if (snap_identity(c, root) < 0)
+		return -1;
+	snap_head(c, root, s);
+	snap_time_wait(c, root, s);
+	snap_tops(c, root, s);
+	snap_ephemeral(c, root, s);
+	snap_kernel(c, root, s);
+	snap_advisories(c, root, s);
+	snap_focus(c, root, s);
+	snap_history(c, root, s);
+	*has_history = jr_get(root, "history") != NULL;
+	if (ms) {
+		memset(ms, 0, sizeof(*ms));
+		snap_markers(c, root, ms);
+	}
+	return c->failed ? -1 : 0;
+}

@@ -1,0 +1,156 @@
+/* --replay in the dashboard: the records of a file stand in for the
+ * sampler. Read only: keys that would change sampling say so. */
+#include <stdio.h>
+#include <string.h>
+
+#include "twtop/replay.h"
+#include "ui_priv.h"
+
+#define REPLAY_STICKY_S 3600.0	/* a load warning stays until replaced */
+
+int ui_replay_open(struct ui *u, char *err, size_t errlen)
+{
+	u->replay = replay_open(u->opt->replay, err, errlen);
+	if (!u->replay)
+		return -1;
+	ui_replay_show(u, 0);
+	if (!u->snap) {
+		snprintf(err, errlen, "%s", u->msg);
+		replay_free(u->replay);
+		u->replay = NULL;
+		return -1;
+	}
+	if (replay_warning(u->replay)[0]) {
+		ui_message(u, true, "%s", replay_warning(u->replay));
+		u->msg_until = ui_now() + REPLAY_STICKY_S;
+	}
+	return 0;
+}
+
+void ui_replay_close(struct ui *u)
+{
+	snap_unref(u->snap);	/* its names point into the replay */
+	u->snap = NULL;
+	replay_free(u->replay);
+	u->replay = NULL;
+}
+
+void ui_replay_show(struct ui *u, size_t k)
+{
+	struct ui_markers ms;
+	struct snapshot *s;
+	char err[PATH_MAX + 256];
+	double iv;
+
+	s = replay_record(u->replay, k, &ms, err, sizeof(err));
+	if (!s) {
+		ui_message(u, true, "%s", err);
+		return;
+	}
+	snap_unref(u->snap);
+	u->snap = s;
+	u->rec = k;
+	u->markers = ms;
+	iv = replay_interval(s);
+	if (iv > 0)
+		u->interval = iv;
+	for (int i = 0; i < UI_NPANELS; i++)
+		ui_list_sync(u, i);
+}
+
+/* Left, Right, '<', '>': another record. */
+static void replay_step(struct ui *u, int key)
+{
+	size_t n = replay_count(u->replay), k = u->rec;
+
+	if (key == KEY_LEFT || key == '<') {
+		if (k == 0) {
+			ui_message(u, false, "replay: the first record");
+			return;
+		}
+		k = key == '<' ? 0 : k - 1;
+	} else {
+		if (k + 1 >= n) {
+			ui_message(u, false, "replay: the last record");
+			return;
+		}
+		k = key == '>' ? n - 1 : k + 1;
+	}
+	ui_replay_show(u, k);
+}
+
+/* True when two rows name the same peer or port. */
+static bool replay_same(const struct focus_req *a, const struct focus_req *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == FOCUS_PEER)
+		return addr_equal(&a->addr, &b->addr);
+	return a->port == b->port;
+}
+
+/* Enter on a peer or port: the drill-down the record was saved with,
+ * when it is this row's; the live socket list cannot be had. */
+static void replay_drill(struct ui *u)
+{
+	const struct panel_ops *ops = ui_panel(u->focus);
+	const struct snap_focus *f = u->snap ? u->snap->focus : NULL;
+	struct focus_req id;
+	char a[ADDR_STRLEN];
+
+	if (!ops->rows || !ops->rows(u) ||
+	    !ops->row_id(u, u->ps[u->focus].sel, &id)) {
+		ui_message(u, false, "Enter drills into a peer or port: Tab "
+			   "to the peers or ports panel");
+		return;
+	}
+	if (f && replay_same(&f->req, &id)) {
+		u->drill = id;
+		u->view = UI_VIEW_DRILL;
+		memset(&u->drill_ps, 0, sizeof(u->drill_ps));
+		return;
+	}
+	if (!f) {
+		ui_message(u, false, "replay: no socket list in this record "
+			   "(a snapshot saved in a drill-down has one)");
+		return;
+	}
+	if (f->req.kind == FOCUS_PEER)
+		addr_format(&f->req.addr, a, sizeof(a));
+	else
+		snprintf(a, sizeof(a), ":%u", f->req.port);
+	ui_message(u, false, "replay: this record has the socket list of "
+		   "%s %s only", f->req.kind == FOCUS_PEER ? "peer" :
+		   f->req.kind == FOCUS_LPORT ? "local port" : "remote port",
+		   a);
+}
+
+bool ui_replay_key(struct ui *u, int key)
+{
+	const struct panel_ops *ops = ui_panel(u->focus);
+
+	switch (key) {
+	case 'p': case ' ': case '+': case '=': case '-': case '_':
+	case '/': case 'm': case 'r':
+		ui_message(u, false, "replay: read only");
+		return true;
+	default:
+		break;
+	}
+	if (u->view == UI_VIEW_DRILL) {
+		/* back without ui_drill_close: there is no sampler to tell */
+		if (key != 27 && key != KEY_LEFT && key != KEY_BACKSPACE)
+			return false;
+		u->view = UI_VIEW_MAIN;
+		return true;
+	}
+	if (key == KEY_LEFT || key == KEY_RIGHT || key == '<' || key == '>') {
+		replay_step(u, key);
+		return true;
+	}
+	if ((key == '\n' || key == '\r' || key == KEY_ENTER) && ops->row_id) {
+		replay_drill(u);
+		return true;
+	}
+	return false;
+}

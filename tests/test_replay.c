@@ -1,0 +1,668 @@
+/* Tests for src/replay*.c: snapshot files and JSON Lines read back. The
+ * main property: writing what was read gives the same bytes again,
+ * json_snapshot(replay(json_snapshot(s))) == json_snapshot(s). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "twtop/json.h"
+#include "twtop/replay.h"
+#include "twtop/snapshot.h"
+#include "twtop/tcpstate.h"
+#include "../src/ui_markers.h"
+
+/* --- a rich snapshot, as tests/test_json.c builds it --------------------- */
+
+static void set_addr(struct tw_addr *a, const char *text)
+{
+	if (inet_pton(AF_INET, text, a->bytes) == 1) {
+		a->family = AF_INET;
+		return;
+	}
+	assert_int_equal(inet_pton(AF_INET6, text, a->bytes), 1);
+	a->family = AF_INET6;
+}
+
+static void set_port(struct snap_port *p, uint16_t port, bool listening,
+		     uint32_t tw, uint32_t total)
+{
+	*p = (struct snap_port){ port, listening, tw, total };
+}
+
+static void set_sysctl(struct snapshot *s, const char *name, bool present,
+		       bool numeric, long long num, const char *text)
+{
+	struct snap_sysctl *c = &s->sysctls[s->n_sysctls++];
+
+	c->name = name;
+	c->present = present;
+	c->numeric = numeric;
+	c->num = num;
+	snprintf(c->text, sizeof(c->text), "%s", text);
+}
+
+static void set_counter(struct snapshot *s, const char *name, long long v)
+{
+	struct snap_counter *c = &s->counters[s->n_counters++];
+
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->value = v;
+}
+
+/* Peers, ports and groups, IPv4 and IPv6 and a mapped address. */
+static void fill_tops(struct snapshot *s)
+{
+	set_addr(&s->peers[0].addr, "10.0.0.1");
+	s->peers[0].states[TS_TIME_WAIT] = 2000;
+	s->peers[0].states[TS_ESTABLISHED] = 20;
+	s->peers[0].time_wait = 2000;
+	s->peers[0].total = 2020;
+	set_addr(&s->peers[1].addr, "2001:db8::1");
+	s->peers[1].states[TS_TIME_WAIT] = 5;
+	s->peers[1].states[TS_CLOSE_WAIT] = 4294967295u;
+	s->peers[1].time_wait = 5;
+	s->peers[1].total = 5;
+	set_addr(&s->peers[2].addr, "::ffff:192.168.1.2");
+	s->peers[2].states[TS_ESTABLISHED] = 1;
+	s->peers[2].total = 1;
+	s->n_peers = 3;
+	s->peers_total = 17;
+	set_port(&s->lports[0], 80, true, 1000, 1010);
+	set_port(&s->lports[1], 40000, false, 1, 1);
+	set_port(&s->lports[2], 65535, false, 0, 1);
+	s->n_lports = 3;
+	set_port(&s->rports[0], 443, false, 2000, 2020);
+	s->n_rports = 1;
+	s->eph.present = true;
+	s->eph.low = 32768;
+	s->eph.high = 60999;
+	s->eph.size = 28232;
+	s->eph.reserved = 10;
+	s->eph.holes = 2;
+	s->eph.ports_in_use = 2100;
+	s->eph.groups_total = 3;
+	s->eph.n_groups = 3;
+	set_addr(&s->eph.groups[0].local, "10.0.0.9");
+	set_addr(&s->eph.groups[0].remote, "10.0.0.1");
+	s->eph.groups[0].remote_port = 443;
+	s->eph.groups[0].used = 2100;
+	s->eph.groups[0].available = 26120;
+	s->eph.groups[0].time_wait = 2000;
+	set_addr(&s->eph.groups[1].local, "2001:db8::2");
+	set_addr(&s->eph.groups[1].remote, "2001:db8::1");
+	s->eph.groups[1].remote_port = 8080;
+	set_addr(&s->eph.groups[2].local, "10.0.0.9");
+	set_addr(&s->eph.groups[2].remote, "10.0.0.3");
+}
+
+/* Sysctls, counters, rates and sockstat, with absent and NaN values. */
+static void fill_kernel(struct snapshot *s)
+{
+	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, true, 2, "2");
+	set_sysctl(s, "net.ipv4.tcp_tw_recycle", false, false, 0, "");
+	set_sysctl(s, "net.ipv4.ip_local_port_range", true, false, 0,
+		   "32768\t60999");
+	set_sysctl(s, "net.ipv4.ip_local_reserved_ports", true, false, 0, "");
+	set_sysctl(s, "net.ipv4.tcp_max_tw_buckets", true, true, 262144,
+		   "262144");
+	s->counters_present = true;
+	set_counter(s, "TcpExtTW", 123456789012LL);
+	set_counter(s, "TcpExtTCPTimeWaitOverflow", 0);
+	set_counter(s, "TcpMaxConn", -1);
+	set_counter(s, "TcpActiveOpens", 9223372036854775807LL);
+	s->rates[0] = (struct snap_rate){ "TcpExtTW", true, 49.5 };
+	s->rates[1] = (struct snap_rate){ "TcpExtTWRecycled", false, 3.0 };
+	s->rates[2] = (struct snap_rate){ "TcpExtTCPTimeWaitOverflow", true,
+					  NAN };
+	s->rates[3] = (struct snap_rate){ "TcpActiveOpens", true, 1.0 / 3 };
+	s->n_rates = 4;
+	s->sockstat.present = true;
+	s->sockstat.inuse = 50;
+	s->sockstat.orphan = 1;
+	s->sockstat.tw = 3001;
+	s->sockstat.alloc = 60;
+	s->sockstat.mem = 12;
+}
+
+/* Advisories with evidence (one NaN) and quoting in the text. */
+static void fill_advice(struct snapshot *s)
+{
+	struct snap_advisory *a = s->advisories;
+
+	a[0].id = "tw-bucket-overflow";
+	a[0].level = 2;
+	a[0].n_evidence = 2;
+	a[0].evidence[0] = (struct snap_evidence){ "overflow_per_s", 2.5 };
+	a[0].evidence[1] = (struct snap_evidence){ "tcp_max_tw_buckets",
+						   262144 };
+	snprintf(a[0].text, sizeof(a[0].text), "Raise \"it\" \u2265 x.");
+	a[1].id = "port-group-pressure";
+	a[1].level = 1;
+	a[1].n_evidence = 2;
+	a[1].evidence[0] = (struct snap_evidence){ "share", NAN };
+	a[1].evidence[1] = (struct snap_evidence){ "full_in_s", 1e-7 };
+	a[2].id = "fin-timeout-not-tw";
+	a[2].level = 0;
+	s->n_advisories = 3;
+}
+
+/* A drill-down on an IPv6 peer with two sockets. */
+static void fill_focus(struct snapshot *s)
+{
+	struct snap_focus *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->req.kind = FOCUS_PEER;
+	set_addr(&f->req.addr, "2001:db8::1");
+	f->states[TS_TIME_WAIT] = 5;
+	f->states[TS_ESTABLISHED] = 1;
+	f->total = 6;
+	f->tw_client = 5;
+	f->age[1] = 5;
+	set_port(&f->lports[0], 40001, false, 1, 1);
+	f->n_lports = 1;
+	set_port(&f->rports[0], 443, false, 5, 6);
+	f->n_rports = 1;
+	set_addr(&f->socks[0].local, "2001:db8::2");
+	set_addr(&f->socks[0].remote, "2001:db8::1");
+	f->socks[0].lport = 40001;
+	f->socks[0].rport = 443;
+	f->socks[0].state = TS_TIME_WAIT;
+	f->socks[0].timer = 3;
+	f->socks[0].expires = 59000;
+	f->socks[1] = f->socks[0];
+	f->socks[1].state = TS_ESTABLISHED;
+	f->socks[1].timer = 0;
+	f->socks[1].expires = 0;
+	f->n_socks = 2;
+	s->focus = f;
+}
+
+/* A snapshot with every section filled, including awkward values. */
+static struct snapshot *full_snapshot(void)
+{
+	struct snapshot *s = snap_new();
+
+	s->seq = 18446744073709551615ULL;
+	s->when.tv_sec = 1795255200;	/* 2026-11-21T10:00:00Z */
+	s->when.tv_nsec = 123999999;
+	s->dump_ms = 1.25;
+	s->pass_ms = NAN;
+	snprintf(s->host, sizeof(s->host), "we\"b\\1\nx\x01y\u00e9");
+	snprintf(s->kernel, sizeof(s->kernel), "6.18.0-1-amd64");
+	snprintf(s->netns, sizeof(s->netns), "ns1");
+	snprintf(s->filter, sizeof(s->filter), "dport = :443 and dst \"x\"");
+	snprintf(s->error, sizeof(s->error), "dump interrupted");
+	s->partial = true;
+	s->states[TS_ESTABLISHED] = 120;
+	s->states[TS_TIME_WAIT] = 3000;
+	s->states[TS_LISTEN] = 4;
+	s->sockets = 3131;
+	s->tw.total = 3000;
+	s->tw.server_side = 1000;
+	s->tw.client_side = 2000;
+	s->tw.rate_valid = true;
+	s->tw.new_per_s = 49.5;
+	s->tw.age[0] = 10;
+	s->tw.age[11] = 300;
+	fill_tops(s);
+	fill_kernel(s);
+	fill_advice(s);
+	fill_focus(s);
+	s->hist[0] = (struct snap_hist){ 1795255198.5, 2900, 110, -1 };
+	s->hist[1] = (struct snap_hist){ 1795255199.25, 2950, 115, 50.25 };
+	s->hist[2] = (struct snap_hist){ 1795255200.123999999, 3000, 120,
+					 49.5 };
+	s->n_hist = 3;
+	return s;
+}
+
+/* Two markers at the first and last history samples. */
+static void fill_markers(struct ui_markers *ms, const struct snapshot *s)
+{
+	struct snapshot *early = snap_new();
+
+	memset(ms, 0, sizeof(*ms));
+	early->when.tv_sec = 1795255198;
+	early->when.tv_nsec = 500000000;
+	early->tw.total = 2900;
+	early->counters_present = true;
+	set_counter(early, "TcpExtTW", 123456000000LL);
+	assert_non_null(ui_markers_add(ms, early));
+	assert_non_null(ui_markers_add(ms, s));
+	snap_unref(early);
+}
+
+/* --- helpers -------------------------------------------------------------- */
+
+/* json_snapshot into a string. */
+static char *emit(const struct snapshot *s, const struct json_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(json_snapshot(f, s, o), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* Opens text, which must work; its name is "t.json". */
+static struct replay *open_ok(const char *text)
+{
+	char err[512] = "";
+	struct replay *r = replay_open_text("t.json", text, strlen(text), err,
+					    sizeof(err));
+
+	if (!r)
+		fail_msg("replay_open_text: %s", err);
+	return r;
+}
+
+/* Opening text must fail with a message containing want. */
+static void open_fails(const char *text, size_t len, const char *want)
+{
+	char err[512] = "";
+	struct replay *r = replay_open_text("t.json", text, len, err,
+					    sizeof(err));
+
+	if (r) {
+		replay_free(r);
+		fail_msg("opened, wanted \"%s\"", want);
+	}
+	if (!strstr(err, want))
+		fail_msg("error \"%s\" lacks \"%s\"", err, want);
+}
+
+/* Record k of r written again with o (and its markers when the options
+ * take them); the caller frees the text. */
+static char *rewrite(struct replay *r, size_t k, struct json_opts o)
+{
+	struct ui_markers ms;
+	char err[512] = "";
+	struct snapshot *s = replay_record(r, k, &ms, err, sizeof(err));
+	char *out;
+
+	if (!s)
+		fail_msg("replay_record: %s", err);
+	if (o.extra)
+		o.extra_arg = &ms;
+	out = emit(s, &o);
+	snap_unref(s);
+	return out;
+}
+
+/* Replaces the first "from" in text by "to"; the caller frees it. */
+static char *edit(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+
+	assert_non_null(at);
+	assert_non_null(out);
+	snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to,
+		 at + strlen(from));
+	return out;
+}
+
+/* --- round trips ------------------------------------------------------------ */
+
+/* A snapshot file as 's' saves it (pretty, history, markers and phases)
+ * reads back to the same bytes. */
+static void test_roundtrip_file(void **state)
+{
+	struct json_opts o = {
+		.top = 10, .pretty = true, .history = true,
+		.version = "0.1.0", .extra = ui_markers_json,
+	};
+	struct snapshot *s = full_snapshot();
+	struct ui_markers ms;
+	struct replay *r;
+	char *in, *out;
+
+	(void)state;
+	fill_markers(&ms, s);
+	o.extra_arg = &ms;
+	in = emit(s, &o);
+	assert_non_null(strstr(in, "\"markers\": ["));
+	assert_non_null(strstr(in, "\"phases\": ["));
+	assert_non_null(strstr(in, "\"focus\": {"));
+	r = open_ok(in);
+	assert_int_equal(replay_count(r), 1);
+	assert_int_equal(replay_line(r, 0), 1);
+	assert_string_equal(replay_warning(r), "");
+	out = rewrite(r, 0, o);
+	assert_string_equal(out, in);
+	free(out);
+	replay_free(r);
+	free(in);
+	snap_unref(s);
+}
+
+/* What the panels draw comes back as numbers, not only as text. */
+static void test_record_fields(void **state)
+{
+	struct json_opts o = { .top = 10, .version = "v" };
+	struct snapshot *s = full_snapshot(), *b;
+	struct replay *r;
+	char err[256], *in;
+
+	(void)state;
+	in = emit(s, &o);
+	r = open_ok(in);
+	b = replay_record(r, 0, NULL, err, sizeof(err));
+	assert_non_null(b);
+	assert_int_equal(b->when.tv_sec, s->when.tv_sec);
+	assert_int_equal(b->when.tv_nsec / 1000000, 123);
+	assert_string_equal(b->host, s->host);
+	assert_string_equal(b->netns, "ns1");
+	assert_int_equal(b->states[TS_TIME_WAIT], 3000);
+	assert_int_equal(b->tw.client_side, 2000);
+	assert_int_equal(b->tw.age[11], 300);
+	assert_int_equal(b->n_peers, 3);
+	assert_int_equal(b->peers[1].states[TS_CLOSE_WAIT], 4294967295u);
+	assert_int_equal(b->peers[2].addr.family, AF_INET6);
+	assert_true(b->lports[0].listening);
+	assert_int_equal(b->eph.groups[0].available, 26120);
+	assert_string_equal(snap_sysctl(b, "net.ipv4.ip_local_port_range")->text,
+			    "32768\t60999");
+	assert_false(snap_sysctl(b, "net.ipv4.tcp_tw_recycle")->present);
+	assert_int_equal(snap_counter(b, "TcpMaxConn")->value, -1);
+	assert_false(snap_rate(b, "TcpExtTWRecycled")->valid);
+	assert_int_equal(b->advisories[0].level, 2);
+	assert_string_equal(b->advisories[1].evidence[1].key, "full_in_s");
+	assert_non_null(b->focus);
+	assert_int_equal(b->focus->n_socks, 2);
+	/* no "history" in a --once document: the record is its own trend */
+	assert_int_equal(b->n_hist, 1);
+	assert_int_equal(b->hist[0].time_wait, 3000);
+	snap_unref(b);
+	replay_free(r);
+	free(in);
+	snap_unref(s);
+}
+
+/* The same, compact and with the top lists cut (a --batch line), and an
+ * empty snapshot. */
+static void test_roundtrip_compact(void **state)
+{
+	struct json_opts o = { .top = 2, .version = "0.1.0" };
+	struct snapshot *s = full_snapshot(), *e = snap_new();
+	struct replay *r;
+	char *in, *out;
+
+	(void)state;
+	in = emit(s, &o);
+	r = open_ok(in);
+	o.top = SNAP_TOP_MAX;
+	out = rewrite(r, 0, o);
+	assert_string_equal(out, in);
+	free(out);
+	replay_free(r);
+	free(in);
+	/* nulls, empty objects and an empty "history" stay as they were */
+	e->when.tv_sec = 1;
+	o.pretty = true;
+	o.history = true;
+	in = emit(e, &o);
+	assert_non_null(strstr(in, "\"history\": []"));
+	r = open_ok(in);
+	out = rewrite(r, 0, o);
+	assert_string_equal(out, in);
+	free(out);
+	replay_free(r);
+	free(in);
+	snap_unref(e);
+	snap_unref(s);
+}
+
+/* Three --batch --json samples: three records on lines 1-3, each the
+ * same bytes again; the trend of record k is records 1..k. */
+static void test_jsonl(void **state)
+{
+	struct json_opts o = { .top = 10, .version = "0.1.0" };
+	struct snapshot *s = full_snapshot(), *b;
+	char *line[3], *all, *out, err[256];
+	struct replay *r;
+	size_t len = 0;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		s->seq = (uint64_t)i + 1;
+		s->when.tv_sec = 1795255200 + i;
+		s->when.tv_nsec = 300000000L * i + 1234;
+		s->tw.total = 3000 + 100 * (uint32_t)i;
+		s->tw.rate_valid = i > 0;
+		line[i] = emit(s, &o);
+		len += strlen(line[i]);
+	}
+	all = calloc(1, len + 1);
+	assert_non_null(all);
+	for (int i = 0; i < 3; i++)
+		strcat(all, line[i]);
+	r = open_ok(all);
+	assert_int_equal(replay_count(r), 3);
+	for (size_t k = 0; k < 3; k++) {
+		assert_int_equal(replay_line(r, k), k + 1);
+		out = rewrite(r, k, o);
+		assert_string_equal(out, line[k]);
+		free(out);
+	}
+	b = replay_record(r, 2, NULL, err, sizeof(err));
+	assert_non_null(b);
+	assert_int_equal(b->n_hist, 3);
+	assert_int_equal(b->hist[0].time_wait, 3000);
+	assert_true(b->hist[0].new_tw_per_s < 0);
+	assert_int_equal(b->hist[2].time_wait, 3200);
+	assert_true(fabs(replay_interval(b) - 1.3) < 1e-9);
+	snap_unref(b);
+	assert_null(replay_record(r, 3, NULL, err, sizeof(err)));
+	replay_free(r);
+
+	/* cut inside the last line: the two complete records open */
+	all[strlen(line[0]) + strlen(line[1]) + 100] = '\0';
+	r = open_ok(all);
+	assert_int_equal(replay_count(r), 2);
+	assert_non_null(strstr(replay_warning(r), "t.json:3: the last "
+			       "record is cut short; showing the 2 complete"));
+	replay_free(r);
+
+	/* a bad record in the middle fails the file, naming its line */
+	assert_int_equal(all[strlen(line[0]) + 16], ':');
+	all[strlen(line[0]) + 16] = ' ';
+	open_fails(all, strlen(all), "t.json:2:18: expected ':'");
+	for (int i = 0; i < 3; i++)
+		free(line[i]);
+	free(all);
+	snap_unref(s);
+}
+
+/* --- errors ------------------------------------------------------------------ */
+
+/* Every cut of a snapshot file short of its last '}' fails (truncated
+ * input is never taken for a snapshot); one cut mid-way says so. */
+static void test_truncated(void **state)
+{
+	struct json_opts o = { .top = 10, .pretty = true, .history = true,
+			       .version = "0.1.0" };
+	struct snapshot *s = full_snapshot();
+	char *in = emit(s, &o), err[512];
+	size_t n = strlen(in);
+
+	(void)state;
+	for (size_t cut = 0; cut + 2 < n; cut++) {
+		struct replay *r = replay_open_text("t.json", in, cut, err,
+						    sizeof(err));
+
+		if (r)
+			fail_msg("a cut at %zu of %zu opened", cut, n);
+		assert_non_null(strstr(err, "t.json:"));
+	}
+	open_fails(in, n / 2, "the file ends too early (truncated?): "
+		   "expected");
+	open_fails(in, 0, "t.json: empty file: not a twtop snapshot");
+	open_fails(" \n\n", 3, "t.json: empty file");
+	free(in);
+	snap_unref(s);
+}
+
+/* JSON that is not twtop's, and what is not JSON at all. */
+static void test_not_twtop(void **state)
+{
+	static const char bin[] = "\x89PNG\r\n\x1a\n\0\0";
+
+	(void)state;
+	open_fails("{\"name\": \"x\", \"format\": 1}\n", 27,
+		   "t.json:1: not a twtop snapshot: no \"twtop_version\"");
+	open_fails("{\"twtop_version\": \"0.1.0\"}", 26,
+		   "t.json:1: not a twtop snapshot: no \"format\" member");
+	open_fails("[1, 2]\n", 7, "t.json:1: not a twtop snapshot: expected "
+		   "a JSON object");
+	open_fails("hello, world\n", 13, "t.json:1:1: not a twtop snapshot "
+		   "(not JSON: expected a JSON value)");
+	open_fails(bin, sizeof(bin) - 1, "not a twtop snapshot (not JSON");
+	open_fails("{\"twtop_version\": \"x\", \"format\": \"1\"}", 38,
+		   "t.json:1: format: expected an integer");
+	open_fails("{\"twtop_version\": \"x\", \"format\": 1}", 35,
+		   "t.json:1: missing \"time\"");
+}
+
+/* A newer format is refused by number; a member of the wrong type is
+ * named with its line. */
+static void test_bad_members(void **state)
+{
+	struct json_opts o = { .top = 10, .pretty = true, .version = "0.1.0" };
+	struct snapshot *s = full_snapshot();
+	char *in = emit(s, &o), *bad;
+
+	(void)state;
+	bad = edit(in, "\"format\": 1", "\"format\": 7");
+	open_fails(bad, strlen(bad), "t.json:3: format 7 is newer than this "
+		   "twtop understands (1)");
+	free(bad);
+	bad = edit(in, "\"sockets\": 3131", "\"sockets\": -1");
+	open_fails(bad, strlen(bad), "sockets: expected an integer from 0 "
+		   "to 4294967295");
+	free(bad);
+	bad = edit(in, "\"addr\": \"10.0.0.1\"", "\"addr\": \"10.0.0\"");
+	open_fails(bad, strlen(bad), "top_peers[0].addr: expected an IPv4 "
+		   "or IPv6 address");
+	free(bad);
+	bad = edit(in, "\"level\": \"alarm\"", "\"level\": \"panic\"");
+	open_fails(bad, strlen(bad), "advisories[0].level: expected \"info\"");
+	free(bad);
+	bad = edit(in, "\"time\": \"2026-11-21T10:00:00.123Z\"",
+		   "\"time\": \"yesterday\"");
+	open_fails(bad, strlen(bad), "t.json:4: time: expected UTC as");
+	free(bad);
+	bad = edit(in, "\"TIME_WAIT\": 3000", "\"TIME_WAIT\": 3000.5");
+	open_fails(bad, strlen(bad), "states.TIME_WAIT: expected an integer");
+	free(bad);
+	bad = edit(in, "\"focus\": {", "\"focus\": {\"x\": [[[[[[[[[[[[[[[["
+		   "[[[[[[]]]]]]]]]]]]]]]]]]]]],");
+	open_fails(bad, strlen(bad), "expected at most 16 levels of nesting");
+	free(bad);
+	free(in);
+	snap_unref(s);
+}
+
+/* An older document with sections left out (format 0, say) opens, and
+ * what is missing is absent, not made up. */
+static void test_older_format(void **state)
+{
+	static const char doc[] =
+		"{\"twtop_version\": \"0.0.1\", \"format\": 0,\n"
+		" \"time\": \"2026-11-21T10:00:00Z\", \"host\": \"old\",\n"
+		" \"states\": {\"TIME_WAIT\": 7, \"ESTABLISHED\": 2,"
+		" \"NEW_STATE\": 1},\n"
+		" \"time_wait\": {\"total\": 7},\n"
+		" \"top_peers\": [{\"addr\": \"10.1.1.1\", \"time_wait\": 7}],\n"
+		" \"some_future_member\": {\"x\": [1]}}\n";
+	struct replay *r = open_ok(doc);
+	struct ui_markers ms;
+	struct snapshot *s;
+	char err[256];
+
+	(void)state;
+	s = replay_record(r, 0, &ms, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(s->when.tv_sec, 1795255200);
+	assert_int_equal(s->when.tv_nsec, 0);
+	assert_string_equal(s->host, "old");
+	assert_int_equal(s->states[TS_TIME_WAIT], 7);
+	assert_int_equal(s->tw.total, 7);
+	assert_false(s->tw.rate_valid);
+	assert_int_equal(s->n_peers, 1);
+	assert_false(s->eph.present);
+	assert_false(s->counters_present);
+	assert_false(s->sockstat.present);
+	assert_int_equal(s->n_sysctls, 0);
+	assert_int_equal(s->n_advisories, 0);
+	assert_null(s->focus);
+	assert_int_equal(ms.n, 0);
+	assert_true(s->dump_ms == 0);
+	snap_unref(s);
+	replay_free(r);
+}
+
+/* replay_open reads a file; a missing one is an error with its reason. */
+static void test_open_file(void **state)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct json_opts o = { .top = 10, .version = "0.1.0" };
+	struct snapshot *s = full_snapshot();
+	char path[256], err[512], *in = emit(s, &o);
+	struct replay *r;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_replay.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 5; i++)
+		fputs(in, f);
+	assert_int_equal(fclose(f), 0);
+	r = replay_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(replay_count(r), 5);
+	replay_free(r);
+	unlink(path);
+	assert_null(replay_open(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "No such file or directory"));
+	assert_null(replay_open(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "Is a directory"));
+	free(in);
+	snap_unref(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip_file),
+		cmocka_unit_test(test_record_fields),
+		cmocka_unit_test(test_roundtrip_compact),
+		cmocka_unit_test(test_jsonl),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_not_twtop),
+		cmocka_unit_test(test_bad_members),
+		cmocka_unit_test(test_older_format),
+		cmocka_unit_test(test_open_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
