@@ -373,7 +373,7 @@ static void json_head(struct jw *w, const struct snapshot *s,
 		      const struct json_opts *o)
 {
 	kv_str(w, "twtop_version", o->version);
-	kv_uint(w, "format", 1);
+	kv_uint(w, "format", JSON_FORMAT);
 	json_time(w, &s->when);
 	kv_str(w, "host", s->host);
 	kv_str(w, "kernel", s->kernel);

@@ -221,13 +221,41 @@ static void snap_tops(struct replay_conv *c, const struct jr_value *root,
 				 SNAP_TOP_MAX);
 }
 
+/* A "groups" array into out (at most max); returns how many. The forecast
+ * members are derived from these on output and not read back; format 1
+ * files have no tw_young or tw_expiring (0: no rate known). */
+static uint32_t snap_groups(struct replay_conv *c, const struct jr_value *o,
+			    struct snap_group *out, uint32_t max)
+{
+	const struct jr_value *arr = replay_arr(c, o, "groups", max);
+	uint32_t n = 0;
+	size_t at;
+
+	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+		struct snap_group *g = &out[i];
+		const struct jr_value *e = replay_entry(c, arr, "groups", i,
+							&at);
+
+		replay_addr(c, e, "local", &g->local, true);
+		replay_addr(c, e, "remote", &g->remote, true);
+		g->remote_port = replay_u16(c, e, "remote_port");
+		g->used = replay_u32(c, e, "used");
+		g->available = replay_u32(c, e, "available");
+		g->time_wait = replay_u32(c, e, "time_wait");
+		g->tw_young = replay_u32(c, e, "tw_young");
+		g->tw_expiring = replay_u32(c, e, "tw_expiring");
+		replay_leave(c, at);
+		n = (uint32_t)i + 1;
+	}
+	return n;
+}
+
 /* "ephemeral": the range, its use and the destination groups. */
 static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
 			   struct snapshot *s)
 {
 	const struct jr_value *o = replay_obj(c, root, "ephemeral", false);
-	const struct jr_value *arr;
-	size_t at, at2;
+	size_t at;
 
 	if (!o)
 		return;
@@ -240,21 +268,7 @@ static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
 	s->eph.holes = replay_u32(c, o, "holes");
 	s->eph.ports_in_use = replay_u32(c, o, "ports_in_use");
 	s->eph.groups_total = replay_u32(c, o, "groups_total");
-	arr = replay_arr(c, o, "groups", SNAP_TOP_MAX);
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
-		struct snap_group *g = &s->eph.groups[i];
-		const struct jr_value *e = replay_entry(c, arr, "groups", i,
-							&at2);
-
-		replay_addr(c, e, "local", &g->local, true);
-		replay_addr(c, e, "remote", &g->remote, true);
-		g->remote_port = replay_u16(c, e, "remote_port");
-		g->used = replay_u32(c, e, "used");
-		g->available = replay_u32(c, e, "available");
-		g->time_wait = replay_u32(c, e, "time_wait");
-		replay_leave(c, at2);
-		s->eph.n_groups = (uint32_t)i + 1;
-	}
+	s->eph.n_groups = snap_groups(c, o, s->eph.groups, SNAP_TOP_MAX);
 	replay_leave(c, at);
 }
 
@@ -457,11 +471,18 @@ static void snap_focus(struct replay_conv *c, const struct jr_value *root,
 	f->total = replay_u32(c, o, "total");
 	f->tw_server = replay_u32(c, o, "time_wait_server");
 	f->tw_client = replay_u32(c, o, "time_wait_client");
+	f->tw_young = replay_u32(c, o, "tw_young");
+	f->partial = replay_bool(c, o, "partial");
+	replay_str(c, o, "kernel_filter", f->expr, sizeof(f->expr), false);
+	f->fetched = replay_u32(c, o, "fetched");
+	replay_num(c, o, "dump_ms", &f->dump_ms);
 	snap_ages(c, o, f->age);
 	f->n_lports = snap_ports(c, o, "local_ports", f->lports,
 				 FOCUS_PORTS_MAX);
 	f->n_rports = snap_ports(c, o, "remote_ports", f->rports,
 				 FOCUS_PORTS_MAX);
+	f->groups_total = replay_u32(c, o, "groups_total");
+	f->n_groups = snap_groups(c, o, f->groups, FOCUS_GROUPS_MAX);
 	snap_focus_socks(c, o, f);
 	replay_leave(c, at);
 }

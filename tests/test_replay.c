@@ -617,6 +617,44 @@ static void test_older_format(void **state)
 	replay_free(r);
 }
 
+/* A real --once --json of twtop before the group forecasts were added
+ * (tests/fixtures/replay/format1.json: 120 client-closed connections to
+ * 127.0.0.2:8080, 40 server-closed on :8081) opens with its numbers, the
+ * members added since read as 0, and it is written back with them. */
+static void test_format1_file(void **state)
+{
+	struct json_opts o = { .top = 10, .pretty = true, .version = "0.1.0" };
+	struct ui_markers ms;
+	struct replay *r;
+	struct snapshot *s;
+	char err[512], *out;
+
+	(void)state;
+	r = replay_open(TWTOP_SRCDIR "/tests/fixtures/replay/format1.json",
+			err, sizeof(err));
+	if (!r)
+		fail_msg("format 1 file: %s", err);
+	assert_int_equal(replay_count(r), 1);
+	s = replay_record(r, 0, &ms, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(s->tw.total, 160);
+	assert_int_equal(s->states[TS_TIME_WAIT], 160);
+	assert_true(s->eph.present);
+	assert_int_equal(s->eph.n_groups, 1);
+	assert_int_equal(s->eph.groups[0].remote_port, 8080);
+	assert_int_equal(s->eph.groups[0].used, 120);
+	assert_int_equal(s->eph.groups[0].available, 28112);
+	assert_int_equal(s->eph.groups[0].time_wait, 120);
+	assert_int_equal(s->eph.groups[0].tw_young, 0);
+	out = emit(s, &o);
+	assert_non_null(strstr(out, "\"format\": 1,"));
+	assert_non_null(strstr(out, "\"tw_young\": 0,"));
+	assert_non_null(strstr(out, "\"forecast\": \"steady at 0 %\""));
+	free(out);
+	snap_unref(s);
+	replay_free(r);
+}
+
 /* replay_open reads a file; a missing one is an error with its reason. */
 static void test_open_file(void **state)
 {
@@ -661,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_not_twtop),
 		cmocka_unit_test(test_bad_members),
 		cmocka_unit_test(test_older_format),
+		cmocka_unit_test(test_format1_file),
 		cmocka_unit_test(test_open_file),
 	};
 

@@ -121,7 +121,7 @@ tmux -L "$ui_id" -f /dev/null new-session -d -s sh -x 100 -y 30 \
 head -c 2000 "$tmp/b.jsonl" >"$tmp/trunc.json"
 printf 'hello\n' >"$tmp/text.txt"
 printf '{"format": 1, "name": "not twtop"}\n' >"$tmp/other.json"
-sed 's/"format":1/"format":9/' "$tmp/b.jsonl" >"$tmp/newer.jsonl"
+sed -E 's/"format":[0-9]+/"format":9/' "$tmp/b.jsonl" >"$tmp/newer.jsonl"
 for f in trunc.json text.txt other.json newer.jsonl; do
 	tmux -L "$ui_id" send-keys -t sh "clear; '$twtop' --replay '$tmp/$f';"\
 " echo \"rc-$f=\$?\"" Enter
@@ -138,7 +138,7 @@ for f in trunc.json text.txt other.json newer.jsonl; do
 	trunc.json) want="$tmp/trunc.json:1:[0-9]+: the file ends too early" ;;
 	text.txt) want="$tmp/text.txt:1:1: not a twtop snapshot \\(not JSON" ;;
 	other.json) want="$tmp/other.json:1: not a twtop snapshot: no \"twtop_version\"" ;;
-	newer.jsonl) want="$tmp/newer.jsonl:1: format 9 is newer than this twtop understands \\(1\\)" ;;
+	newer.jsonl) want="$tmp/newer.jsonl:1: format 9 is newer than this twtop understands \\([0-9]+\\)" ;;
 	esac
 	grep -Eq "^twtop: $want" <<<"$out" || fail "$f: message: $out"
 done

@@ -8,6 +8,15 @@
 
 #include "twtop/snapshot.h"
 
+/*
+ * The "format" written. It changes only when a member changes meaning or
+ * goes away (README.md, "JSON schema"); added members keep it, and
+ * readers take members a file lacks as absent or 0. Members added within
+ * format 1: the groups' forecast (tw_young ... forecast) and the
+ * drill-down's rate, groups and kernel filter.
+ */
+#define JSON_FORMAT	1
+
 struct jw {
 	FILE *f;
 	bool pretty;

@@ -6,9 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "twtop/json.h"
 #include "twtop/snapshot.h"
 
-#define REPLAY_FORMAT	1			/* newest "format" read */
+#define REPLAY_FORMAT	JSON_FORMAT		/* newest "format" read */
 #define REPLAY_FILE_MAX	((size_t)256 << 20)	/* bytes */
 
 struct replay;
