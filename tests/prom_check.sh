@@ -100,7 +100,7 @@ cat /proc/net/snmp /proc/net/netstat >"$tmp/after" 2>/dev/null
 [ "$(stat -c %a "$tmp/out/twtop.prom")" = 644 ] ||
 	fail "mode $(stat -c %a "$tmp/out/twtop.prom"), not 644"
 validate "$tmp/out/twtop.prom"
-version=$("$twtop" --version | awk '{ print $2 }')
+version=$("$twtop" --version | awk 'NR == 1 { print $2 }')
 
 # The checks read the parsed file and /proc; every failure is listed.
 cat >"$tmp/check.py" <<'PY'
