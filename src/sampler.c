@@ -80,8 +80,14 @@ static int enter_netns(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open namespace %s: %s", path,
-			 strerror(errno));
+		int e = errno;
+
+		/* /proc/PID/ns/net of another user's process takes ptrace
+		 * access; entering any namespace then takes CAP_SYS_ADMIN */
+		snprintf(err, errlen, "cannot open namespace %s: %s%s", path,
+			 strerror(e), e == EACCES || e == EPERM ?
+			 " (needs CAP_SYS_PTRACE for another user's process, "
+			 "then CAP_SYS_ADMIN to enter it: run as root)" : "");
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) < 0) {

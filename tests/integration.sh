@@ -83,4 +83,23 @@ assert a["ephemeral"]["groups"] == b["ephemeral"]["groups"]
 assert b["netns"] == sys.argv[3], b["netns"]
 print("--netns ok")
 PY
+
+# Without the privilege: exit 1 and the capability named, for a named
+# namespace and for another user's process (this shell, run by root).
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	asnobody() {
+		HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent \
+			setpriv --reuid=nobody --regid="$(id -g nobody)" \
+				--clear-groups "$twtop" "$@" 2>&1 >/dev/null
+	}
+	msg=$(asnobody --netns "$ns" --once); st=$?
+	[ "$st" = 1 ] || fail "--netns as nobody: exit $st, want 1"
+	grep -q "cannot enter namespace /run/netns/$ns: .*CAP_SYS_ADMIN" \
+		<<<"$msg" || fail "--netns as nobody: '$msg'"
+	msg=$(asnobody --netns-pid $$ --once); st=$?
+	[ "$st" = 1 ] || fail "--netns-pid as nobody: exit $st, want 1"
+	grep -q "cannot open namespace /proc/$$/ns/net: .*CAP_SYS_PTRACE" \
+		<<<"$msg" || fail "--netns-pid as nobody: '$msg'"
+	echo "unprivileged --netns and --netns-pid refused, capability named"
+fi
 echo "PASS: twtop agrees with ss, nstat and /proc in $ns"
