@@ -200,10 +200,7 @@ void jw_uint(struct jw *w, unsigned long long v)
 	fprintf(w->f, "%llu", v);
 }
 
-/* Formats v with the fewest of 15..17 significant digits that read back
- * exactly, then turns the locale's decimal separator (a UI may have called
- * setlocale) into the '.' JSON requires. */
-static void json_format_double(double v, char *buf, size_t len)
+void json_format_double(double v, char *buf, size_t len)
 {
 	char tmp[64];
 	size_t o = 0;

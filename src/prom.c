@@ -17,6 +17,7 @@
 #include "config.h"
 #include "twtop/addr.h"
 #include "twtop/advice.h"
+#include "twtop/json.h"
 #include "twtop/prom.h"
 #include "twtop/tcpstate.h"
 
@@ -165,35 +166,6 @@ static void pw_escaped(FILE *f, const char *s, bool label)
 	}
 }
 
-/* Formats v with the fewest of 15..17 significant digits that read back
- * exactly, with '.' whatever the locale (a UI may call setlocale). False
- * for NaN and infinities, which twtop leaves out rather than writes. */
-static bool prom_format_double(double v, char *buf, size_t len)
-{
-	char tmp[64];
-	size_t o = 0;
-
-	if (!isfinite(v))
-		return false;
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	for (const char *p = tmp; *p && o + 1 < len; ) {
-		if ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
-		    *p == 'e') {
-			buf[o++] = *p++;
-			continue;
-		}
-		buf[o++] = '.';
-		while (*p && !(*p >= '0' && *p <= '9') && *p != 'e')
-			p++;
-	}
-	buf[o] = '\0';
-	return true;
-}
-
 /* "# HELP" and "# TYPE" lines that open a metric family. */
 static void pw_family(struct pw *w, const char *name, const char *type,
 		      const char *help)
@@ -224,15 +196,17 @@ static void pw_int(struct pw *w, long long v)
 	fprintf(w->f, "} %lld\n", v);
 }
 
-/* Ends the line with v; v must be finite (see prom_format_double). */
+/* Ends the line with v; v must be finite: twtop leaves NaN and
+ * infinities out rather than writes them. */
 static void pw_dbl(struct pw *w, double v)
 {
 	char buf[64];
 
-	if (!prom_format_double(v, buf, sizeof(buf))) {
+	if (!isfinite(v)) {
 		fputs("twtop: bug: non-finite Prometheus sample\n", stderr);
 		abort();
 	}
+	json_format_double(v, buf, sizeof(buf));
 	fprintf(w->f, "} %s\n", buf);
 }
 

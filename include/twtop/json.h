@@ -35,6 +35,13 @@ void jw_str(struct jw *w, const char *s);	/* NULL writes null */
 void jw_int(struct jw *w, long long v);
 void jw_uint(struct jw *w, unsigned long long v);
 void jw_double(struct jw *w, double v);	/* non-finite writes null */
+
+/*
+ * Formats a finite v with the fewest of 15..17 significant digits that
+ * read back exactly, with the '.' JSON and Prometheus require whatever
+ * the locale (a UI may have called setlocale).
+ */
+void json_format_double(double v, char *buf, size_t len);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 
