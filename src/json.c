@@ -96,10 +96,7 @@ void jw_arr_end(struct jw *w)
 	jw_close(w, ']');
 }
 
-/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0 when
- * it is not one: stray continuation bytes, overlong forms, surrogates and
- * code points past U+10FFFF are all rejected (RFC 3629). */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
+size_t json_utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len;
@@ -151,7 +148,7 @@ static void jw_quote(FILE *f, const char *s)
 		size_t run = 0, len;
 
 		while (run < n && p[run] >= 0x20 && p[run] != '"' &&
-		       p[run] != '\\' && (len = utf8_seq_len(p + run, n - run)))
+		       p[run] != '\\' && (len = json_utf8_len(p + run, n - run)))
 			run += len;
 		fwrite(p, 1, run, f);
 		p += run;

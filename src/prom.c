@@ -19,6 +19,7 @@
 #include "twtop/advice.h"
 #include "twtop/json.h"
 #include "twtop/prom.h"
+#include "twtop/syncfile.h"
 #include "twtop/tcpstate.h"
 
 #define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
@@ -109,35 +110,6 @@ struct pw {
 	const char *netns;
 };
 
-/* Length of the well-formed UTF-8 sequence at p (n bytes left), 0 when it
- * is not one (RFC 3629: no overlongs, surrogates or code points past
- * U+10FFFF). */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 0;
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* Writes s escaped as the format asks: backslash and newline always, the
  * double quote too in label values. The format is UTF-8, so each byte
  * that is not valid UTF-8 becomes U+FFFD. */
@@ -147,7 +119,7 @@ static void pw_escaped(FILE *f, const char *s, bool label)
 	size_t n = strlen(s);
 
 	while (n > 0) {
-		size_t len = utf8_len(p, n);
+		size_t len = json_utf8_len(p, n);
 
 		if (*p == '\\')
 			fputs("\\\\", f);
@@ -507,33 +479,34 @@ int prom_write(FILE *f, const struct snapshot *s, unsigned int top)
 	return 0;
 }
 
+struct prom_job {
+	const struct snapshot *s;
+	unsigned int top;
+};
+
+/* syncfile_fill's writer. */
+static int prom_job_write(FILE *f, void *arg)
+{
+	const struct prom_job *j = arg;
+
+	return prom_write(f, j->s, j->top);
+}
+
 /* Writes s into the open temporary file fd, makes it readable by the
  * collector (mkstemp gives 0600) and syncs it. 0, or -1 with errno set;
  * fd is closed either way. */
 static int prom_fill(int fd, const struct snapshot *s, unsigned int top)
 {
-	FILE *f;
-	int rc = 0, e = 0;
+	struct prom_job j = { s, top };
 
-	if (fchmod(fd, 0644) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		e = errno;
+	if (fchmod(fd, 0644) < 0) {
+		int e = errno;
+
 		close(fd);
 		errno = e;
 		return -1;
 	}
-	if (prom_write(f, s, top) < 0) {
-		e = errno;
-		rc = -1;
-	} else if (fsync(fileno(f)) < 0) {
-		e = errno;
-		rc = -1;
-	}
-	if (fclose(f) == EOF && rc == 0) {
-		e = errno;
-		rc = -1;
-	}
-	errno = e;
-	return rc;
+	return syncfile_fill(fd, prom_job_write, &j);
 }
 
 /* The temporary file's template: ".NAME.XXXXXX" beside path. Hidden and

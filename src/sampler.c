@@ -51,6 +51,8 @@ struct sampler {
 	long long prev[N_RATES];
 	bool prev_ok[N_RATES];
 	struct filter *filter;		/* owned, used by the sampling thread */
+	struct filter *focus_filter;	/* the drill-down's, compiled from */
+	char focus_text[ADDR_STRLEN + 16];	/* this; sampling thread */
 
 	/* shared with the UI thread, under lock */
 	pthread_mutex_t lock;
@@ -154,6 +156,7 @@ void sampler_free(struct sampler *sp)
 	diag_close(sp->diag);
 	agg_free(sp->agg);
 	filter_free(sp->filter);
+	filter_free(sp->focus_filter);
 	filter_free(sp->next_filter);
 	pthread_mutex_destroy(&sp->lock);
 	pthread_cond_destroy(&sp->wake);
@@ -335,6 +338,29 @@ static void focus_expr(const struct focus_req *f, char *buf, size_t len)
 			 "sport" : "dport", f->port);
 }
 
+/* The kernel pass of the drill-down's filter, compiled again only when
+ * the focus changes (it stays the same sample after sample). */
+static const struct filter_pass *focus_pass(struct sampler *sp,
+					    const struct focus_req *focus)
+{
+	char expr[sizeof(sp->focus_text)], ferr[128];
+	struct filter *f;
+
+	focus_expr(focus, expr, sizeof(expr));
+	if (sp->focus_filter && strcmp(expr, sp->focus_text) == 0)
+		return filter_pass(sp->focus_filter, 0);
+	f = filter_compile(expr, ferr, sizeof(ferr));
+	if (f == NULL || filter_npasses(f) != 1 || filter_needs_match(f)) {
+		fprintf(stderr, "twtop: bug: drill-down filter '%s': %s\n",
+			expr, f ? "not one kernel pass" : ferr);
+		abort();
+	}
+	filter_free(sp->focus_filter);
+	sp->focus_filter = f;
+	memcpy(sp->focus_text, expr, sizeof(expr));
+	return filter_pass(f, 0);
+}
+
 /*
  * The drill-down's own dump, after the whole-host one: the kernel runs
  * the focus as INET_DIAG_REQ_BYTECODE and returns only its sockets, so
@@ -346,21 +372,12 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 {
 	const struct filter_pass *pass;
 	struct dump_ctx c;
-	struct filter *f;
-	char expr[ADDR_STRLEN + 16], ferr[128];
 	double t0 = now_mono();
 	int tries, err = 0;
 
 	if (focus->kind == FOCUS_NONE)
 		return;
-	focus_expr(focus, expr, sizeof(expr));
-	f = filter_compile(expr, ferr, sizeof(ferr));
-	if (f == NULL || filter_npasses(f) != 1 || filter_needs_match(f)) {
-		fprintf(stderr, "twtop: bug: drill-down filter '%s': %s\n",
-			expr, f ? "not one kernel pass" : ferr);
-		abort();
-	}
-	pass = filter_pass(f, 0);
+	pass = focus_pass(sp, focus);
 	for (tries = 0; tries < PASS_TRIES; tries++) {
 		int intr = 0;
 
@@ -376,10 +393,10 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 	agg_focus_finish(sp->agg, s);
 	if (s->focus) {
 		s->focus->partial = err != 0 || tries == PASS_TRIES;
-		snprintf(s->focus->expr, sizeof(s->focus->expr), "%s", expr);
+		snprintf(s->focus->expr, sizeof(s->focus->expr), "%s",
+			 sp->focus_text);
 		s->focus->dump_ms = (now_mono() - t0) * 1000.0;
 	}
-	filter_free(f);
 }
 
 /* Per-second rates of the counters in rate_names against the previous

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "twtop/snapfile.h"
+#include "twtop/syncfile.h"
 
 #define SNAPFILE_TRIES 100
 
@@ -28,33 +29,17 @@ int snapfile_name(time_t t, unsigned int n, char *buf, size_t len)
 	return (k < 0 || (size_t)k >= len) ? -1 : 0;
 }
 
-/* Writes the JSON into the open temporary file fd and syncs it. 0, or
- * -1 with errno set; fd is closed either way. */
-static int snapfile_fill(int fd, const struct snapshot *s,
-			 const struct json_opts *jo)
-{
-	FILE *f = fdopen(fd, "w");
-	int rc = 0, e = 0;
+struct snapfile_job {
+	const struct snapshot *s;
+	const struct json_opts *jo;
+};
 
-	if (!f) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	if (json_snapshot(f, s, jo) < 0 || fflush(f) == EOF || ferror(f)) {
-		e = errno ? errno : EIO;
-		rc = -1;
-	} else if (fsync(fileno(f)) < 0) {
-		e = errno;
-		rc = -1;
-	}
-	if (fclose(f) == EOF && rc == 0) {
-		e = errno;
-		rc = -1;
-	}
-	errno = e;
-	return rc;
+/* syncfile_fill's writer. */
+static int snapfile_job_write(FILE *f, void *arg)
+{
+	const struct snapfile_job *j = arg;
+
+	return json_snapshot(f, j->s, j->jo);
 }
 
 /* Moves tmp to final unless final exists: renameat2(RENAME_NOREPLACE),
@@ -130,7 +115,8 @@ int snapfile_write(const char *dir, const struct snapshot *s,
 	}
 	/* mkstemp makes 0600; a snapshot is an ordinary report file */
 	fchmod(fd, 0644);
-	if (snapfile_fill(fd, s, jo) < 0) {
+	if (syncfile_fill(fd, snapfile_job_write,
+			  &(struct snapfile_job){ s, jo }) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp,
 			 strerror(errno));
 		unlink(tmp);

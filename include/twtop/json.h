@@ -42,6 +42,13 @@ void jw_double(struct jw *w, double v);	/* non-finite writes null */
  * the locale (a UI may have called setlocale).
  */
 void json_format_double(double v, char *buf, size_t len);
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (n bytes left), or 0 when
+ * it is not one: stray continuation bytes, overlong forms, surrogates and
+ * code points past U+10FFFF are all rejected (RFC 3629).
+ */
+size_t json_utf8_len(const unsigned char *p, size_t n);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 
