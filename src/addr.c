@@ -51,3 +51,12 @@ bool addr_equal(const struct tw_addr *a, const struct tw_addr *b)
 	return a->family == b->family &&
 	       memcmp(a->bytes, b->bytes, addr_len(a)) == 0;
 }
+
+bool addr_loopback(const struct tw_addr *a)
+{
+	static const uint8_t v6_lo[16] = { [15] = 1 };
+
+	if (a->family == AF_INET)
+		return a->bytes[0] == 127;
+	return a->family == AF_INET6 && memcmp(a->bytes, v6_lo, 16) == 0;
+}

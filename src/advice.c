@@ -70,31 +70,10 @@ static int pct(double share)
 	return isfinite(share) ? (int)floor(share * 100.0) : 0;
 }
 
-static double group_capacity(const struct snap_group *g)
+/* The share of a group's capacity connect() cannot take now. */
+static double group_pressure(const struct snap_group *g)
 {
-	return (double)g->used + g->available;
-}
-
-static double group_share(const struct snap_group *g)
-{
-	double cap = group_capacity(g);
-
-	return cap > 0 ? g->used / cap : 0;
-}
-
-/* Loopback as tcp_tw_reuse=2 tests it: either end in 127/8 or ::1. */
-static bool addr_loopback(const struct tw_addr *a)
-{
-	static const uint8_t v6_lo[16] = { [15] = 1 };
-
-	if (a->family == AF_INET)
-		return a->bytes[0] == 127;
-	return a->family == AF_INET6 && memcmp(a->bytes, v6_lo, 16) == 0;
-}
-
-static bool group_loopback(const struct snap_group *g)
-{
-	return addr_loopback(&g->local) || addr_loopback(&g->remote);
+	return g->fc.known ? g->fc.pressure : 0;
 }
 
 /* "local -> remote:port", IPv6 remotes in brackets. */
@@ -107,61 +86,6 @@ static void fmt_group(const struct snap_group *g, char *buf, size_t len)
 		 addr_format(&g->local, local, sizeof(local)), v6 ? "[" : "",
 		 addr_format(&g->remote, remote, sizeof(remote)),
 		 v6 ? "]" : "", g->remote_port);
-}
-
-/* Whether TcpExtTW counts TIME_WAIT as it is created (since ~5.18; at
- * expiry before: KERNEL-FACTS.md, "Counters"). Unknown kernels: no. */
-static bool tw_counts_creation(const struct snapshot *s)
-{
-	unsigned int major, minor;
-
-	if (sscanf(s->kernel, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major > 5 || (major == 5 && minor >= 18);
-}
-
-/* The group's share of the TIME_WAIT reused by connect() per second
- * (TcpExtTWRecycled), split by its share of client-side TIME_WAIT: only
- * connect() reuses them. 0 when unknown. */
-static double group_reused(const struct snapshot *s,
-			   const struct snap_group *g)
-{
-	const struct snap_rate *r = snap_rate(s, "TcpExtTWRecycled");
-	double tw = g->time_wait < s->tw.client_side ? g->time_wait :
-		    s->tw.client_side;
-
-	if (r == NULL || !r->valid || !(r->per_s > 0) || s->tw.client_side == 0)
-		return 0;
-	return r->per_s * tw / s->tw.client_side;
-}
-
-double advice_young_rate(const struct snapshot *s, uint32_t young)
-{
-	double all = (double)s->tw.age[0] + s->tw.age[1];
-
-	if (!s->tw.rate_valid || !(s->tw.new_per_s >= 0) ||
-	    !tw_counts_creation(s))
-		return -1;
-	/* none new and none young: 0; new ones already gone (reused by
-	 * connect()): nothing tells whose they were */
-	if (all <= 0)
-		return s->tw.new_per_s > 0 ? -1 : 0;
-	return s->tw.new_per_s * (young < all ? young : all) / all;
-}
-
-/* The group's net new TIME_WAIT per second between samples: its share of
- * the new TIME_WAIT, less what connect() reused (*reused); < 0 when
- * unknown. */
-static double group_rate_hint(const struct snapshot *s,
-			      const struct snap_group *g, double *reused)
-{
-	double in = advice_young_rate(s, g->tw_young);
-
-	*reused = 0;
-	if (in < 0)
-		return -1;
-	*reused = group_reused(s, g);
-	return in > *reused ? in - *reused : 0;
 }
 
 /* Decimals for a rate in text: one below 10/s ("0.3/s"), none above and
@@ -182,23 +106,76 @@ static void fmt_secs(char *buf, size_t len, double secs)
 		snprintf(buf, len, "%.0f min", floor(secs / 60));
 }
 
-void advice_forecast(const struct snap_group *g, double rate_hint,
-		     struct adv_forecast *out)
+/* TIME_WAIT of g still unexpired t seconds from now: its expiry bands,
+ * each spread evenly over its 10 s. */
+static double tw_alive(const struct snap_group *g, double t)
+{
+	double band = SNAP_EXP_BAND_MS / 1000.0, alive = 0;
+
+	for (int k = 0; k < SNAP_EXP_BANDS; k++) {
+		double lo = k * band, hi = lo + band;
+
+		if (t <= lo)
+			alive += g->tw_exp[k];
+		else if (t < hi)
+			alive += g->tw_exp[k] * (hi - t) / band;
+	}
+	return alive;
+}
+
+/*
+ * Seconds until connect() finds no port in a group that fills (steady_used
+ * >= capacity). Without reuse the ports held are its other sockets, its
+ * TIME_WAIT not yet expired and rate x t new ones: piecewise linear in t
+ * over the 10 s expiry bands, so solved band by band; it is reached by
+ * 60 s at the latest. With reuse the young TIME_WAIT (not reusable yet)
+ * free up over the delay d while rate x t new ones arrive: reached by d.
+ */
+static double full_in(const struct snap_group *g, const struct snap_forecast *fc,
+		      double d)
+{
+	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
+	double r = fc->rate_in, band = SNAP_EXP_BAND_MS / 1000.0;
+
+	if (fc->reuse) {
+		double young = g->time_wait > g->reusable ?
+			       g->time_wait - g->reusable : 0;
+		double slope = d > 0 ? r - young / d : r;
+
+		return slope > 0 ? g->available / slope : d;
+	}
+	for (int k = 0; k < SNAP_EXP_BANDS; k++) {
+		double t0 = k * band, t1 = t0 + band;
+		double h0 = non_tw + tw_alive(g, t0) + r * t0;
+		double h1 = non_tw + tw_alive(g, t1) + r * t1;
+
+		if (h0 >= fc->capacity)
+			return t0;
+		if (h1 >= fc->capacity)
+			return t0 + (fc->capacity - h0) / (h1 - h0) * band;
+	}
+	return ADV_TW_LEN_S;
+}
+
+void advice_forecast(const struct snap_group *g, double reuse_delay_s,
+		     struct snap_forecast *out)
 {
 	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
 	char when[24];
 
 	memset(out, 0, sizeof(*out));
 	out->full_in_s = -1;
-	out->capacity = group_capacity(g);
-	out->rate_in = rate_hint >= 0 ? rate_hint : g->tw_young / ADV_WINDOW_S;
-	out->rate_out = g->tw_expiring / ADV_WINDOW_S;
+	out->capacity = (double)g->used + g->free;
+	out->reuse = g->reuse;
+	out->rate_in = g->new_per_s > 0 ? g->new_per_s : 0;
+	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
 	if (!(out->capacity > 0))
 		return;
 	out->known = true;
 	out->share = g->used / out->capacity;
-	/* Little's law: TIME_WAIT settles at rate x 60 s (fixed length). */
-	out->steady_used = out->rate_in * ADV_TW_LEN_S + non_tw;
+	out->pressure = 1 - g->available / out->capacity;
+	/* Little's law: a TIME_WAIT holds its port for hold_s */
+	out->steady_used = out->rate_in * out->hold_s + non_tw;
 	out->steady_share = out->steady_used / out->capacity;
 	if (g->available == 0) {
 		out->fills = true;
@@ -206,28 +183,26 @@ void advice_forecast(const struct snap_group *g, double rate_hint,
 		snprintf(out->text, sizeof(out->text), "full now");
 	} else if (out->steady_used >= out->capacity) {
 		out->fills = true;
-		if (out->rate_in > out->rate_out) {
-			out->full_in_s = g->available /
-					 (out->rate_in - out->rate_out);
-			fmt_secs(when, sizeof(when), out->full_in_s);
-			snprintf(out->text, sizeof(out->text), "full in %s",
-				 when);
-		} else {
-			snprintf(out->text, sizeof(out->text),
-				 "fills at this rate");
-		}
+		out->full_in_s = full_in(g, out, reuse_delay_s);
+		fmt_secs(when, sizeof(when), out->full_in_s);
+		snprintf(out->text, sizeof(out->text), "full in %s", when);
 	} else {
 		snprintf(out->text, sizeof(out->text), "steady at %d %%",
 			 pct(out->steady_share));
 	}
 }
 
-void advice_group_forecast(const struct snapshot *s,
-			   const struct snap_group *g, struct adv_forecast *out)
+void advice_derive(struct snapshot *s)
 {
-	double reused;
+	double d = s->eph.reuse_delay_ms / 1000.0;
 
-	advice_forecast(g, group_rate_hint(s, g, &reused), out);
+	for (uint32_t i = 0; i < s->eph.n_groups && i < SNAP_TOP_MAX; i++)
+		advice_forecast(&s->eph.groups[i], d, &s->eph.groups[i].fc);
+	if (s->focus != NULL)
+		for (uint32_t i = 0; i < s->focus->n_groups &&
+		     i < FOCUS_GROUPS_MAX; i++)
+			advice_forecast(&s->focus->groups[i], d,
+					&s->focus->groups[i].fc);
 }
 
 /* Whether tcp_max_tw_buckets overflowed since the last sample. */
@@ -245,6 +220,7 @@ static void rule_overflow(struct snapshot *s)
 	const struct snap_rate *r = snap_rate(s, "TcpExtTCPTimeWaitOverflow");
 	const struct snap_counter *c =
 		snap_counter(s, "TcpExtTCPTimeWaitOverflow");
+	const struct snap_rate *tw = snap_rate(s, "TcpExtTW");
 	struct snap_advisory *a;
 	long long cap = 0;
 	bool have_cap = sysctl_num(s, "net.ipv4.tcp_max_tw_buckets", &cap);
@@ -259,13 +235,15 @@ static void rule_overflow(struct snapshot *s)
 		adv_ev(a, "overflow_total", (double)c->value);
 	if (have_cap)
 		adv_ev(a, "tcp_max_tw_buckets", (double)cap);
-	adv_ev(a, "time_wait", s->tw.total);
 	if (s->sockstat.present)
 		adv_ev(a, "sockstat_tw", (double)s->sockstat.tw);
+	if (tw != NULL && tw->valid)
+		adv_ev(a, "needed", (tw->per_s + r->per_s) * ADV_TW_LEN_S);
 	adv_text(a, "TIME_WAIT table overflow: %.1f/s (TcpExtTCPTimeWait"
 		 "Overflow", r->per_s);
 	if (c != NULL)
-		adv_text(a, " %lld since boot", c->value);
+		adv_text(a, " %lld since this network namespace was created",
+			 c->value);
 	adv_text(a, "). ");
 	if (have_cap)
 		adv_text(a, "net.ipv4.tcp_max_tw_buckets (%lld) is full, so ",
@@ -274,10 +252,21 @@ static void rule_overflow(struct snapshot *s)
 		adv_text(a, "The TIME_WAIT cap is full, so ");
 	adv_text(a, "connections close with no TIME_WAIT protection and no "
 		 "log message: late segments can corrupt a new connection on "
-		 "the same 4-tuple. Raise net.ipv4.tcp_max_tw_buckets above the "
-		 "peak TIME_WAIT count (%u now); do not lower it. Keep-alive "
-		 "or connection pooling cuts the TIME_WAIT rate.",
-		 s->tw.total);
+		 "the same 4-tuple. The cap counts every timewait socket of "
+		 "the namespace");
+	if (s->sockstat.present)
+		adv_text(a, " (sockstat tw %lld now)", s->sockstat.tw);
+	if (tw != NULL && tw->valid)
+		adv_text(a, ". Each lives 60 s, so holding all of them takes "
+			 "(%.1f new + %.1f overflowed)/s x 60 s = %.0f: raise "
+			 "net.ipv4.tcp_max_tw_buckets above that",
+			 tw->per_s, r->per_s,
+			 (tw->per_s + r->per_s) * ADV_TW_LEN_S);
+	else
+		adv_text(a, ": raise net.ipv4.tcp_max_tw_buckets above 60 s "
+			 "of new timewait sockets (TcpExtTW/s x 60)");
+	adv_text(a, "; do not lower it. Keep-alive or connection pooling "
+		 "cuts the TIME_WAIT rate.");
 }
 
 /* tw-bucket-near-cap: TIME_WAIT past 90 % of tcp_max_tw_buckets. The cap
@@ -314,48 +303,62 @@ static void rule_near_cap(struct snapshot *s)
 static void reuse_clause(const struct snapshot *s, const struct snap_group *g,
 			 char *buf, size_t len)
 {
-	long long reuse = 0, ts = 1, delay = 0;
-	bool have_reuse = sysctl_num(s, "net.ipv4.tcp_tw_reuse", &reuse);
-	char after[32] = "about 1 s";
+	int reuse = s->eph.tw_reuse;
 
-	if (sysctl_num(s, "net.ipv4.tcp_tw_reuse_delay", &delay))
-		snprintf(after, sizeof(after), "%lld ms", delay);
-	if (have_reuse && reuse != 0 &&
-	    sysctl_num(s, "net.ipv4.tcp_timestamps", &ts) && ts == 0)
+	if ((reuse == 1 || reuse == 2) && !s->eph.timestamps)
 		snprintf(buf, len, "tcp_tw_reuse cannot work while "
-			 "net.ipv4.tcp_timestamps=0: set it to 1");
-	else if (have_reuse && reuse == 2 && !group_loopback(g))
+			 "net.ipv4.tcp_timestamps=0: set it non-zero");
+	else if (reuse == 2 && !g->reuse)
 		snprintf(buf, len, "net.ipv4.tcp_tw_reuse=2 covers loopback "
 			 "only; 1 lets connect() reuse TIME_WAIT ports for all "
-			 "outgoing connections (needs tcp_timestamps=1)");
-	else if (have_reuse && (reuse == 1 || reuse == 2))
-		snprintf(buf, len, "tcp_tw_reuse=%lld already lets connect() "
-			 "reuse TIME_WAIT ports older than %s (with timestamps "
-			 "on both ends)", reuse, after);
+			 "outgoing connections (needs tcp_timestamps non-zero "
+			 "on both ends)");
+	else if (g->reuse)
+		snprintf(buf, len, "tcp_tw_reuse=%d already lets connect() "
+			 "take over TIME_WAIT older than %u ms", reuse,
+			 s->eph.reuse_delay_ms);
 	else
 		snprintf(buf, len, "net.ipv4.tcp_tw_reuse=1 lets connect() "
 			 "reuse TIME_WAIT ports for outgoing connections "
-			 "(needs tcp_timestamps=1)");
+			 "(needs tcp_timestamps non-zero)");
 }
 
-/* One port-group-pressure advisory for group g with its forecast. */
+/* The holes part of a group's text: what holds ports of the range, and
+ * IP_BIND_ADDRESS_NO_PORT only where it helps (bound sockets). */
+static void holes_text(struct snapshot *s, struct snap_advisory *a)
+{
+	if (s->eph.holes_listen > 0)
+		adv_text(a, " %u listening ports sit in the range: put them "
+			 "in net.ipv4.ip_local_reserved_ports or move them out "
+			 "of the range.", s->eph.holes_listen);
+	if (s->eph.holes_closed > 0)
+		adv_text(a, " %u ports of closed listeners stay out of "
+			 "connect()'s reach while their connections or "
+			 "TIME_WAIT remain.", s->eph.holes_closed);
+	if (s->eph.holes_bound > 0)
+		adv_text(a, " %u ports are held by bound, unconnected sockets: "
+			 "a client that calls bind() before connect() should "
+			 "set IP_BIND_ADDRESS_NO_PORT.", s->eph.holes_bound);
+}
+
+/* One port-group-pressure advisory for group g. */
 static void group_advisory(struct snapshot *s, const struct snap_group *g,
-			   const struct adv_forecast *fc, double reused,
 			   int level)
 {
-	char dest[2 * ADDR_STRLEN + 16], reuse[200];
+	const struct snap_forecast *fc = &g->fc;
+	char dest[2 * ADDR_STRLEN + 16], reuse[200], when[24];
 	struct snap_advisory *a = adv_add(s, "port-group-pressure", level);
 
 	if (a == NULL)
 		return;
 	adv_ev(a, "used", g->used);
+	adv_ev(a, "free", g->free);
+	adv_ev(a, "reusable", g->reusable);
 	adv_ev(a, "available", g->available);
-	adv_ev(a, "share", fc->share);
-	adv_ev(a, "time_wait", g->time_wait);
+	adv_ev(a, "capacity", fc->capacity);
+	adv_ev(a, "pressure", fc->pressure);
 	adv_ev(a, "new_per_s", fc->rate_in);
-	if (reused > 0)
-		adv_ev(a, "reused_per_s", reused);
-	adv_ev(a, "expiring_per_s", fc->rate_out);
+	adv_ev(a, "hold_s", fc->hold_s);
 	adv_ev(a, "steady_share", fc->steady_share);
 	if (fc->fills && fc->full_in_s >= 0)
 		adv_ev(a, "full_in_s", fc->full_in_s);
@@ -364,35 +367,47 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 		adv_ev(a, "holes", s->eph.holes);
 	reuse_clause(s, g, reuse, sizeof(reuse));
 	fmt_group(g, dest, sizeof(dest));
-	adv_text(a, "%s uses %u of %.0f ephemeral ports (%d %%), +%.*f/s",
-		 dest, g->used, fc->capacity, pct(fc->share),
-		 rate_digits(fc->rate_in), fc->rate_in);
-	if (reused > 0)
-		adv_text(a, " after %.*f/s reused", rate_digits(reused),
-			 reused);
-	adv_text(a, ", %s. connect() slows past 50 %% and fails with "
-		 "EADDRNOTAVAIL when full. Use keep-alive or a connection "
-		 "pool; spread over more backend addresses or ports; %s; "
-		 "widen net.ipv4.ip_local_port_range (now %u-%u).",
-		 fc->text, reuse, s->eph.low, s->eph.high);
+	adv_text(a, "%s holds %u of %.0f ephemeral ports (%d %%); connect() "
+		 "can take %u (%u free", dest, g->used, fc->capacity,
+		 pct(fc->share), g->available, g->free);
+	if (fc->reuse)
+		adv_text(a, " + %u TIME_WAIT older than %u ms, reusable "
+			 "assuming the peer sent timestamps", g->reusable,
+			 s->eph.reuse_delay_ms);
+	adv_text(a, "); +%.*f new TIME_WAIT/s, each holding its port %.0f s "
+		 "(%s), %s. ", rate_digits(fc->rate_in), fc->rate_in,
+		 fc->hold_s, fc->reuse ? "the reuse delay" : "no reuse",
+		 fc->text);
+	if (g->available == 0)
+		adv_text(a, "connect() to it fails with EADDRNOTAVAIL now. ");
+	else if (fc->fills) {
+		fmt_secs(when, sizeof(when), fc->full_in_s);
+		adv_text(a, "At this rate connect() fails with EADDRNOTAVAIL "
+			 "in %s. ", when);
+	} else
+		adv_text(a, "connect() slows past 50 %% as it scans for a "
+			 "port. ");
+	adv_text(a, "Use keep-alive or a connection pool; spread over more "
+		 "backend addresses or ports; %s; widen "
+		 "net.ipv4.ip_local_port_range (now %u-%u).", reuse,
+		 s->eph.low, s->eph.high);
 	if (overflowing(s))
 		adv_text(a, " The rate leaves out connections closed without "
 			 "TIME_WAIT (tw-bucket-overflow).");
-	if (s->eph.holes > 0)
-		adv_text(a, " %u ports of the range are bound or listening: "
-			 "a client that calls bind() before connect() should "
-			 "set IP_BIND_ADDRESS_NO_PORT.", s->eph.holes);
+	holes_text(s, a);
 }
 
-/* The pressure level of a group: by share, or warn when its forecast
- * reaches capacity; -1 for none. */
-static int group_level(const struct adv_forecast *fc)
+/* The pressure level of a group: alarm when connect() can take at most
+ * 10 % of its ports, warn past 50 % or when its forecast fills or settles
+ * past 50 %; -1 for none. */
+static int group_level(const struct snap_forecast *fc)
 {
 	if (!fc->known)
 		return -1;
-	if (fc->share >= ADV_ALARM_SHARE)
+	if (fc->pressure >= ADV_ALARM_SHARE)
 		return ADV_ALARM;
-	if (fc->share >= ADV_WARN_SHARE || fc->fills)
+	if (fc->pressure >= ADV_WARN_SHARE || fc->fills ||
+	    fc->steady_share >= ADV_WARN_SHARE)
 		return ADV_WARN;
 	return -1;
 }
@@ -400,16 +415,18 @@ static int group_level(const struct adv_forecast *fc)
 /* A group that qualifies for port-group-pressure. */
 struct group_pick {
 	const struct snap_group *g;
-	struct adv_forecast fc;
-	double reused;
 	int level;
 };
 
-/* Whether a ranks before b: higher level, then higher share. */
+/* Whether a ranks before b: higher level, then higher pressure, then the
+ * fuller forecast. */
 static bool pick_before(const struct group_pick *a, const struct group_pick *b)
 {
-	return a->level > b->level ||
-	       (a->level == b->level && a->fc.share > b->fc.share);
+	if (a->level != b->level)
+		return a->level > b->level;
+	if (a->g->fc.pressure != b->g->fc.pressure)
+		return a->g->fc.pressure > b->g->fc.pressure;
+	return a->g->fc.steady_share > b->g->fc.steady_share;
 }
 
 /* port-group-pressure: the GROUPS_MAX worst groups past a threshold. */
@@ -424,8 +441,7 @@ static void rule_groups(struct snapshot *s)
 		struct group_pick c = { .g = &s->eph.groups[i] };
 		int j;
 
-		advice_forecast(c.g, group_rate_hint(s, c.g, &c.reused), &c.fc);
-		c.level = group_level(&c.fc);
+		c.level = group_level(&c.g->fc);
 		if (c.level < 0)
 			continue;
 		/* insertion into the sorted picks; the (GROUPS_MAX+1)th falls
@@ -437,11 +453,10 @@ static void rule_groups(struct snapshot *s)
 			n++;
 	}
 	for (int i = 0; i < n; i++)
-		group_advisory(s, pick[i].g, &pick[i].fc, pick[i].reused,
-			       pick[i].level);
+		group_advisory(s, pick[i].g, pick[i].level);
 }
 
-/* server-side-close: most TIME_WAIT on listening ports. */
+/* server-side-close: most TIME_WAIT on server-side ports. */
 static void rule_server_side(struct snapshot *s)
 {
 	struct snap_advisory *a;
@@ -451,7 +466,7 @@ static void rule_server_side(struct snapshot *s)
 	    !(2 * (uint64_t)s->tw.server_side > s->tw.total))
 		return;
 	for (uint32_t i = 0; i < s->n_lports && i < SNAP_TOP_MAX; i++)
-		if (s->lports[i].listening && s->lports[i].time_wait > 0) {
+		if (s->lports[i].server && s->lports[i].time_wait > 0) {
 			port = s->lports[i].port;
 			break;
 		}
@@ -461,22 +476,29 @@ static void rule_server_side(struct snapshot *s)
 	adv_ev(a, "time_wait", s->tw.total);
 	adv_ev(a, "server_side", s->tw.server_side);
 	adv_ev(a, "server_share", (double)s->tw.server_side / s->tw.total);
+	if (s->tw.server_inferred > 0)
+		adv_ev(a, "server_inferred", s->tw.server_inferred);
 	if (port != 0)
 		adv_ev(a, "port", port);
-	adv_text(a, "%u of %u TIME_WAIT (%d %%) sit on listening ports",
-		 s->tw.server_side, s->tw.total,
-		 pct((double)s->tw.server_side / s->tw.total));
+	adv_text(a, "%u of %u TIME_WAIT (%d %%) sit on server-side ports "
+		 "(listening now or within the last 60 s", s->tw.server_side,
+		 s->tw.total, pct((double)s->tw.server_side / s->tw.total));
+	if (s->tw.server_inferred > 0)
+		adv_text(a, "; %u of them taken as server side because their "
+			 "port is outside the ephemeral range and the peer's "
+			 "inside it", s->tw.server_inferred);
+	adv_text(a, ")");
 	if (port != 0)
-		adv_text(a, " (most on :%u)", port);
+		adv_text(a, ", most on :%u", port);
 	adv_text(a, ": this host closes first as a server. That costs "
 		 "memory, not ephemeral ports. Keep-alive on the clients "
 		 "avoids it (no Connection: close per request); tcp_tw_reuse "
 		 "does not help inbound connections.");
 }
 
-/* The worst group share, and the worst group not on loopback. */
-static double worst_share(const struct snapshot *s, bool non_loopback,
-			  const struct snap_group **which)
+/* The worst group pressure, among all groups or those off loopback. */
+static double worst_pressure(const struct snapshot *s, bool non_loopback,
+			     const struct snap_group **which)
 {
 	double best = 0;
 
@@ -486,10 +508,11 @@ static double worst_share(const struct snapshot *s, bool non_loopback,
 	for (uint32_t i = 0; i < s->eph.n_groups && i < SNAP_TOP_MAX; i++) {
 		const struct snap_group *g = &s->eph.groups[i];
 
-		if (non_loopback && group_loopback(g))
+		if (non_loopback && (addr_loopback(&g->local) ||
+				     addr_loopback(&g->remote)))
 			continue;
-		if (*which == NULL || group_share(g) > best) {
-			best = group_share(g);
+		if (*which == NULL || group_pressure(g) > best) {
+			best = group_pressure(g);
 			*which = g;
 		}
 	}
@@ -501,7 +524,7 @@ static double worst_share(const struct snapshot *s, bool non_loopback,
 static void reuse_loopback_only(struct snapshot *s)
 {
 	const struct snap_group *g;
-	double share = worst_share(s, true, &g);
+	double share = worst_pressure(s, true, &g);
 	char dest[2 * ADDR_STRLEN + 16];
 	struct snap_advisory *a;
 
@@ -512,48 +535,48 @@ static void reuse_loopback_only(struct snapshot *s)
 		return;
 	fmt_group(g, dest, sizeof(dest));
 	adv_ev(a, "tcp_tw_reuse", 2);
-	adv_ev(a, "share", share);
+	adv_ev(a, "pressure", share);
 	adv_ev(a, "used", g->used);
+	adv_ev(a, "time_wait", g->time_wait);
 	adv_text(a, "net.ipv4.tcp_tw_reuse is 2, which reuses TIME_WAIT for "
-		 "loopback connections only; %s is not loopback and "
-		 "uses %d %% of its ports. Setting it to 1 lets connect() "
-		 "reuse TIME_WAIT ports for all outgoing connections (needs "
-		 "tcp_timestamps=1 on both ends); it never helps inbound "
-		 "connections.", dest, pct(share));
+		 "loopback connections only; %s is not loopback, and "
+		 "connect() cannot take %d %% of its ports (%u TIME_WAIT "
+		 "among them). Setting it to 1 lets connect() reuse TIME_WAIT "
+		 "ports for all outgoing connections (needs tcp_timestamps "
+		 "non-zero on both ends); it never helps inbound "
+		 "connections.", dest, pct(share), g->time_wait);
 }
 
 /* tw-reuse-off: reuse is off (or loopback only) while client-side
- * TIME_WAIT takes ports. Outgoing connections only (KERNEL-FACTS.md). */
+ * TIME_WAIT on ephemeral ports take them. Outgoing connections only
+ * (KERNEL-FACTS.md). */
 static void rule_reuse(struct snapshot *s)
 {
 	const struct snap_group *g;
 	struct snap_advisory *a;
-	long long reuse = 0;
 	double share;
 
-	if (!sysctl_num(s, "net.ipv4.tcp_tw_reuse", &reuse))
-		return;
-	if (reuse == 2) {
+	if (s->eph.tw_reuse == 2) {
 		reuse_loopback_only(s);
 		return;
 	}
-	share = worst_share(s, false, &g);
-	if (reuse != 0 ||
-	    (s->tw.client_side <= CLIENT_TW_MANY && share < REUSE_SHARE))
+	share = worst_pressure(s, false, &g);
+	if (s->eph.tw_reuse != 0 || s->tw.eph_held == 0 ||
+	    (s->tw.eph_held <= CLIENT_TW_MANY && share < REUSE_SHARE))
 		return;
 	a = adv_add(s, "tw-reuse-off", ADV_INFO);
 	if (a == NULL)
 		return;
 	adv_ev(a, "tcp_tw_reuse", 0);
-	adv_ev(a, "client_side", s->tw.client_side);
-	adv_ev(a, "share", share);
+	adv_ev(a, "eph_held", s->tw.eph_held);
+	adv_ev(a, "pressure", share);
 	adv_text(a, "net.ipv4.tcp_tw_reuse is 0 while %u client-side "
 		 "TIME_WAIT hold ephemeral ports (worst destination group at "
 		 "%d %%). Setting it to 1 lets connect() reuse a TIME_WAIT "
-		 "port for a new outgoing connection (needs tcp_timestamps=1 "
-		 "on both ends); it never helps inbound connections, and "
-		 "keep-alive avoids the TIME_WAIT in the first place.",
-		 s->tw.client_side, pct(share));
+		 "port for a new outgoing connection (needs tcp_timestamps "
+		 "non-zero on both ends); it never helps inbound connections, "
+		 "and keep-alive avoids the TIME_WAIT in the first place.",
+		 s->tw.eph_held, pct(share));
 }
 
 /* timestamps-off: reuse is configured but cannot work without them. */
@@ -572,8 +595,8 @@ static void rule_timestamps(struct snapshot *s)
 	adv_ev(a, "tcp_tw_reuse", (double)reuse);
 	adv_text(a, "net.ipv4.tcp_tw_reuse is %lld but tcp_timestamps is 0: "
 		 "TIME_WAIT reuse needs TCP timestamps, so connect() never "
-		 "reuses a TIME_WAIT port. Set net.ipv4.tcp_timestamps=1 "
-		 "(the peers must use timestamps too).", reuse);
+		 "reuses a TIME_WAIT port. Set net.ipv4.tcp_timestamps to a "
+		 "non-zero value (the peers must send timestamps too).", reuse);
 }
 
 /* fin-timeout-not-tw: tcp_fin_timeout was changed, as if it shortened
@@ -638,6 +661,7 @@ static void adv_sort(struct snapshot *s)
 
 void advice_eval(struct snapshot *s)
 {
+	advice_derive(s);
 	s->n_advisories = 0;
 	rule_overflow(s);
 	rule_near_cap(s);

@@ -150,40 +150,132 @@ void agg_free(struct agg *a)
 /* Zeroes the counters of the ports touched in the last sample. */
 void agg_ports_clear(struct ports *p)
 {
-	for (uint32_t i = 0; i < p->n_touched; i++) {
-		p->n[p->touched[i]].tw = 0;
-		p->n[p->touched[i]].total = 0;
-	}
+	for (uint32_t i = 0; i < p->n_touched; i++)
+		memset(&p->n[p->touched[i]], 0, sizeof(p->n[0]));
 	p->n_touched = 0;
 }
 
-void agg_ports_add(struct ports *p, uint16_t port, int is_tw)
+uint32_t agg_tw_age(uint32_t expires_ms)
+{
+	return expires_ms >= 60000 ? 0 : 60000 - expires_ms;
+}
+
+void agg_new_add(const struct agg *a, struct agg_new *nw, uint32_t age_ms)
+{
+	nw->n += age_ms < a->p.window_ms;
+	if (nw->young1 == 0 || age_ms + 1 < nw->young1)
+		nw->young1 = age_ms + 1;
+}
+
+/*
+ * A row's new TIME_WAIT per second. Between samples the TIME_WAIT younger
+ * than the time since the last one are exactly the new ones (the age is
+ * 60 s minus the timer, KERNEL-FACTS.md "Counters"). Without a previous
+ * sample the window is the last second or two; if the youngest TIME_WAIT
+ * is older than four of the gaps such a rate would leave between
+ * connections (and 100 ms), the burst has ended and the rate is 0.
+ */
+double agg_rate(const struct agg *a, const struct agg_new *nw)
+{
+	double win = a->p.window_ms / 1000.0, gap;
+
+	if (a->p.window_ms == 0)
+		return -1;
+	if (nw->n == 0)
+		return 0;
+	if (a->p.first) {
+		gap = 4.0 * win / nw->n;
+		if (gap < 0.1)
+			gap = 0.1;
+		if ((nw->young1 - 1) / 1000.0 > gap)
+			return 0;
+	}
+	return nw->n / win;
+}
+
+void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
+		   int is_tw, uint32_t age_ms)
 {
 	if (p->n[port].total == 0)
 		p->touched[p->n_touched++] = port;
 	p->n[port].total++;
-	p->n[port].tw += (uint32_t)is_tw;
+	if (is_tw) {
+		p->n[port].tw++;
+		agg_new_add(a, &p->n[port].nw, age_ms);
+	}
 }
 
-void agg_begin(struct agg *a, uint32_t low, uint32_t high,
-	       const uint8_t *reserved)
+void agg_begin(struct agg *a, const struct agg_params *p)
 {
 	memset(a->states, 0, sizeof(a->states));
 	a->sockets = a->tw_server = a->tw_client = 0;
+	a->tw_inferred = a->tw_eph = 0;
+	memset(&a->nw, 0, sizeof(a->nw));
 	memset(a->age, 0, sizeof(a->age));
 	table_clear(&a->peers);
 	table_clear(&a->groups);
 	agg_ports_clear(&a->lp);
 	agg_ports_clear(&a->rp);
 	memset(a->listening, 0, sizeof(a->listening));
+	memset(a->bound, 0, sizeof(a->bound));
+	memset(a->inferred, 0, sizeof(a->inferred));
 	memset(a->inuse, 0, sizeof(a->inuse));
-	if (reserved != NULL)
-		memcpy(a->reserved, reserved, sizeof(a->reserved));
+	if (p->reserved != NULL)
+		memcpy(a->reserved, p->reserved, sizeof(a->reserved));
 	else
 		memset(a->reserved, 0, sizeof(a->reserved));
-	a->low = low;
-	a->high = high;
+	if (p->remembered != NULL)
+		memcpy(a->remembered, p->remembered, sizeof(a->remembered));
+	else
+		memset(a->remembered, 0, sizeof(a->remembered));
+	a->p = *p;
+	a->p.reserved = a->reserved;
+	a->p.remembered = a->remembered;
+	a->low = p->low;
+	a->high = p->high;
 	a->focus.kind = FOCUS_NONE;
+}
+
+const uint8_t *agg_listening(const struct agg *a)
+{
+	return a->listening;
+}
+
+bool agg_port_busy(const struct agg *a, uint16_t port)
+{
+	return a->lp.n[port].total > 0;
+}
+
+unsigned int agg_state(const struct diag_sock *sk)
+{
+	unsigned int st = sk->state < TS_MAX ? sk->state : 0;
+
+	/* Only the bind-table walk (state bit 13) returns sockets in CLOSE:
+	 * bound, not listening or connected, and they hold their port. */
+	return st == TS_CLOSE ? TS_BOUND_INACTIVE : st;
+}
+
+#define LOOPBACK_IFINDEX 1	/* include/net/flow.h */
+
+bool agg_reuse_applies(const struct agg_params *p,
+		       const struct tw_addr *local,
+		       const struct tw_addr *remote, uint32_t ifindex)
+{
+	if (!p->timestamps)
+		return false;
+	if (p->tw_reuse == 1)
+		return true;
+	/* 2: a loopback source or destination, or bound to lo */
+	return p->tw_reuse == 2 && (addr_loopback(local) ||
+				    addr_loopback(remote) ||
+				    ifindex == LOOPBACK_IFINDEX);
+}
+
+bool agg_tw_reusable(const struct agg_params *p, const struct diag_sock *sk)
+{
+	/* time_after32(now, tw_entry_stamp + delay): strictly older */
+	return agg_reuse_applies(p, &sk->local, &sk->remote, sk->ifindex) &&
+	       agg_tw_age(sk->expires) > p->reuse_delay_ms;
 }
 
 static int in_range(const struct agg *a, uint32_t port)
@@ -192,31 +284,49 @@ static int in_range(const struct agg *a, uint32_t port)
 }
 
 /* Records a listening or bound socket: its port is a hole for connect(). */
-static void agg_add_listener(struct agg *a, const struct diag_sock *sk)
+static void agg_add_listener(struct agg *a, const struct diag_sock *sk,
+			     unsigned int st)
 {
-	BIT_SET(a->listening, sk->lport);
+	if (st == TS_LISTEN)
+		BIT_SET(a->listening, sk->lport);
+	else
+		BIT_SET(a->bound, sk->lport);
 	if (in_range(a, sk->lport))
 		BIT_SET(a->inuse, sk->lport);
 }
 
 unsigned int agg_age_bucket(uint32_t expires_ms)
 {
-	uint32_t age = expires_ms >= 60000 ? 0 : 60000 - expires_ms;
-	unsigned int b = age / SNAP_AGE_STEP_MS;
+	unsigned int b = agg_tw_age(expires_ms) / SNAP_AGE_STEP_MS;
 
 	return b < SNAP_AGE_BUCKETS ? b : SNAP_AGE_BUCKETS - 1;
 }
 
+bool agg_server_side(const struct agg *a, const struct diag_sock *sk,
+		     int is_tw, bool *inferred)
+{
+	*inferred = false;
+	if (BIT_GET(a->listening, sk->lport) ||
+	    BIT_GET(a->remembered, sk->lport))
+		return true;
+	/* No memory of the last 60 s: a TIME_WAIT on a port outside the
+	 * range whose peer used an ephemeral port was accepted here. */
+	*inferred = a->p.infer_sides && is_tw && !in_range(a, sk->lport) &&
+		    in_range(a, sk->rport);
+	return *inferred;
+}
+
 /* Counts a socket toward its destination group if it took an ephemeral
- * port: inside the range, not reserved, not a listening/bound port. */
+ * port: inside the range, not reserved, not a bind()/listen() port. */
 static void agg_add_group(struct agg *a, const struct diag_sock *sk,
-			  int is_tw)
+			  int is_tw, uint32_t age_ms)
 {
 	struct group_key key;
 	struct group_ent *g;
 
 	if (!in_range(a, sk->lport) || BIT_GET(a->reserved, sk->lport) ||
-	    BIT_GET(a->listening, sk->lport))
+	    BIT_GET(a->listening, sk->lport) || BIT_GET(a->bound, sk->lport) ||
+	    BIT_GET(a->remembered, sk->lport))
 		return;
 	memset(&key, 0, sizeof(key));
 	key.local = sk->local;
@@ -224,47 +334,59 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 	key.rport = sk->rport;
 	g = table_get(&a->groups, &key);
 	g->used++;
+	if (!g->reuse)
+		g->reuse = agg_reuse_applies(&a->p, &sk->local, &sk->remote,
+					     sk->ifindex);
 	if (is_tw) {
+		unsigned int band = sk->expires / SNAP_EXP_BAND_MS;
+
+		a->tw_eph++;
 		g->tw++;
-		g->tw_young += sk->expires > 60000 - AGG_YOUNG_MS;
-		g->tw_expiring += sk->expires <= AGG_YOUNG_MS;
+		g->tw_young += age_ms < AGG_YOUNG_MS;
+		g->tw_exp[band < SNAP_EXP_BANDS ? band : SNAP_EXP_BANDS - 1]++;
+		g->reusable += agg_tw_reusable(&a->p, sk);
+		agg_new_add(a, &g->nw, age_ms);
 	}
 }
 
 void agg_add(const struct diag_sock *sk, void *arg)
 {
 	struct agg *a = arg;
-	unsigned int st = sk->state < TS_MAX ? sk->state : 0;
+	unsigned int st = agg_state(sk);
 	int is_tw = st == TS_TIME_WAIT;
-	int server = 0;
+	uint32_t age_ms = is_tw ? agg_tw_age(sk->expires) : 0;
+	bool server, inferred;
 	struct peer_ent *p;
 
-	/* Only the bind-table walk (state bit 13) returns sockets in CLOSE:
-	 * bound, not listening or connected, and they hold their port. */
-	if (st == TS_CLOSE)
-		st = TS_BOUND_INACTIVE;
 	a->states[st]++;
 	a->sockets++;
 	if (st == TS_LISTEN || st == TS_BOUND_INACTIVE) {
-		agg_add_listener(a, sk);
+		agg_add_listener(a, sk, st);
 		return;
 	}
 	if (in_range(a, sk->lport))
 		BIT_SET(a->inuse, sk->lport);
-	server = BIT_GET(a->listening, sk->lport);
+	server = agg_server_side(a, sk, is_tw, &inferred);
+	if (inferred)
+		BIT_SET(a->inferred, sk->lport);
 	if (is_tw) {
 		a->age[agg_age_bucket(sk->expires)]++;
+		agg_new_add(a, &a->nw, age_ms);
 		if (server)
 			a->tw_server++;
 		else
 			a->tw_client++;
+		a->tw_inferred += inferred;
 	}
 	p = table_get(&a->peers, &sk->remote);
 	p->states[st]++;
 	p->total++;
-	agg_ports_add(&a->lp, sk->lport, is_tw);
-	agg_ports_add(&a->rp, sk->rport, is_tw);
-	agg_add_group(a, sk, is_tw);
+	if (is_tw)
+		agg_new_add(a, &p->nw, age_ms);
+	agg_ports_add(a, &a->lp, sk->lport, is_tw, age_ms);
+	agg_ports_add(a, &a->rp, sk->rport, is_tw, age_ms);
+	if (!server)
+		agg_add_group(a, sk, is_tw, age_ms);
 }
 
 static void heap_sift(uint32_t *h, uint32_t n, uint32_t i, rank_fn rank,
@@ -354,18 +476,21 @@ static int rank_port(const void *ctx, uint32_t i, uint32_t j)
 	return c ? c : cmp_u32(b, a);
 }
 
-/* Groups: the one with fewer ports left is worse, so it ranks higher. */
+/* Groups: the one with fewer ports left to connect() is worse, so it
+ * ranks higher; then the fuller one. */
 int agg_rank_group(const void *ctx, uint32_t i, uint32_t j)
 {
 	const struct table *t = ctx;
 	const struct group_ent *a = agg_table_ent(t, i), *b = agg_table_ent(t, j);
-	int c = cmp_u32(a->used, b->used);
+	int c = cmp_u32(a->used - a->reusable, b->used - b->reusable);
 
+	if (c == 0)
+		c = cmp_u32(a->used, b->used);
 	return c ? c : -memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
-void agg_fill_ports(const struct ports *p, const uint8_t *listening,
-		       struct snap_port *out, uint32_t *n, uint32_t k)
+void agg_fill_ports(const struct agg *a, const struct ports *p, bool local,
+		    struct snap_port *out, uint32_t *n, uint32_t k)
 {
 	uint32_t idx[SNAP_TOP_MAX];
 
@@ -373,10 +498,17 @@ void agg_fill_ports(const struct ports *p, const uint8_t *listening,
 	for (uint32_t i = 0; i < *n; i++) {
 		uint16_t port = p->touched[idx[i]];
 
+		memset(&out[i], 0, sizeof(out[i]));
 		out[i].port = port;
 		out[i].time_wait = p->n[port].tw;
 		out[i].total = p->n[port].total;
-		out[i].listening = listening && BIT_GET(listening, port);
+		out[i].new_per_s = agg_rate(a, &p->n[port].nw);
+		if (local) {
+			out[i].listening = BIT_GET(a->listening, port);
+			out[i].server = out[i].listening ||
+					BIT_GET(a->remembered, port) ||
+					BIT_GET(a->inferred, port);
+		}
 	}
 }
 
@@ -391,17 +523,24 @@ static uint32_t count_bits(const uint8_t *map, uint32_t lo, uint32_t hi)
 
 /* A group as the snapshot shows it; base is what connect() can pick from
  * when the group is empty. */
-void agg_group_out(const struct group_ent *g, uint32_t base,
-		      struct snap_group *o)
+void agg_group_out(const struct agg *a, const struct group_ent *g,
+		   uint32_t base, struct snap_group *o)
 {
+	memset(o, 0, sizeof(*o));
 	o->local = g->key.local;
 	o->remote = g->key.remote;
 	o->remote_port = g->key.rport;
 	o->used = g->used;
-	o->available = g->used < base ? base - g->used : 0;
+	o->free = g->used < base ? base - g->used : 0;
+	o->reusable = g->reusable;
+	o->available = o->free + o->reusable;
+	o->reuse = g->reuse || agg_reuse_applies(&a->p, &g->key.local,
+						 &g->key.remote, 0);
 	o->time_wait = g->tw;
 	o->tw_young = g->tw_young;
-	o->tw_expiring = g->tw_expiring;
+	o->tw_expiring = g->tw_exp[0];
+	memcpy(o->tw_exp, g->tw_exp, sizeof(o->tw_exp));
+	o->new_per_s = agg_rate(a, &g->nw);
 }
 
 /* Ports connect() can pick from in an empty group. */
@@ -410,33 +549,45 @@ uint32_t agg_eph_base(const struct snapshot *s)
 	return s->eph.size - s->eph.reserved - s->eph.holes;
 }
 
-/* Ephemeral range use and the worst destination groups. */
+/* Ephemeral range use and the worst destination groups. Holes are the
+ * ports whose bind bucket bind() or listen() made: connect() skips them
+ * (KERNEL-FACTS.md, "Ephemeral port exhaustion is per destination"). */
 static void fill_ephemeral(const struct agg *a, struct snapshot *s,
 			   uint32_t top)
 {
 	uint32_t idx[SNAP_TOP_MAX], base;
 
+	s->eph.tw_reuse = a->p.tw_reuse;
+	s->eph.timestamps = a->p.timestamps;
+	s->eph.reuse_delay_ms = a->p.reuse_delay_ms;
 	if (a->high == 0)
 		return;
 	s->eph.present = true;
+	s->eph.holes_source = "sock_diag";
 	s->eph.low = a->low;
 	s->eph.high = a->high;
 	s->eph.size = a->high - a->low + 1;
 	s->eph.reserved = count_bits(a->reserved, a->low, a->high);
-	s->eph.holes = 0;
-	for (uint32_t p = a->low; p <= a->high; p++)
-		s->eph.holes += BIT_GET(a->listening, p) &&
-				!BIT_GET(a->reserved, p);
+	for (uint32_t p = a->low; p <= a->high; p++) {
+		if (BIT_GET(a->reserved, p))
+			continue;
+		if (BIT_GET(a->listening, p))
+			s->eph.holes_listen++;
+		else if (BIT_GET(a->bound, p))
+			s->eph.holes_bound++;
+		else if (BIT_GET(a->remembered, p) && a->lp.n[p].total > 0)
+			s->eph.holes_closed++;
+	}
+	s->eph.holes = s->eph.holes_listen + s->eph.holes_bound +
+		       s->eph.holes_closed;
 	s->eph.ports_in_use = count_bits(a->inuse, a->low, a->high);
 	base = agg_eph_base(s);
 	s->eph.groups_total = a->groups.n;
-	s->eph.n_groups = agg_top_select(a->groups.n, top, agg_rank_group, &a->groups,
-				     idx);
-	for (uint32_t i = 0; i < s->eph.n_groups; i++) {
-		const struct group_ent *g = agg_table_ent(&a->groups, idx[i]);
-
-		agg_group_out(g, base, &s->eph.groups[i]);
-	}
+	s->eph.n_groups = agg_top_select(a->groups.n, top, agg_rank_group,
+					 &a->groups, idx);
+	for (uint32_t i = 0; i < s->eph.n_groups; i++)
+		agg_group_out(a, agg_table_ent(&a->groups, idx[i]), base,
+			      &s->eph.groups[i]);
 }
 
 void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
@@ -450,10 +601,16 @@ void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
 	 * NEW_SYN_RECV the same way. */
 	s->states[TS_SYN_RECV] += s->states[TS_NEW_SYN_RECV];
 	s->states[TS_NEW_SYN_RECV] = 0;
-	s->sockets = a->sockets;
+	/* ss lists no bound-inactive sockets: neither is "sockets" */
+	s->sockets = a->sockets - a->states[TS_BOUND_INACTIVE];
 	s->tw.total = a->states[TS_TIME_WAIT];
 	s->tw.server_side = a->tw_server;
+	s->tw.server_inferred = a->tw_inferred;
 	s->tw.client_side = a->tw_client;
+	s->tw.eph_held = a->tw_eph;
+	s->tw.ages_per_s = agg_rate(a, &a->nw);
+	s->tw.window_s = a->p.window_ms / 1000.0;
+	s->tw.rate_estimated = a->p.first;
 	memcpy(s->tw.age, a->age, sizeof(s->tw.age));
 
 	s->peers_total = a->peers.n;
@@ -465,8 +622,9 @@ void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
 		memcpy(s->peers[i].states, p->states, sizeof(p->states));
 		s->peers[i].time_wait = p->states[TS_TIME_WAIT];
 		s->peers[i].total = p->total;
+		s->peers[i].new_per_s = agg_rate(a, &p->nw);
 	}
-	agg_fill_ports(&a->lp, a->listening, s->lports, &s->n_lports, top);
-	agg_fill_ports(&a->rp, NULL, s->rports, &s->n_rports, top);
+	agg_fill_ports(a, &a->lp, true, s->lports, &s->n_lports, top);
+	agg_fill_ports(a, &a->rp, false, s->rports, &s->n_rports, top);
 	fill_ephemeral(a, s, top);
 }

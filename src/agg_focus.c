@@ -17,6 +17,7 @@ void agg_focus_begin(struct agg *a, const struct focus_req *focus)
 		a->frp = agg_xcalloc(1, sizeof(*a->frp));
 	}
 	memset(a->fdet, 0, sizeof(*a->fdet));
+	memset(&a->fnw, 0, sizeof(a->fnw));
 	a->fdet->req = *focus;
 	agg_ports_clear(a->flp);
 	agg_ports_clear(a->frp);
@@ -41,29 +42,32 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 {
 	struct agg *a = arg;
 	struct snap_focus *f = a->fdet;
-	unsigned int st = sk->state < TS_MAX ? sk->state : 0;
+	unsigned int st = agg_state(sk);
 	int is_tw = st == TS_TIME_WAIT;
-	int server = BIT_GET(a->listening, sk->lport);
+	uint32_t age_ms = is_tw ? agg_tw_age(sk->expires) : 0;
+	bool inferred;
+	bool server = agg_server_side(a, sk, is_tw, &inferred);
 
 	if (a->focus.kind != FOCUS_NONE)
 		f->fetched++;
 	/* the kernel filtered already; listeners are not connections of a
 	 * peer or port */
 	if (a->focus.kind == FOCUS_NONE || !focus_match(&a->focus, sk) ||
-	    st == TS_LISTEN || st == TS_CLOSE || st == TS_BOUND_INACTIVE)
+	    st == TS_LISTEN || st == TS_BOUND_INACTIVE)
 		return;
 	f->states[st]++;
 	f->total++;
 	if (is_tw) {
 		f->age[agg_age_bucket(sk->expires)]++;
-		f->tw_young += sk->expires > 60000 - AGG_YOUNG_MS;
+		f->tw_young += age_ms < AGG_YOUNG_MS;
+		agg_new_add(a, &a->fnw, age_ms);
 		if (server)
 			f->tw_server++;
 		else
 			f->tw_client++;
 	}
-	agg_ports_add(a->flp, sk->lport, is_tw);
-	agg_ports_add(a->frp, sk->rport, is_tw);
+	agg_ports_add(a, a->flp, sk->lport, is_tw, age_ms);
+	agg_ports_add(a, a->frp, sk->rport, is_tw, age_ms);
 	if (f->n_socks < FOCUS_SOCKS_MAX) {
 		struct focus_sock *fs = &f->socks[f->n_socks++];
 
@@ -120,8 +124,8 @@ static void fill_focus_groups(const struct agg *a, const struct snapshot *s,
 	n = agg_top_select(a->groups.n, FOCUS_GROUPS_MAX, rank_focus_group, &r,
 		       idx);
 	for (uint32_t i = 0; i < n && i < f->groups_total; i++)
-		agg_group_out(agg_table_ent(&a->groups, idx[i]), agg_eph_base(s),
-			  &f->groups[f->n_groups++]);
+		agg_group_out(a, agg_table_ent(&a->groups, idx[i]),
+			      agg_eph_base(s), &f->groups[f->n_groups++]);
 }
 
 void agg_focus_finish(const struct agg *a, struct snapshot *s)
@@ -134,9 +138,11 @@ void agg_focus_finish(const struct agg *a, struct snapshot *s)
 	if (f == NULL)
 		return;		/* the drill-down shows nothing this time */
 	memcpy(f, a->fdet, sizeof(*f));
-	agg_fill_ports(a->flp, a->listening, f->lports, &f->n_lports,
-		   FOCUS_PORTS_MAX);
-	agg_fill_ports(a->frp, NULL, f->rports, &f->n_rports, FOCUS_PORTS_MAX);
+	f->new_per_s = agg_rate(a, &a->fnw);
+	agg_fill_ports(a, a->flp, true, f->lports, &f->n_lports,
+		       FOCUS_PORTS_MAX);
+	agg_fill_ports(a, a->frp, false, f->rports, &f->n_rports,
+		       FOCUS_PORTS_MAX);
 	fill_focus_groups(a, s, f);
 	s->focus = f;
 }

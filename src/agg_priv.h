@@ -2,6 +2,7 @@
 #ifndef TWTOP_AGG_PRIV_H
 #define TWTOP_AGG_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,10 +24,18 @@ struct table {
 	size_t esz, ksz;
 };
 
+/* New TIME_WAIT of a row: how many are younger than the rate window,
+ * and the youngest age (a gap before it ends a burst: agg_rate). */
+struct agg_new {
+	uint32_t n;
+	uint32_t young1;		/* youngest age + 1 ms; 0: none */
+};
+
 struct peer_ent {
 	struct tw_addr addr;		/* key */
 	uint32_t states[TS_MAX];
 	uint32_t total;
+	struct agg_new nw;
 };
 
 struct group_key {
@@ -36,26 +45,35 @@ struct group_key {
 
 struct group_ent {
 	struct group_key key;		/* key */
-	uint32_t used, tw, tw_young, tw_expiring;
+	uint32_t used, tw, tw_young, reusable;
+	uint32_t tw_exp[SNAP_EXP_BANDS];
+	struct agg_new nw;
+	uint8_t reuse;			/* tcp_tw_reuse covers the tuple */
 };
 
 /* Per-port counters with the list of ports touched this sample. */
 struct ports {
 	struct {
 		uint32_t tw, total;	/* side by side: one cache line */
+		struct agg_new nw;
 	} n[NPORTS];
 	uint16_t touched[NPORTS];
 	uint32_t n_touched;
 };
 
 struct agg {
+	struct agg_params p;		/* its maps point at the copies below */
 	uint32_t states[TS_MAX];
 	uint32_t sockets;
-	uint32_t tw_server, tw_client;
+	uint32_t tw_server, tw_client, tw_inferred, tw_eph;
+	struct agg_new nw;		/* every counted TIME_WAIT */
 	uint32_t age[SNAP_AGE_BUCKETS];
 	struct table peers, groups;
 	struct ports lp, rp;
-	uint8_t listening[NPORTS / 8];	/* LISTEN or bound: a "hole" */
+	uint8_t listening[NPORTS / 8];	/* LISTEN now */
+	uint8_t bound[NPORTS / 8];	/* bound-inactive now */
+	uint8_t remembered[NPORTS / 8];	/* listened within 60 s */
+	uint8_t inferred[NPORTS / 8];	/* server side by the range rule */
 	uint8_t inuse[NPORTS / 8];	/* any local port, for ports_in_use */
 	uint8_t reserved[NPORTS / 8];
 	uint32_t low, high;
@@ -63,6 +81,7 @@ struct agg {
 	struct focus_req focus;
 	struct snap_focus *fdet;
 	struct ports *flp, *frp;
+	struct agg_new fnw;
 };
 
 /* Ranks item a above item b (> 0), below (< 0). */
@@ -73,7 +92,19 @@ void *agg_xcalloc(size_t n, size_t sz);
 /* Entry i of a table. */
 void *agg_table_ent(const struct table *t, uint32_t i);
 void agg_ports_clear(struct ports *p);
-void agg_ports_add(struct ports *p, uint16_t port, int is_tw);
+/* Counts a socket on port; age_ms only matters for a TIME_WAIT. */
+void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
+		   int is_tw, uint32_t age_ms);
+/* A TIME_WAIT's age in ms: 60 s minus its timer. */
+uint32_t agg_tw_age(uint32_t expires_ms);
+/* Counts a TIME_WAIT of age_ms into a row's new TIME_WAIT. */
+void agg_new_add(const struct agg *a, struct agg_new *nw, uint32_t age_ms);
+/* A row's new TIME_WAIT per second; < 0 when unknown. */
+double agg_rate(const struct agg *a, const struct agg_new *nw);
+/* Whether sk (not a listener) is server side, and whether only by the
+ * range rule (*inferred). */
+bool agg_server_side(const struct agg *a, const struct diag_sock *sk,
+		     int is_tw, bool *inferred);
 /* The 5 s age bucket of a TIME_WAIT socket with expires_ms left. */
 unsigned int agg_age_bucket(uint32_t expires_ms);
 /* Selects the k best of n items into out, best first, in O(n log k). */
@@ -81,13 +112,14 @@ uint32_t agg_top_select(uint32_t n, uint32_t k, rank_fn rank,
 			const void *ctx, uint32_t *out);
 /* Groups (ctx = the group table): fewer ports left ranks higher. */
 int agg_rank_group(const void *ctx, uint32_t i, uint32_t j);
-/* The k busiest ports of p into out; listening marks server ports. */
-void agg_fill_ports(const struct ports *p, const uint8_t *listening,
+/* The k busiest ports of p into out; local marks listening and server
+ * ports. */
+void agg_fill_ports(const struct agg *a, const struct ports *p, bool local,
 		    struct snap_port *out, uint32_t *n, uint32_t k);
 /* A group as the snapshot shows it; base is what connect() can pick from
  * when the group is empty. */
-void agg_group_out(const struct group_ent *g, uint32_t base,
-		   struct snap_group *o);
+void agg_group_out(const struct agg *a, const struct group_ent *g,
+		   uint32_t base, struct snap_group *o);
 /* Ports connect() can pick from in an empty group. */
 uint32_t agg_eph_base(const struct snapshot *s);
 

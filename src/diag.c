@@ -87,6 +87,7 @@ static void diag_decode(const struct inet_diag_msg *m, struct diag_sock *s)
 	s->expires = m->idiag_expires;
 	s->uid = m->idiag_uid;
 	s->inode = m->idiag_inode;
+	s->ifindex = m->id.idiag_if;
 }
 
 /* Handles an NLMSG_ERROR message; returns the errno it carries (0 = ack). */

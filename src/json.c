@@ -434,10 +434,9 @@ static void json_tops(struct jw *w, const struct snapshot *s,
 static void json_group(struct jw *w, const struct snapshot *s,
 		       const struct snap_group *g)
 {
-	double cap = (double)g->used + g->available;
-	struct adv_forecast fc;
+	const struct snap_forecast *fc = &g->fc;
+	double cap = fc->capacity;
 
-	advice_group_forecast(s, g, &fc);
 	jw_obj_begin(w);
 	kv_addr(w, "local", &g->local);
 	kv_addr(w, "remote", &g->remote);
@@ -449,12 +448,12 @@ static void json_group(struct jw *w, const struct snapshot *s,
 	kv_double(w, "share", cap > 0 ? g->used / cap : NAN);
 	kv_uint(w, "tw_young", g->tw_young);
 	kv_uint(w, "tw_expiring", g->tw_expiring);
-	kv_double(w, "new_per_s", fc.rate_in);
-	kv_double(w, "steady_share", fc.known ? fc.steady_share : NAN);
-	kv_double(w, "full_in_s", fc.full_in_s >= 0 ? fc.full_in_s : NAN);
+	kv_double(w, "new_per_s", fc->rate_in);
+	kv_double(w, "steady_share", fc->known ? fc->steady_share : NAN);
+	kv_double(w, "full_in_s", fc->full_in_s >= 0 ? fc->full_in_s : NAN);
 	jw_key(w, "forecast");
-	if (fc.known)
-		jw_str(w, fc.text);
+	if (fc->known)
+		jw_str(w, fc->text);
 	else
 		jw_null(w);
 	jw_obj_end(w);
@@ -613,7 +612,7 @@ static void json_focus(struct jw *w, const struct snapshot *s,
 	kv_uint(w, "time_wait_server", f->tw_server);
 	kv_uint(w, "time_wait_client", f->tw_client);
 	kv_uint(w, "tw_young", f->tw_young);
-	rate = advice_young_rate(s, f->tw_young);
+	rate = f->new_per_s;
 	kv_double(w, "new_per_s", rate >= 0 ? rate : NAN);
 	kv_bool(w, "partial", f->partial);
 	kv_str(w, "kernel_filter", f->expr);

@@ -45,6 +45,12 @@ struct sampler {
 	uint8_t reserved[65536 / 8];
 	struct utsname uts;
 	uint64_t seq;
+	/* listening ports remembered for sides and holes: when each last
+	 * listened (ms since the first dump + 1; 0 never) */
+	uint32_t listen_ms[65536];
+	uint8_t remembered[65536 / 8];
+	bool have_dump;
+	double first_dump, prev_dump;	/* CLOCK_MONOTONIC of dump starts */
 	/* previous sample, for rates */
 	bool have_prev;
 	double prev_mono;
@@ -192,6 +198,57 @@ static void read_range(struct sampler *sp, const struct snapshot *s,
 		memset(sp->reserved, 0, sizeof(sp->reserved));
 }
 
+#define MEMORY_MS	60000	/* listeners remembered (TIME_WAIT length) */
+#define FIRST_WINDOW_MS	2000	/* ages that give a first sample's rates */
+
+/* The tcp_tw_reuse inputs of s's sysctls (KERNEL-FACTS.md: the reuse
+ * delay is 1000 ms where tcp_tw_reuse_delay is absent). */
+static void read_reuse(const struct snapshot *s, struct agg_params *p)
+{
+	const struct snap_sysctl *r = snap_sysctl(s, "net.ipv4.tcp_tw_reuse");
+	const struct snap_sysctl *t =
+		snap_sysctl(s, "net.ipv4.tcp_timestamps");
+	const struct snap_sysctl *d =
+		snap_sysctl(s, "net.ipv4.tcp_tw_reuse_delay");
+
+	p->tw_reuse = r && r->present && r->numeric ? (int)r->num : -1;
+	p->timestamps = t && t->present && t->numeric && t->num != 0;
+	p->reuse_delay_ms = d && d->present && d->numeric && d->num >= 0 &&
+			    d->num < 1000000 ? (uint32_t)d->num : 1000;
+}
+
+/* The ports that listened within MEMORY_MS of now (ms since the first
+ * dump), into sp->remembered. */
+static void recall_listeners(struct sampler *sp, uint32_t now_ms)
+{
+	memset(sp->remembered, 0, sizeof(sp->remembered));
+	for (uint32_t p = 0; p < 65536; p++)
+		if (sp->listen_ms[p] != 0 &&
+		    now_ms + 1 - sp->listen_ms[p] <= MEMORY_MS)
+			sp->remembered[p >> 3] |= (uint8_t)(1u << (p & 7));
+}
+
+/*
+ * Updates the memory after a sample: listening ports are stamped now. A
+ * remembered port keeps its listener's bind bucket, so it stays a hole
+ * and server side while sockets remain on it, and is forgotten as soon
+ * as none do (connect() may take it then). Under a filter the sockets
+ * are not all seen, so only the 60 s clock forgets.
+ */
+static void remember_listeners(struct sampler *sp, uint32_t now_ms)
+{
+	const uint8_t *lis = agg_listening(sp->agg);
+
+	for (uint32_t p = 0; p < 65536; p++) {
+		if ((lis[p >> 3] >> (p & 7)) & 1u)
+			sp->listen_ms[p] = now_ms + 1;
+		else if (sp->filter == NULL &&
+			 ((sp->remembered[p >> 3] >> (p & 7)) & 1u))
+			sp->listen_ms[p] = agg_port_busy(sp->agg, (uint16_t)p) ?
+					   now_ms + 1 : 0;
+	}
+}
+
 /* Where dumped sockets go: to agg, unless the filter (when user space
  * has to check it) rejects them. */
 struct dump_ctx {
@@ -211,7 +268,7 @@ static void dump_cb(const struct diag_sock *sk, void *arg)
 		c->add(sk, c->agg);
 	} else if (c->keep_rejected) {
 		agg_add(sk, c->agg);
-		c->rejected[sk->state < TS_MAX ? sk->state : 0]++;
+		c->rejected[agg_state(sk)]++;	/* as agg counted it */
 	}
 }
 
@@ -281,12 +338,14 @@ static int dump_all(struct sampler *sp, struct dump_ctx *c, int *intr,
 	return 0;
 }
 
-/* Takes listeners the filter rejected out of the counts agg made. */
+/* Takes listeners the filter rejected out of the counts agg made
+ * (bound-inactive ones were never in "sockets"). */
 static void uncount_rejected(const struct dump_ctx *c, struct snapshot *s)
 {
 	for (unsigned int st = 0; st < TS_MAX; st++) {
 		s->states[st] -= c->rejected[st];
-		s->sockets -= c->rejected[st];
+		if (st != TS_BOUND_INACTIVE)
+			s->sockets -= c->rejected[st];
 	}
 }
 
@@ -295,15 +354,33 @@ static void uncount_rejected(const struct dump_ctx *c, struct snapshot *s)
 static void sample_sockets(struct sampler *sp, struct snapshot *s)
 {
 	struct dump_ctx c;
-	uint32_t low, high;
+	struct agg_params p = { .reserved = sp->reserved,
+				.remembered = sp->remembered };
 	double t0 = now_mono();
+	uint32_t now_ms;
 	int tries, err = 0;
 
-	read_range(sp, s, &low, &high);
+	read_range(sp, s, &p.low, &p.high);
+	read_reuse(s, &p);
+	if (!sp->have_dump)
+		sp->first_dump = t0;
+	now_ms = (uint32_t)((t0 - sp->first_dump) * 1000.0);
+	recall_listeners(sp, now_ms);
+	p.infer_sides = now_ms < MEMORY_MS;
+	p.first = !sp->have_dump;
+	p.window_ms = p.first ? FIRST_WINDOW_MS :
+		      (uint32_t)((t0 - sp->prev_dump) * 1000.0 + 0.5);
+	/* a TIME_WAIT past the reuse delay may have been taken over by
+	 * connect() and left the count: count only younger ones */
+	if ((p.tw_reuse == 1 || p.tw_reuse == 2) && p.timestamps &&
+	    p.window_ms > p.reuse_delay_ms && p.reuse_delay_ms > 0)
+		p.window_ms = p.reuse_delay_ms;
+	sp->have_dump = true;
+	sp->prev_dump = t0;
 	for (tries = 0; tries < PASS_TRIES; tries++) {
 		int intr = 0;
 
-		agg_begin(sp->agg, low, high, sp->reserved);
+		agg_begin(sp->agg, &p);
 		if (dump_all(sp, &c, &intr, &err) < 0)
 			break;
 		if (!intr)
@@ -322,6 +399,8 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 	}
 	agg_finish(sp->agg, s, sp->cfg.top);
 	uncount_rejected(&c, s);
+	if (err == 0)
+		remember_listeners(sp, now_ms);
 }
 
 /* The ss filter that selects a drill-down's sockets. IPv6 addresses in
@@ -419,8 +498,17 @@ static void compute_rates(struct sampler *sp, struct snapshot *s)
 	}
 	sp->prev_mono = s->mono;
 	sp->have_prev = true;
-	s->tw.rate_valid = s->rates[0].valid;
-	s->tw.new_per_s = s->rates[0].per_s;
+	/* TcpExtTW is the whole namespace's; under a filter the rate is the
+	 * filtered sockets' own, from their ages */
+	if (sp->filter != NULL) {
+		s->tw.rate_valid = s->tw.ages_per_s >= 0;
+		s->tw.new_per_s = s->tw.rate_valid ? s->tw.ages_per_s : 0;
+		s->tw.rate_source = "ages";
+	} else {
+		s->tw.rate_valid = s->rates[0].valid;
+		s->tw.new_per_s = s->rates[0].per_s;
+		s->tw.rate_source = s->tw.rate_valid ? "TcpExtTW" : NULL;
+	}
 }
 
 struct snapshot *sampler_sample(struct sampler *sp)

@@ -120,24 +120,18 @@ static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
 	}
 }
 
-/* New TIME_WAIT per second to the focus, and how it is known: TcpExtTW's
- * rate split by the focus's share of young TIME_WAIT, or (no rate yet, or
- * a kernel counting at expiry) its TIME_WAIT younger than 10 s / 10 s. */
+/* New TIME_WAIT per second to the focus, measured from their ages. */
 static void drill_rate(struct ui *u, const struct snap_focus *f, int y,
 		       int x, int w)
 {
-	double r = advice_young_rate(u->snap, f->tw_young);
 	char n[16];
 	int k;
 
-	if (r >= 0)
+	if (f->new_per_s >= 0)
 		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT %s/s",
-			     ui_rate(n, sizeof(n), true, r));
+			     ui_rate(n, sizeof(n), true, f->new_per_s));
 	else
-		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT ~%s/s "
-			     "(last 10 s)", ui_rate(n, sizeof(n), true,
-						     f->tw_young /
-						     ADV_WINDOW_S));
+		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT ?/s");
 	if (f->partial)
 		ui_text(u, y, x + k + 2, w - k - 2, TH_ALARM, "dump "
 			"interrupted: counts may be short");
@@ -162,10 +156,9 @@ static int drill_groups(struct ui *u, const struct snap_focus *f, int y,
 			"connection from this host took an ephemeral port");
 	for (uint32_t i = 0; i < f->n_groups && line < h; i++) {
 		const struct snap_group *g = &f->groups[i];
-		struct adv_forecast fc;
+		const struct snap_forecast *fc = &g->fc;
 		int k;
 
-		advice_group_forecast(u->snap, g, &fc);
 		k = ui_textf(u, y + line, x + 2, w - 2, TH_NORMAL,
 			     "%s%s%s:%u", ui_addr(&g->local, l, sizeof(l)),
 			     ui_arrow(u), ui_addr(&g->remote, r, sizeof(r)),
@@ -174,12 +167,12 @@ static int drill_groups(struct ui *u, const struct snap_focus *f, int y,
 		ui_textf(u, y + line, x + k, w - k, TH_VALUE, "%6s %7s",
 			 ui_count(used, sizeof(used), g->used),
 			 ui_count(avail, sizeof(avail), g->available));
-		if (fc.known && w - k > 20) {
+		if (fc->known && w - k > 20) {
 			ui_textf(u, y + line, x + k + 15, 5,
-				 ui_gauge_elem(fc.share), "%3d%%",
-				 (int)(fc.share * 100));
+				 ui_gauge_elem(fc->pressure), "%3d%%",
+				 (int)(fc->pressure * 100));
 			ui_text(u, y + line, x + k + 21, w - k - 21,
-				fc.fills ? TH_ALARM : TH_DIM, fc.text);
+				fc->fills ? TH_ALARM : TH_DIM, fc->text);
 		}
 		line++;
 	}

@@ -76,16 +76,15 @@ static void eph_cols(int w, int *tw, int *fw, int *gw)
 static void eph_forecast(struct ui *u, int y, int x, int w,
 			 const struct snap_group *g)
 {
-	struct adv_forecast fc;
+	const struct snap_forecast *fc = &g->fc;
 	enum theme_elem e;
 
-	advice_group_forecast(u->snap, g, &fc);
-	if (!fc.known || w < 2)
+	if (!fc->known || w < 2)
 		return;
-	e = fc.fills ? TH_ALARM : fc.steady_share >= ADV_WARN_SHARE ?
+	e = fc->fills ? TH_ALARM : fc->steady_share >= ADV_WARN_SHARE ?
 	    TH_WARN : TH_DIM;
-	ui_text(u, y, x, w, e, (int)strlen(fc.text) <= w ? fc.text :
-		fc.fills ? "fills" : "");
+	ui_text(u, y, x, w, e, (int)strlen(fc->text) <= w ? fc->text :
+		fc->fills ? "fills" : "");
 }
 
 /* Lines per group: one when a gauge fits beside the address, else the

@@ -27,6 +27,23 @@ static struct diag_sock mk(const char *l, uint16_t lp, const char *r,
 	return s;
 }
 
+/* Sampling parameters for begin(): reuse off, a 1 s window after a
+ * previous sample, no listener memory. Tests change them as they need. */
+static struct agg_params params = { .tw_reuse = 0, .timestamps = true,
+				    .reuse_delay_ms = 1000,
+				    .window_ms = 1000 };
+
+static void begin(struct agg *a, uint32_t low, uint32_t high,
+		  const uint8_t *reserved)
+{
+	struct agg_params p = params;
+
+	p.low = low;
+	p.high = high;
+	p.reserved = reserved;
+	agg_begin(a, &p);
+}
+
 /* Where add() sends sockets: agg_add, or agg_focus_add for the
  * drill-down pass. */
 static diag_cb add_to = agg_add;
@@ -68,7 +85,7 @@ static void test_states_and_sides(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	s = finish(a, 10);
 	assert_int_equal(s->sockets, 11);
@@ -93,7 +110,7 @@ static void test_top_peers_and_ports(void **state)
 	char buf[ADDR_STRLEN];
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	s = finish(a, 2);
 	assert_int_equal(s->peers_total, 3);
@@ -133,7 +150,7 @@ static void test_groups_capacity(void **state)
 	/* range 1000-1099 (100 ports), 1000-1004 reserved (5), a listener
 	 * on 1050 (a hole) and one outside the range */
 	assert_int_equal(kern_parse_reserved_ports("1000-1004", reserved), 0);
-	agg_begin(a, 1000, 1099, reserved);
+	begin(a, 1000, 1099, reserved);
 	add(a, "0.0.0.0", 1050, "0.0.0.0", 0, TS_LISTEN, 0);
 	add(a, "0.0.0.0", 80, "0.0.0.0", 0, TS_LISTEN, 0);
 	for (uint16_t p = 1010; p < 1040; p++)	/* 30 to the backend */
@@ -179,7 +196,7 @@ static void test_bound_inactive(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	add(a, "127.0.0.1", 40001, "0.0.0.0", 0, TS_LISTEN, 0);
 	add(a, "127.0.0.1", 40000, "0.0.0.0", 0, TS_CLOSE, 0);
 	add(a, "127.0.0.1", 40002, "127.0.0.2", 80, TS_TIME_WAIT, 1000);
@@ -202,7 +219,7 @@ static void test_no_range(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 0, 0, NULL);
+	begin(a, 0, 0, NULL);
 	load_mix(a);
 	s = finish(a, 10);
 	assert_false(s->eph.present);
@@ -219,10 +236,10 @@ static void test_reset_between_samples(void **state)
 	struct snapshot *s;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	snap_unref(finish(a, 10));
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	add(a, "10.0.0.1", 40000, "10.0.0.2", 443, TS_TIME_WAIT, 1000);
 	s = finish(a, 10);
 	assert_int_equal(s->sockets, 1);
@@ -251,7 +268,7 @@ static void test_many_peers(void **state)
 	uint32_t tw_total = 0;
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	for (int i = 0; i < 5000; i++) {
 		int n = i % 7;	/* peer i gets i % 7 TIME_WAIT + 1 ESTAB */
 
@@ -290,7 +307,7 @@ static struct snapshot *focus_pass(struct agg *a, const struct focus_req *f)
 {
 	struct snapshot *s;
 
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	load_mix(a);
 	s = finish(a, 10);
 	agg_focus_begin(a, f);
@@ -383,7 +400,7 @@ static void test_focus_remote_port_groups(void **state)
 	snap_unref(s);
 
 	/* more groups than the drill-down keeps: the fullest are kept */
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	for (uint16_t i = 0; i < 3 * FOCUS_GROUPS_MAX; i++) {
 		char peer[32];
 
@@ -412,7 +429,7 @@ static void test_ipv6_peers_apart(void **state)
 	char buf[ADDR_STRLEN];
 
 	(void)state;
-	agg_begin(a, 32768, 60999, NULL);
+	begin(a, 32768, 60999, NULL);
 	add(a, "::1", 40000, "::1", 8080, TS_TIME_WAIT, 1000);
 	add(a, "::1", 40001, "::1", 8080, TS_TIME_WAIT, 1000);
 	add(a, "127.0.0.1", 40000, "127.0.0.1", 8080, TS_TIME_WAIT, 1000);

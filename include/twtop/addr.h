@@ -23,6 +23,10 @@ const char *addr_format(const struct tw_addr *a, char *buf, size_t len);
 /* Parses a numeric IPv4 or IPv6 address; 0 on success, -1 otherwise. */
 int addr_parse(const char *s, struct tw_addr *a);
 
+/* Loopback as tcp_tw_reuse=2 tests it: 127.0.0.0/8 or ::1 (IPv4-mapped
+ * addresses are folded to IPv4 first). */
+bool addr_loopback(const struct tw_addr *a);
+
 bool addr_equal(const struct tw_addr *a, const struct tw_addr *b);
 
 /* Number of meaningful bytes: 4 for AF_INET, 16 for AF_INET6. */

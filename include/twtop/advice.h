@@ -11,47 +11,25 @@ enum adv_level { ADV_INFO, ADV_WARN, ADV_ALARM };
 
 #define ADV_WARN_SHARE	0.5	/* connect() slows past one port parity */
 #define ADV_ALARM_SHARE	0.9
-#define ADV_WINDOW_S	10.0	/* tw_young / tw_expiring window */
 #define ADV_TW_LEN_S	60.0	/* TIME_WAIT length, fixed in Linux */
 
-/* Where a destination group is heading, by Little's law: at a steady
- * rate_in, TIME_WAIT settles at rate_in x 60 s. */
-struct adv_forecast {
-	bool known;		/* the group has a capacity to forecast */
-	double capacity;	/* used + available */
-	double share;		/* used / capacity */
-	double rate_in;		/* new connections per second */
-	double rate_out;	/* TIME_WAIT expiring per second */
-	double steady_used;	/* rate_in x 60 s + non-TIME_WAIT sockets */
-	double steady_share;	/* steady_used / capacity */
-	bool fills;		/* steady state reaches capacity */
-	double full_in_s;	/* when fills: seconds left, < 0 unknown */
-	char text[40];		/* "full in 43 s", "steady at 38 %" */
-};
-
 /*
- * Forecasts group g. rate_hint is the group's new connections per second
- * measured between samples, or < 0 when unknown; then the TIME_WAIT
- * younger than 10 s give it (tw_young / 10 s). The out rate is
- * tw_expiring / 10 s.
+ * Forecasts group g into out from its measured new TIME_WAIT/s: a
+ * TIME_WAIT keeps its port from connect() for reuse_delay_s when
+ * tcp_tw_reuse covers the group (g->reuse), else for 60 s, so the group
+ * settles at rate x that + its other sockets (Little's law). "full in N
+ * s" only when that reaches capacity, solved with the group's TIME_WAIT
+ * expiry (tw_exp) or reuse delay.
  */
-void advice_forecast(const struct snap_group *g, double rate_hint,
-		     struct adv_forecast *out);
+void advice_forecast(const struct snap_group *g, double reuse_delay_s,
+		     struct snap_forecast *out);
 
-/*
- * New TIME_WAIT per second into a part of the host (a group, a peer)
- * with young TIME_WAIT younger than 10 s: TcpExtTW's rate between samples
- * split by that part's share of the young TIME_WAIT. < 0 when the rate is
- * unknown (first sample, or a kernel whose TcpExtTW counts at expiry).
- */
-double advice_young_rate(const struct snapshot *s, uint32_t young);
+/* Fills every derived figure of s that advisories and output rest on:
+ * the forecasts of the ephemeral and drill-down groups. */
+void advice_derive(struct snapshot *s);
 
-/* advice_forecast with the group's rate measured between samples when s
- * has it (as port-group-pressure uses). */
-void advice_group_forecast(const struct snapshot *s,
-			   const struct snap_group *g, struct adv_forecast *out);
-
-/* Fills s->advisories from the rest of s, most severe first. */
+/* advice_derive, then s->advisories from the rest of s, most severe
+ * first. */
 void advice_eval(struct snapshot *s);
 
 /* "info", "warn" or "alarm". */

@@ -13,12 +13,52 @@ struct agg;
 struct agg *agg_new(void);
 void agg_free(struct agg *a);
 
-/*
- * Starts a sample. low..high is ip_local_port_range (0, 0 when unknown)
- * and reserved a 65536-bit map of ip_local_reserved_ports (or NULL).
- */
-void agg_begin(struct agg *a, uint32_t low, uint32_t high,
-	       const uint8_t *reserved);
+/* What a sample is counted against (the sampler reads and remembers it). */
+struct agg_params {
+	uint32_t low, high;	/* ip_local_port_range; 0, 0 when unknown */
+	const uint8_t *reserved;	/* 65536-bit map, or NULL */
+	/* Ports that listened within the last 60 s (65536-bit map, or NULL):
+	 * their sockets are server side and, while any remain, the port is
+	 * a hole for connect() (its bind bucket outlives the listener). */
+	const uint8_t *remembered;
+	/* The memory covers less than 60 s: a TIME_WAIT from a port outside
+	 * the range to a remote port inside it is taken as server side. */
+	bool infer_sides;
+	/* New TIME_WAIT are those younger than window_ms. first: there is
+	 * no previous sample, so window_ms is the last second or two and a
+	 * burst that ended before it (a gap in the ages) is no rate. */
+	uint32_t window_ms;
+	bool first;
+	/* tcp_tw_reuse (-1 absent), tcp_timestamps != 0, and the age a
+	 * TIME_WAIT must pass before connect() may take it over. */
+	int tw_reuse;
+	bool timestamps;
+	uint32_t reuse_delay_ms;
+};
+
+/* Starts a sample. */
+void agg_begin(struct agg *a, const struct agg_params *p);
+
+/* The state a socket is counted in: CLOSE from the bind-table walk is
+ * BOUND_INACTIVE, unknown states 0. */
+unsigned int agg_state(const struct diag_sock *sk);
+
+/* Whether connect() may take over this TIME_WAIT 4-tuple now, as
+ * tcp_twsk_unique decides (net/ipv4/tcp_ipv4.c): tcp_tw_reuse 1, or 2 on
+ * a loopback tuple, timestamps on, and older than the reuse delay. */
+bool agg_tw_reusable(const struct agg_params *p, const struct diag_sock *sk);
+
+/* Whether tcp_tw_reuse covers this tuple (loopback for 2). */
+bool agg_reuse_applies(const struct agg_params *p,
+		       const struct tw_addr *local,
+		       const struct tw_addr *remote, uint32_t ifindex);
+
+/* The map of ports that were listening in the last sample (LISTEN only),
+ * for the sampler's memory; valid after agg_finish. */
+const uint8_t *agg_listening(const struct agg *a);
+/* Whether port had any socket other than LISTEN/bound in the last
+ * sample. */
+bool agg_port_busy(const struct agg *a, uint16_t port);
 
 /*
  * Adds one socket; a diag_cb. LISTEN and BOUND_INACTIVE sockets must come

@@ -19,6 +19,7 @@ struct diag_sock {
 	uint32_t expires;	/* idiag_expires, ms remaining */
 	uint32_t uid;
 	uint32_t inode;
+	uint32_t ifindex;	/* bound device (idiag_if), 0 for none */
 };
 
 typedef void (*diag_cb)(const struct diag_sock *s, void *arg);

@@ -18,18 +18,43 @@
 #define SNAP_ADV_MAX	16	/* advisories kept per sample */
 #define SNAP_ADV_EVIDENCE 12	/* numbers behind one advisory */
 
+#define SNAP_EXP_BANDS	6	/* TIME_WAIT by time left, 10 s bands */
+#define SNAP_EXP_BAND_MS 10000
+
 struct snap_peer {
 	struct tw_addr addr;
 	uint32_t states[TS_MAX];	/* all sockets to this peer by state */
 	uint32_t time_wait;
 	uint32_t total;
+	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
 };
 
 struct snap_port {
 	uint16_t port;
 	bool listening;		/* a LISTEN socket holds it in this sample */
+	bool server;		/* server side: listens now, listened within
+				 * 60 s, or inferred (see snapshot.tw) */
 	uint32_t time_wait;
 	uint32_t total;
+	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
+};
+
+/* Where a destination group is heading, computed once per sample by the
+ * advice layer (advice_derive) and only formatted elsewhere. */
+struct snap_forecast {
+	bool known;		/* the group has a capacity to forecast */
+	bool reuse;		/* connect() may take over its TIME_WAIT */
+	double capacity;	/* ports connect() can pick: used + free */
+	double share;		/* used / capacity */
+	double pressure;	/* 1 - available / capacity */
+	double rate_in;		/* new TIME_WAIT per second (measured) */
+	double hold_s;		/* how long a TIME_WAIT keeps its port from
+				 * connect(): the reuse delay, or 60 s */
+	double steady_used;	/* rate_in x hold_s + non-TIME_WAIT sockets */
+	double steady_share;	/* steady_used / capacity */
+	bool fills;		/* heads for available 0 */
+	double full_in_s;	/* when fills: seconds left, < 0 unknown */
+	char text[40];		/* "full in 43 s", "steady at 38 %" */
 };
 
 /* A destination group: the sockets that compete for one set of ephemeral
@@ -40,10 +65,17 @@ struct snap_group {
 	struct tw_addr remote;
 	uint16_t remote_port;
 	uint32_t used;		/* group sockets on ports inside the range */
-	uint32_t available;	/* what connect() can still pick */
+	uint32_t free;		/* ports connect() takes without a TIME_WAIT */
+	uint32_t reusable;	/* own TIME_WAIT connect() may take over now
+				 * (tcp_tw_reuse, timestamps, reuse delay) */
+	uint32_t available;	/* free + reusable: what connect() can pick */
+	bool reuse;		/* tcp_tw_reuse applies to this tuple */
 	uint32_t time_wait;	/* of used, in TIME_WAIT */
 	uint32_t tw_young;	/* of those, younger than 10 s */
 	uint32_t tw_expiring;	/* of those, expiring within 10 s */
+	uint32_t tw_exp[SNAP_EXP_BANDS];	/* by time left, 10 s bands */
+	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
+	struct snap_forecast fc;	/* advice_derive */
 };
 
 struct snap_sysctl {
@@ -113,6 +145,7 @@ struct snap_focus {
 	uint32_t tw_server, tw_client;
 	uint32_t age[SNAP_AGE_BUCKETS];
 	uint32_t tw_young;		/* TIME_WAIT younger than 10 s */
+	double new_per_s;		/* new TIME_WAIT/s from ages */
 	uint32_t n_lports, n_rports;	/* by time_wait, then total */
 	struct snap_port lports[FOCUS_PORTS_MAX];
 	struct snap_port rports[FOCUS_PORTS_MAX];
@@ -144,16 +177,29 @@ struct snapshot {
 	bool dump_failed;	/* no socket data at all */
 	char error[160];
 
-	uint32_t states[TS_MAX];
-	uint32_t sockets;	/* all sockets counted */
+	uint32_t states[TS_MAX];	/* BOUND_INACTIVE too (not shown) */
+	uint32_t sockets;	/* as ss counts: every state but bound-inactive */
 
 	struct {
 		uint32_t total;
-		uint32_t server_side;	/* local port is listening */
+		/* server side: the local port listens now or listened in the
+		 * last 60 s (the sampler remembers); while that memory is
+		 * shorter than 60 s, a TIME_WAIT on a port outside the
+		 * ephemeral range to a remote port inside it counts too */
+		uint32_t server_side;
+		uint32_t server_inferred;	/* of server_side, by that rule */
 		uint32_t client_side;
+		uint32_t eph_held;	/* client side on ephemeral ports */
 		uint32_t age[SNAP_AGE_BUCKETS];	/* by age = 60 s - expires */
 		bool rate_valid;
-		double new_per_s;	/* from TcpExtTW delta */
+		double new_per_s;	/* TcpExtTW delta; under --filter the
+					 * filtered sockets' ages */
+		const char *rate_source;	/* "TcpExtTW", "ages" or NULL */
+		double ages_per_s;	/* counted sockets' new TIME_WAIT/s,
+					 * from ages; < 0 unknown */
+		double window_s;	/* the age window of every *_per_s */
+		bool rate_estimated;	/* no previous sample: the last
+					 * second or two of ages */
 	} tw;
 
 	uint32_t n_peers, n_lports, n_rports;
@@ -167,6 +213,13 @@ struct snapshot {
 		uint32_t low, high, size;
 		uint32_t reserved;	/* reserved ports inside the range */
 		uint32_t holes;		/* listen/bound ports inside, not reserved */
+		uint32_t holes_listen;	/* of holes: listening now */
+		uint32_t holes_bound;	/* bound-inactive sockets (6.8+) */
+		uint32_t holes_closed;	/* closed listeners' leftovers */
+		const char *holes_source;	/* what holes could see */
+		int tw_reuse;		/* sysctl, -1 absent */
+		bool timestamps;	/* tcp_timestamps non-zero */
+		uint32_t reuse_delay_ms;	/* tcp_tw_reuse_delay or 1000 */
 		uint32_t ports_in_use;	/* distinct local ports inside the range */
 		uint32_t n_groups;
 		uint32_t groups_total;	/* distinct groups before the cut */
