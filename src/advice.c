@@ -327,18 +327,23 @@ static void reuse_clause(const struct snapshot *s, const struct snap_group *g,
  * IP_BIND_ADDRESS_NO_PORT only where it helps (bound sockets). */
 static void holes_text(struct snapshot *s, struct snap_advisory *a)
 {
-	if (s->eph.holes_listen > 0)
-		adv_text(a, " %u listening ports sit in the range: put them "
-			 "in net.ipv4.ip_local_reserved_ports or move them out "
-			 "of the range.", s->eph.holes_listen);
-	if (s->eph.holes_closed > 0)
-		adv_text(a, " %u ports of closed listeners stay out of "
+	uint32_t n;
+
+	if ((n = s->eph.holes_listen) > 0)
+		adv_text(a, " %u listening port%s in the range: put %s in "
+			 "net.ipv4.ip_local_reserved_ports or move %s out of "
+			 "it.", n, n == 1 ? " sits" : "s sit",
+			 n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+	if ((n = s->eph.holes_closed) > 0)
+		adv_text(a, " %u port%s of closed listeners stay%s out of "
 			 "connect()'s reach while their connections or "
-			 "TIME_WAIT remain.", s->eph.holes_closed);
-	if (s->eph.holes_bound > 0)
-		adv_text(a, " %u ports are held by bound, unconnected sockets: "
+			 "TIME_WAIT remain.", n, n == 1 ? "" : "s",
+			 n == 1 ? "s" : "");
+	if ((n = s->eph.holes_bound) > 0)
+		adv_text(a, " %u port%s held by bound, unconnected sockets: "
 			 "a client that calls bind() before connect() should "
-			 "set IP_BIND_ADDRESS_NO_PORT.", s->eph.holes_bound);
+			 "set IP_BIND_ADDRESS_NO_PORT.", n,
+			 n == 1 ? " is" : "s are");
 }
 
 /* One port-group-pressure advisory for group g. */
@@ -346,7 +351,7 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 			   int level)
 {
 	const struct snap_forecast *fc = &g->fc;
-	char dest[2 * ADDR_STRLEN + 16], reuse[200], when[24];
+	char dest[2 * ADDR_STRLEN + 16], reuse[200];
 	struct snap_advisory *a = adv_add(s, "port-group-pressure", level);
 
 	if (a == NULL)
@@ -375,17 +380,20 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 			 "assuming the peer sent timestamps", g->reusable,
 			 s->eph.reuse_delay_ms);
 	adv_text(a, "); +%.*f new TIME_WAIT/s, each holding its port %.0f s "
-		 "(%s), %s. ", rate_digits(fc->rate_in), fc->rate_in,
+		 "(%s), %s", rate_digits(fc->rate_in), fc->rate_in,
 		 fc->hold_s, fc->reuse ? "the reuse delay" : "no reuse",
 		 fc->text);
-	if (g->available == 0)
-		adv_text(a, "connect() to it fails with EADDRNOTAVAIL now. ");
-	else if (fc->fills) {
-		fmt_secs(when, sizeof(when), fc->full_in_s);
-		adv_text(a, "At this rate connect() fails with EADDRNOTAVAIL "
-			 "in %s. ", when);
-	} else
-		adv_text(a, "connect() slows past 50 %% as it scans for a "
+	if (g->available == 0 && fc->reuse && g->time_wait > 0)
+		adv_text(a, ": connect() to it fails with EADDRNOTAVAIL until "
+			 "its TIME_WAIT pass the %u ms reuse delay. ",
+			 s->eph.reuse_delay_ms);
+	else if (g->available == 0)
+		adv_text(a, ": connect() to it fails with EADDRNOTAVAIL now. ");
+	else if (fc->fills)
+		adv_text(a, ": then connect() to it fails with "
+			 "EADDRNOTAVAIL. ");
+	else
+		adv_text(a, ". connect() slows past 50 %% as it scans for a "
 			 "port. ");
 	adv_text(a, "Use keep-alive or a connection pool; spread over more "
 		 "backend addresses or ports; %s; widen "

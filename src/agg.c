@@ -162,7 +162,11 @@ uint32_t agg_tw_age(uint32_t expires_ms)
 
 void agg_new_add(const struct agg *a, struct agg_new *nw, uint32_t age_ms)
 {
-	nw->n += age_ms < a->p.window_ms;
+	if (age_ms < a->p.window_ms) {
+		nw->n++;
+		if (age_ms > nw->old_ms)
+			nw->old_ms = age_ms;
+	}
 	if (nw->young1 == 0 || age_ms + 1 < nw->young1)
 		nw->young1 = age_ms + 1;
 }
@@ -171,26 +175,31 @@ void agg_new_add(const struct agg *a, struct agg_new *nw, uint32_t age_ms)
  * A row's new TIME_WAIT per second. Between samples the TIME_WAIT younger
  * than the time since the last one are exactly the new ones (the age is
  * 60 s minus the timer, KERNEL-FACTS.md "Counters"). Without a previous
- * sample the window is the last second or two; if the youngest TIME_WAIT
- * is older than four of the gaps such a rate would leave between
- * connections (and 100 ms), the burst has ended and the rate is 0.
+ * sample the window is the last second or two, and a flow that stopped
+ * is told by a gap: if the youngest TIME_WAIT is older than four times
+ * the spacing of the new ones (and than AGG_GAP_FLOOR_MS, the timer's
+ * granularity), the burst has ended and the rate is 0.
  */
 double agg_rate(const struct agg *a, const struct agg_new *nw)
 {
-	double win = a->p.window_ms / 1000.0, gap;
+	double gap_ms;
 
 	if (a->p.window_ms == 0)
 		return -1;
 	if (nw->n == 0)
 		return 0;
 	if (a->p.first) {
-		gap = 4.0 * win / nw->n;
-		if (gap < 0.1)
-			gap = 0.1;
-		if ((nw->young1 - 1) / 1000.0 > gap)
+		/* spacing: the span of the new ones over their number; one
+		 * alone spans the window */
+		gap_ms = 4.0 * (nw->n > 1 ? (double)(nw->old_ms + 1 -
+						      nw->young1) / (nw->n - 1) :
+				a->p.window_ms);
+		if (gap_ms < AGG_GAP_FLOOR_MS)
+			gap_ms = AGG_GAP_FLOOR_MS;
+		if (nw->young1 - 1 > gap_ms)
 			return 0;
 	}
-	return nw->n / win;
+	return nw->n * 1000.0 / a->p.window_ms;
 }
 
 void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,

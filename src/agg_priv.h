@@ -12,6 +12,9 @@
 /* TIME_WAIT this young or this close to expiry give the in and out rates
  * of a group (advice.c's ADV_WINDOW_S) */
 #define AGG_YOUNG_MS 10000
+/* A gap in TIME_WAIT ages this short tells nothing: the timer counts in
+ * jiffies: 4 ms at HZ=250, 10 ms at HZ=100. */
+#define AGG_GAP_FLOOR_MS 12
 #define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
 #define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
 
@@ -25,10 +28,12 @@ struct table {
 };
 
 /* New TIME_WAIT of a row: how many are younger than the rate window,
- * and the youngest age (a gap before it ends a burst: agg_rate). */
+ * the youngest age and the oldest of those (a gap after them ends a
+ * burst: agg_rate). */
 struct agg_new {
 	uint32_t n;
 	uint32_t young1;		/* youngest age + 1 ms; 0: none */
+	uint32_t old_ms;		/* oldest age among the n */
 };
 
 struct peer_ent {

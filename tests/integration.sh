@@ -102,4 +102,27 @@ if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 		<<<"$msg" || fail "--netns-pid as nobody: '$msg'"
 	echo "unprivileged --netns and --netns-pid refused, capability named"
 fi
+# A bound, unconnected socket (bind(0), no connect) under --filter: it is
+# no connection, so no state may underflow and "sockets" stays ss's count
+# (ss lists no bound-inactive sockets) and the sum of the states.
+nsx python3 - "$twtop" <<'PY' || fail "bound socket under --filter"
+import json, socket, subprocess, sys
+b = socket.socket(); b.bind(("127.0.0.1", 0))
+l = socket.socket(); l.bind(("127.0.0.1", 18080)); l.listen()
+c = socket.create_connection(("127.0.0.1", 18080))
+ss = subprocess.run(["ss", "-tanH", "sport = :18080 or dport = :18080"],
+                    capture_output=True, text=True).stdout.splitlines()
+for f in ["dport = :18080", "sport = :18080 or dport = :18080",
+          "state established"]:
+    d = json.loads(subprocess.run([sys.argv[1], "--once", "--json",
+                                   "--filter", f], capture_output=True,
+                                  text=True, check=True).stdout)
+    assert all(0 <= v < 1 << 20 for v in d["states"].values()), (f, d["states"])
+    assert d["sockets"] == sum(d["states"].values()), (f, d["sockets"], d["states"])
+    if f.startswith("sport"):
+        assert d["sockets"] == len(ss), (f, d["sockets"], ss)
+    assert d["ephemeral"]["holes_bound"] >= 1, d["ephemeral"]
+print("bound socket under --filter: no underflow, sockets =", len(ss), "as ss")
+PY
+
 echo "PASS: twtop agrees with ss, nstat and /proc in $ns"

@@ -51,11 +51,23 @@ static void set_counter(struct snapshot *s, const char *name, long long v)
 	s->counters_present = true;
 }
 
-/* Appends a destination group. */
+/* Sets a group's use: free ports, and reusable TIME_WAIT (tcp_tw_reuse
+ * covers it when reusable > 0 or reuse is asked for). */
+static void set_use(struct snap_group *g, uint32_t used, uint32_t free,
+		    uint32_t reusable, bool reuse)
+{
+	g->used = used;
+	g->free = free;
+	g->reusable = reusable;
+	g->available = free + reusable;
+	g->reuse = reuse || reusable > 0;
+}
+
+/* Appends a destination group with no reuse: available = free. Its
+ * TIME_WAIT all expire in 50-60 s (young). */
 static struct snap_group *add_group(struct snapshot *s, const char *local,
 				    const char *remote, uint16_t rport,
-				    uint32_t used, uint32_t available,
-				    uint32_t tw)
+				    uint32_t used, uint32_t free, uint32_t tw)
 {
 	struct snap_group *g = &s->eph.groups[s->eph.n_groups++];
 
@@ -63,9 +75,9 @@ static struct snap_group *add_group(struct snapshot *s, const char *local,
 	assert_int_equal(addr_parse(local, &g->local), 0);
 	assert_int_equal(addr_parse(remote, &g->remote), 0);
 	g->remote_port = rport;
-	g->used = used;
-	g->available = available;
+	set_use(g, used, free, 0, false);
 	g->time_wait = tw;
+	g->tw_exp[SNAP_EXP_BANDS - 1] = tw;
 	s->eph.groups_total = s->eph.n_groups;
 	return g;
 }
@@ -85,6 +97,9 @@ static struct snapshot *base(void)
 	s->eph.low = 32768;
 	s->eph.high = 60999;
 	s->eph.size = 28232;
+	s->eph.tw_reuse = 2;
+	s->eph.timestamps = true;
+	s->eph.reuse_delay_ms = 1000;
 	set_rate(s, "TcpExtTW", false, 0);
 	set_rate(s, "TcpExtTWRecycled", false, 0);
 	set_rate(s, "TcpExtTCPTimeWaitOverflow", false, 0);
@@ -149,83 +164,133 @@ static void test_quiet_host(void **state)
 	snap_unref(s);
 }
 
-/* A group's forecast: Little's law with exact numbers. */
+/* A group's forecast without reuse: Little's law with 60 s, and the
+ * fill time solved over the TIME_WAIT expiry bands. */
 static void test_forecast(void **state)
 {
-	struct snap_group g = { .used = 15210, .available = 13022,
-				.time_wait = 15000, .tw_young = 2500 };
-	struct adv_forecast fc;
+	struct snap_group g = { .used = 15210, .free = 13022,
+				.available = 13022, .time_wait = 15000,
+				.new_per_s = 250 };
+	struct snap_forecast fc;
 
 	(void)state;
+	g.tw_exp[5] = 15000;
 	/* 250/s x 60 s + 210 non-TIME_WAIT = 15210 of 28232 */
-	advice_forecast(&g, -1, &fc);
-	assert_true(fc.known && !fc.fills);
+	advice_forecast(&g, 1, &fc);
+	assert_true(fc.known && !fc.fills && !fc.reuse);
 	assert_close(fc.capacity, 28232);
 	assert_close(fc.rate_in, 250);
-	assert_close(fc.rate_out, 0);
+	assert_close(fc.hold_s, 60);
 	assert_close(fc.steady_used, 15210);
 	assert_close(fc.share, 15210.0 / 28232);
+	assert_close(fc.pressure, 15210.0 / 28232);
 	assert_close(fc.full_in_s, -1);
 	assert_string_equal(fc.text, "steady at 53 %");
 
-	/* 500/s: 30210 >= 28232, 13022 ports left at +500/s */
-	g.tw_young = 5000;
-	advice_forecast(&g, -1, &fc);
+	/* 500/s: 30210 >= 28232; nothing expires for 50 s: 13022 / 500 */
+	g.new_per_s = 500;
+	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
 	assert_close(fc.steady_used, 30210);
 	assert_close(fc.full_in_s, 13022.0 / 500);
 	assert_string_equal(fc.text, "full in 26 s");
 
-	/* 1000 expiring in 10 s: net +400/s */
-	g.tw_expiring = 1000;
-	advice_forecast(&g, -1, &fc);
-	assert_close(fc.rate_out, 100);
-	assert_close(fc.full_in_s, 13022.0 / 400);
-	assert_string_equal(fc.text, "full in 32 s");
+	/* 1000 expire within 10 s: +400/s for 10 s (4000 of 13022), then
+	 * +500/s for the remaining 9022 */
+	g.tw_exp[0] = 1000;
+	g.tw_exp[5] = 14000;
+	advice_forecast(&g, 1, &fc);
+	assert_close(fc.full_in_s, 10 + 9022.0 / 500);
+	assert_string_equal(fc.text, "full in 28 s");
 
-	/* a measured rate replaces tw_young / 10 s */
-	advice_forecast(&g, 150, &fc);
-	assert_close(fc.rate_in, 150);
-	assert_close(fc.steady_used, 150 * 60 + 210);
-	assert_string_equal(fc.text, "steady at 32 %");
+	/* a burst that ended: no rate, no alarm */
+	g.new_per_s = 0;
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	assert_string_equal(fc.text, "steady at 0 %");
 
-	/* shrinking now, yet the in-rate alone would fill it */
-	g = (struct snap_group){ .used = 20000, .available = 8232,
-				 .time_wait = 19000, .tw_young = 5000,
-				 .tw_expiring = 6000 };
-	advice_forecast(&g, -1, &fc);
+	/* unknown rate (an old replay): taken as none */
+	g.new_per_s = -1;
+	advice_forecast(&g, 1, &fc);
+	assert_close(fc.rate_in, 0);
+
+	/* shrinking soon, yet the in-rate alone fills it: the 19000 expire
+	 * in 10-20 s, so 500/s fills it at 1000 + 500 t = 28232, t = 54.5 s
+	 * (available / rate alone would say 16 s) */
+	g = (struct snap_group){ .used = 20000, .free = 8232,
+				 .available = 8232, .time_wait = 19000,
+				 .new_per_s = 500 };
+	g.tw_exp[1] = 19000;
+	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
-	assert_close(fc.full_in_s, -1);
-	assert_string_equal(fc.text, "fills at this rate");
+	assert_close(fc.steady_used, 500 * 60 + 1000);
+	assert_close(fc.full_in_s, 50 + 2232.0 / 500);
+	assert_string_equal(fc.text, "full in 54 s");
 
-	/* slow growth: minutes */
-	g = (struct snap_group){ .used = 10000, .available = 18232,
-				 .time_wait = 9100, .tw_young = 4600,
-				 .tw_expiring = 4500 };
-	advice_forecast(&g, -1, &fc);
-	assert_close(fc.full_in_s, 18232.0 / 10);
-	assert_string_equal(fc.text, "full in 30 min");
-
-	g.available = 0;
-	advice_forecast(&g, -1, &fc);
+	g.available = g.free = 0;
+	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
 	assert_close(fc.full_in_s, 0);
-	assert_close(fc.share, 1);
 	assert_string_equal(fc.text, "full now");
 
 	g = (struct snap_group){ 0 };
-	advice_forecast(&g, -1, &fc);
+	advice_forecast(&g, 1, &fc);
 	assert_false(fc.known);
 	assert_false(fc.fills);
 	assert_string_equal(fc.text, "");
 }
 
-/* Warn from 50 %, alarm from 90 %, nothing below. */
+/* With tcp_tw_reuse covering the group, a TIME_WAIT holds its port only
+ * for the reuse delay: a 100-port group full of TIME_WAIT is not full
+ * once they are older than it. */
+static void test_forecast_reuse(void **state)
+{
+	struct snap_group g = { .time_wait = 100, .new_per_s = 20 };
+	struct snap_forecast fc;
+
+	(void)state;
+	set_use(&g, 100, 0, 50, true);
+	advice_forecast(&g, 1, &fc);
+	assert_true(fc.known && fc.reuse && !fc.fills);
+	assert_close(fc.capacity, 100);
+	assert_close(fc.share, 1);
+	assert_close(fc.pressure, 0.5);
+	assert_close(fc.hold_s, 1);
+	assert_close(fc.steady_used, 20);
+	assert_string_equal(fc.text, "steady at 20 %");
+
+	/* all young: full now, though it will not stay full */
+	set_use(&g, 100, 0, 0, true);
+	advice_forecast(&g, 1, &fc);
+	assert_string_equal(fc.text, "full now");
+
+	/* 150/s x 1 s >= 100: it fills; 50 young age out over 1 s while 150/s
+	 * arrive: 50 available / (150 - 50) = 0.5 s */
+	set_use(&g, 100, 0, 50, true);
+	g.new_per_s = 150;
+	advice_forecast(&g, 1, &fc);
+	assert_true(fc.fills);
+	assert_close(fc.full_in_s, 0.5);
+	assert_string_equal(fc.text, "full in under 1 s");
+
+	/* a longer delay (tcp_tw_reuse_delay = 5000 ms) holds ports longer */
+	g.new_per_s = 15;
+	advice_forecast(&g, 5, &fc);
+	assert_close(fc.steady_used, 75);
+	assert_string_equal(fc.text, "steady at 75 %");
+}
+
+/* Warn from 50 % of the ports connect() cannot take, alarm from 90 %,
+ * nothing below; reusable TIME_WAIT count as available. */
 static void test_group_thresholds(void **state)
 {
-	static const struct { uint32_t used; int level; } cases[] = {
-		{ 9999, -1 }, { 10000, ADV_WARN }, { 17999, ADV_WARN },
-		{ 18000, ADV_ALARM }, { 20000, ADV_ALARM },
+	static const struct { uint32_t used, reusable; int level; } cases[] = {
+		{ 9999, 0, -1 }, { 10000, 0, ADV_WARN }, { 17999, 0, ADV_WARN },
+		{ 18000, 0, ADV_ALARM }, { 20000, 0, ADV_ALARM },
+		/* 95 % used, but 15000 of it reusable TIME_WAIT: 20 % */
+		{ 19000, 15000, -1 },
+		/* full, half reusable: 50 %, warn, not "full now" */
+		{ 20000, 10000, ADV_WARN },
 	};
 
 	(void)state;
@@ -233,10 +298,11 @@ static void test_group_thresholds(void **state)
 		struct snapshot *s = base();
 		struct snap_group *g = &s->eph.groups[0];
 		const struct snap_advisory *a;
+		uint32_t avail = 20000 - cases[i].used + cases[i].reusable;
 
-		g->used = cases[i].used;
-		g->available = 20000 - cases[i].used;
-		g->time_wait = 0;
+		set_use(g, cases[i].used, 20000 - cases[i].used,
+			cases[i].reusable, false);
+		g->time_wait = cases[i].reusable;
 		advice_eval(s);
 		if (cases[i].level < 0) {
 			assert_int_equal(count_id(s, "port-group-pressure"), 0);
@@ -246,16 +312,21 @@ static void test_group_thresholds(void **state)
 		a = find(s, "port-group-pressure");
 		assert_int_equal(a->level, cases[i].level);
 		assert_close(ev(a, "used"), cases[i].used);
-		assert_close(ev(a, "available"), 20000 - cases[i].used);
-		assert_close(ev(a, "share"), cases[i].used / 20000.0);
+		assert_close(ev(a, "available"), avail);
+		assert_close(ev(a, "reusable"), cases[i].reusable);
+		assert_close(ev(a, "pressure"), 1 - avail / 20000.0);
 		assert_close(ev(a, "remote_port"), 443);
-		assert_contains(a->text, cases[i].used < 20000 ?
-				"+0/s, steady at" : "+0/s, full now.");
+		if (avail == 0)
+			assert_contains(a->text, "full now: connect() to it "
+					"fails with EADDRNOTAVAIL now.");
+		else
+			assert_null(strstr(a->text, "EADDRNOTAVAIL"));
 		snap_unref(s);
 	}
 }
 
-/* The text of a group at 50 %: numbers, forecast and remedies. */
+/* The text of a group at 53 %: the figures it rests on, forecast and
+ * remedies. */
 static void test_group_text(void **state)
 {
 	struct snapshot *s = base();
@@ -263,49 +334,66 @@ static void test_group_text(void **state)
 	const struct snap_advisory *a;
 
 	(void)state;
-	*g = (struct snap_group){ .used = 15210, .available = 13022,
-				  .time_wait = 15000, .tw_young = 2500 };
-	addr_parse("127.0.0.1", &g->local);
-	addr_parse("127.0.0.2", &g->remote);
+	*g = (struct snap_group){ .time_wait = 15000, .new_per_s = 250 };
+	set_use(g, 15210, 13022, 0, false);
+	g->tw_exp[5] = 15000;
+	addr_parse("10.0.0.1", &g->local);
+	addr_parse("10.0.0.2", &g->remote);
 	g->remote_port = 8080;
 	advice_eval(s);
 	a = find(s, "port-group-pressure");
 	assert_int_equal(a->level, ADV_WARN);
-	assert_contains(a->text, "127.0.0.1 -> 127.0.0.2:8080 uses 15210 of "
-			"28232 ephemeral ports (53 %), +250/s, steady at 53 %.");
+	assert_contains(a->text, "10.0.0.1 -> 10.0.0.2:8080 holds 15210 of "
+			"28232 ephemeral ports (53 %); connect() can take 13022 "
+			"(13022 free); +250 new TIME_WAIT/s, each holding its "
+			"port 60 s (no reuse), steady at 53 %. connect() slows "
+			"past 50 % as it scans for a port.");
 	assert_contains(a->text, "keep-alive or a connection pool");
 	assert_contains(a->text, "more backend addresses or ports");
 	assert_contains(a->text, "widen net.ipv4.ip_local_port_range (now "
 			"32768-60999)");
-	/* tcp_tw_reuse=2 covers loopback groups */
-	assert_contains(a->text, "tcp_tw_reuse=2 already lets connect() reuse "
-			"TIME_WAIT ports older than about 1 s (with timestamps "
-			"on both ends)");
+	assert_contains(a->text, "net.ipv4.tcp_tw_reuse=2 covers loopback "
+			"only");
 	assert_null(strstr(a->text, "IP_BIND_ADDRESS_NO_PORT"));
 	assert_false(has_ev(a, "holes"));
 	assert_false(has_ev(a, "full_in_s"));
 	assert_close(ev(a, "new_per_s"), 250);
+	assert_close(ev(a, "hold_s"), 60);
 	assert_close(ev(a, "steady_share"), 15210.0 / 28232);
 
-	/* bind() holes, the reuse delay sysctl, and a filling group */
-	s->eph.holes = 3;
-	set_sysctl(s, "net.ipv4.tcp_tw_reuse_delay", true, 1000);
-	g->tw_young = 5000;
+	/* listening holes: reserve them; no IP_BIND_ADDRESS_NO_PORT (it
+	 * cannot help a listener) */
+	s->eph.holes = s->eph.holes_listen = 3;
+	g->new_per_s = 500;
 	advice_eval(s);
 	a = find(s, "port-group-pressure");
-	assert_contains(a->text, "+500/s, full in 26 s.");
-	assert_contains(a->text, "older than 1000 ms");
-	assert_contains(a->text, "3 ports of the range are bound or listening"
-			": a client that calls bind() before connect() should "
-			"set IP_BIND_ADDRESS_NO_PORT.");
-
+	assert_contains(a->text, "+500 new TIME_WAIT/s, each holding its port "
+			"60 s (no reuse), full in 26 s: then connect() to it "
+			"fails with EADDRNOTAVAIL.");
+	assert_contains(a->text, "3 listening ports sit in the range: put "
+			"them in net.ipv4.ip_local_reserved_ports or move them "
+			"out of it.");
+	assert_null(strstr(a->text, "IP_BIND_ADDRESS_NO_PORT"));
 	assert_close(ev(a, "holes"), 3);
 	assert_close(ev(a, "full_in_s"), 13022.0 / 500);
+	/* bound sockets: IP_BIND_ADDRESS_NO_PORT helps */
+	s->eph.holes_bound = 2;
+	s->eph.holes_closed = 1;
+	s->eph.holes = 6;
+	advice_eval(s);
+	a = find(s, "port-group-pressure");
+	assert_contains(a->text, "2 ports are held by bound, unconnected "
+			"sockets: a client that calls bind() before connect() "
+			"should set IP_BIND_ADDRESS_NO_PORT.");
+	assert_contains(a->text, "1 port of closed listeners stays out of "
+			"connect()'s reach while their connections or "
+			"TIME_WAIT remain.");
 
-	g->tw_young = 5;
+	g->new_per_s = 0.5;
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
-			"(53 %), +0.5/s, steady at 0 %.");
+			"(53 %); connect() can take 13022 (13022 free); +0.5 "
+			"new TIME_WAIT/s");
 	/* under --filter the group counts only matching sockets: no
 	 * headroom advice, but sysctl-based advice stays */
 	snprintf(s->filter, sizeof(s->filter), "state time-wait");
@@ -317,6 +405,46 @@ static void test_group_text(void **state)
 	snap_unref(s);
 }
 
+/* A group that reuse covers says what is reusable and on which
+ * assumption. */
+static void test_group_reuse_text(void **state)
+{
+	struct snapshot *s = base();
+	struct snap_group *g = &s->eph.groups[0];
+	const struct snap_advisory *a;
+
+	(void)state;
+	*g = (struct snap_group){ .time_wait = 100, .new_per_s = 150 };
+	addr_parse("127.0.0.1", &g->local);
+	addr_parse("127.0.0.1", &g->remote);
+	g->remote_port = 8080;
+	set_use(g, 100, 0, 40, true);
+	s->eph.low = 40000;
+	s->eph.high = 40099;
+	s->eph.size = 100;
+	advice_eval(s);
+	a = find(s, "port-group-pressure");
+	assert_int_equal(a->level, ADV_WARN);		/* 60 % blocked */
+	assert_contains(a->text, "127.0.0.1 -> 127.0.0.1:8080 holds 100 of "
+			"100 ephemeral ports (100 %); connect() can take 40 (0 "
+			"free + 40 TIME_WAIT older than 1000 ms, reusable "
+			"assuming the peer sent timestamps); +150 new "
+			"TIME_WAIT/s, each holding its port 1 s (the reuse "
+			"delay), full in under 1 s: then connect() to it fails "
+			"with EADDRNOTAVAIL.");
+	assert_contains(a->text, "tcp_tw_reuse=2 already lets connect() take "
+			"over TIME_WAIT older than 1000 ms");
+	/* at 20/s it settles at 20 %: quiet though 100 % used */
+	g->new_per_s = 20;
+	advice_eval(s);
+	assert_int_equal(count_id(s, "port-group-pressure"), 1);
+	g->reusable = 90;
+	g->available = 90;
+	advice_eval(s);
+	assert_int_equal(count_id(s, "port-group-pressure"), 0);
+	snap_unref(s);
+}
+
 /* The tcp_tw_reuse remedy follows what is set and the destination. */
 static void test_group_reuse_clause(void **state)
 {
@@ -324,35 +452,37 @@ static void test_group_reuse_clause(void **state)
 	struct snap_group *g = &s->eph.groups[0];
 
 	(void)state;
-	g->used = 15000;
-	g->available = 13232;
+	set_use(g, 15000, 13232, 0, false);
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
 			"net.ipv4.tcp_tw_reuse=2 covers loopback only; 1 lets "
 			"connect() reuse TIME_WAIT ports for all outgoing "
-			"connections (needs tcp_timestamps=1)");
+			"connections (needs tcp_timestamps non-zero on both "
+			"ends)");
 
-	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, 0);
+	s->eph.tw_reuse = 0;
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
 			"net.ipv4.tcp_tw_reuse=1 lets connect() reuse TIME_WAIT "
 			"ports for outgoing connections (needs "
-			"tcp_timestamps=1)");
+			"tcp_timestamps non-zero)");
 
-	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, 1);
+	s->eph.tw_reuse = 1;
+	g->reuse = true;
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
 			"tcp_tw_reuse=1 already lets connect()");
 
-	set_sysctl(s, "net.ipv4.tcp_timestamps", true, 0);
+	s->eph.timestamps = false;
+	g->reuse = false;
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
 			"tcp_tw_reuse cannot work while "
-			"net.ipv4.tcp_timestamps=0: set it to 1");
+			"net.ipv4.tcp_timestamps=0: set it non-zero");
 	snap_unref(s);
 }
 
-/* Below 50 % a group whose forecast reaches capacity still warns; the
+/* Below 50 % a group whose forecast fills or settles past 50 % warns; the
  * three worst groups are reported, alarms first. */
 static void test_group_forecast_and_order(void **state)
 {
@@ -362,15 +492,30 @@ static void test_group_forecast_and_order(void **state)
 	const struct snap_advisory *a;
 
 	(void)state;
-	g->used = 2823;		/* 10 % */
-	g->available = 25409;
+	set_use(g, 2823, 25409, 0, false);	/* 10 % */
 	g->time_wait = 2800;
-	g->tw_young = 5000;	/* 500/s: steady far past capacity */
+	g->tw_exp[5] = 2800;
+	g->new_per_s = 500;	/* steady far past capacity */
 	advice_eval(s);
 	a = find(s, "port-group-pressure");
 	assert_int_equal(a->level, ADV_WARN);
-	assert_close(ev(a, "full_in_s"), 25409.0 / 500);
-	assert_contains(a->text, "(9 %), +500/s, full in 50 s.");
+	/* by 50 s 25000 new ones hold 27823 ports; then the 2800 old ones
+	 * expire over 10 s: +220/s for the last 409 */
+	assert_close(ev(a, "full_in_s"), 50 + 409.0 / 220);
+	assert_contains(a->text, "(9 %); connect() can take 25409 (25409 "
+			"free); +500 new TIME_WAIT/s, each holding its port 60 "
+			"s (no reuse), full in 51 s: then");
+
+	/* settles at 91 %: a warning now, at 10 % */
+	g->new_per_s = (0.91 * 28232 - 23) / 60;
+	advice_eval(s);
+	a = find(s, "port-group-pressure");
+	assert_int_equal(a->level, ADV_WARN);
+	assert_contains(a->text, "steady at 91 %");
+	/* settles at 49 %: quiet */
+	g->new_per_s = (0.49 * 28232 - 23) / 60;
+	advice_eval(s);
+	assert_int_equal(count_id(s, "port-group-pressure"), 0);
 	snap_unref(s);
 
 	s = base();
@@ -390,72 +535,26 @@ static void test_group_forecast_and_order(void **state)
 	snap_unref(s);
 }
 
-/* The between-samples TcpExtTW rate, split by young TIME_WAIT, is used
- * only where TcpExtTW counts creation (>= 5.18). */
-static void test_group_rate_hint(void **state)
+/* Forecasts are derived into the snapshot once, for the ephemeral groups
+ * and the drill-down's. */
+static void test_derive(void **state)
 {
 	struct snapshot *s = base();
-	struct snap_group *g = &s->eph.groups[0];
+	struct snap_focus f;
 
 	(void)state;
-	*g = (struct snap_group){ .used = 15000, .available = 13232,
-				  .time_wait = 14000, .tw_young = 2000 };
-	s->tw.rate_valid = true;
-	s->tw.new_per_s = 1000;
-	s->tw.age[0] = 3000;
-	s->tw.age[1] = 1000;
-	advice_eval(s);
-	assert_close(ev(find(s, "port-group-pressure"), "new_per_s"), 500);
-	assert_false(has_ev(find(s, "port-group-pressure"), "reused_per_s"));
-
-	/* connect() reused 300/s, half of the client-side TIME_WAIT is ours */
-	set_rate(s, "TcpExtTWRecycled", true, 300);
-	s->tw.client_side = 28000;
-	advice_eval(s);
-	assert_close(ev(find(s, "port-group-pressure"), "new_per_s"), 350);
-	assert_close(ev(find(s, "port-group-pressure"), "reused_per_s"), 150);
-	assert_contains(find(s, "port-group-pressure")->text,
-			"(53 %), +350/s after 150/s reused, steady at 77 %.");
-	set_rate(s, "TcpExtTWRecycled", false, 300);
-
-	snprintf(s->kernel, sizeof(s->kernel), "5.10.0-28-amd64");
-	advice_eval(s);
-	assert_close(ev(find(s, "port-group-pressure"), "new_per_s"), 200);
-
-	snprintf(s->kernel, sizeof(s->kernel), "6.1.0");
-	s->tw.rate_valid = false;
-	advice_eval(s);
-	assert_close(ev(find(s, "port-group-pressure"), "new_per_s"), 200);
-	snap_unref(s);
-}
-
-/* A part of the host's share of new TIME_WAIT, as the drill-down and the
- * group forecasts use it. */
-static void test_young_rate(void **state)
-{
-	struct snapshot *s = base();
-
-	(void)state;
-	/* no rate yet: unknown */
-	assert_true(advice_young_rate(s, 10) < 0);
-	s->tw.rate_valid = true;
-	s->tw.new_per_s = 1000;
-	s->tw.age[0] = 3000;
-	s->tw.age[1] = 1000;
-	assert_close(advice_young_rate(s, 1000), 250);
-	assert_close(advice_young_rate(s, 0), 0);
-	/* never more than the whole host's rate */
-	assert_close(advice_young_rate(s, 9000), 1000);
-	/* nothing young, nothing new: 0; new but already gone: unknown */
-	s->tw.age[0] = s->tw.age[1] = 0;
-	s->tw.new_per_s = 0;
-	assert_close(advice_young_rate(s, 0), 0);
-	s->tw.new_per_s = 5;
-	assert_true(advice_young_rate(s, 0) < 0);
-	/* before 5.18 TcpExtTW counts at expiry: it says nothing of new */
-	s->tw.age[0] = 3000;
-	snprintf(s->kernel, sizeof(s->kernel), "5.10.0-28-amd64");
-	assert_true(advice_young_rate(s, 1000) < 0);
+	memset(&f, 0, sizeof(f));
+	f.n_groups = 1;
+	set_use(&f.groups[0], 60, 40, 0, false);
+	f.groups[0].time_wait = 60;
+	f.groups[0].new_per_s = 1;
+	s->focus = &f;
+	s->eph.groups[0].new_per_s = 100;
+	advice_derive(s);
+	assert_string_equal(s->eph.groups[0].fc.text, "steady at 22 %");
+	assert_close(s->eph.groups[0].fc.steady_used, 100 * 60 + 300);
+	assert_string_equal(f.groups[0].fc.text, "steady at 60 %");
+	s->focus = NULL;
 	snap_unref(s);
 }
 
@@ -474,12 +573,32 @@ static void test_overflow(void **state)
 	assert_close(ev(a, "overflow_per_s"), 2.5);
 	assert_close(ev(a, "overflow_total"), 1234);
 	assert_close(ev(a, "tcp_max_tw_buckets"), 262144);
-	assert_close(ev(a, "time_wait"), 5000);
+	assert_false(has_ev(a, "needed"));	/* no TcpExtTW rate yet */
 	assert_contains(a->text, "no TIME_WAIT protection");
 	assert_contains(a->text, "2.5/s (TcpExtTCPTimeWaitOverflow 1234 since "
-			"boot). net.ipv4.tcp_max_tw_buckets (262144) is full");
-	assert_contains(a->text, "Raise net.ipv4.tcp_max_tw_buckets above the "
-			"peak TIME_WAIT count (5000 now); do not lower it.");
+			"this network namespace was created). "
+			"net.ipv4.tcp_max_tw_buckets (262144) is full");
+	assert_null(strstr(a->text, "since boot"));
+	assert_null(strstr(a->text, "peak"));
+	assert_contains(a->text, "raise net.ipv4.tcp_max_tw_buckets above 60 s "
+			"of new timewait sockets (TcpExtTW/s x 60); do not "
+			"lower it.");
+	/* with the rate: what holding them all takes, against sockstat tw,
+	 * which the cap counts */
+	set_rate(s, "TcpExtTW", true, 97.5);
+	s->sockstat.present = true;
+	s->sockstat.tw = 5400;
+	advice_eval(s);
+	a = find(s, "tw-bucket-overflow");
+	assert_close(ev(a, "needed"), (97.5 + 2.5) * 60);
+	assert_close(ev(a, "sockstat_tw"), 5400);
+	assert_contains(a->text, "The cap counts every timewait socket of the "
+			"namespace (sockstat tw 5400 now). Each lives 60 s, so "
+			"holding all of them takes (97.5 new + 2.5 overflowed)/s "
+			"x 60 s = 6000: raise net.ipv4.tcp_max_tw_buckets above "
+			"that; do not lower it.");
+	set_rate(s, "TcpExtTW", false, 0);
+	s->sockstat.present = false;
 	assert_ptr_equal(a, &s->advisories[0]);
 	assert_int_equal(count_id(s, "port-group-pressure"), 0);
 	/* a group under pressure says its rate misses the overflow */
@@ -550,8 +669,11 @@ static void test_server_side(void **state)
 	s->tw.total = 1000;
 	s->tw.server_side = 600;
 	s->tw.client_side = 400;
-	s->lports[0] = (struct snap_port){ 40000, false, 700, 700 };
-	s->lports[1] = (struct snap_port){ 80, true, 600, 610 };
+	s->lports[0] = (struct snap_port){ .port = 40000, .time_wait = 700,
+					   .total = 700 };
+	/* :80 closed a moment ago: server side by the sampler's memory */
+	s->lports[1] = (struct snap_port){ .port = 80, .server = true,
+					   .time_wait = 600, .total = 610 };
 	s->n_lports = 2;
 	advice_eval(s);
 	a = find(s, "server-side-close");
@@ -559,10 +681,22 @@ static void test_server_side(void **state)
 	assert_close(ev(a, "server_side"), 600);
 	assert_close(ev(a, "server_share"), 0.6);
 	assert_close(ev(a, "port"), 80);
-	assert_contains(a->text, "600 of 1000 TIME_WAIT (60 %) sit on listening "
-			"ports (most on :80): this host closes first as a "
-			"server. That costs memory, not ephemeral ports. "
-			"Keep-alive on the clients avoids it");
+	assert_contains(a->text, "600 of 1000 TIME_WAIT (60 %) sit on "
+			"server-side ports (listening now or within the last 60 "
+			"s), most on :80: this host closes first as a server. "
+			"That costs memory, not ephemeral ports. Keep-alive on "
+			"the clients avoids it");
+	assert_false(has_ev(a, "server_inferred"));
+	/* with no memory yet, 200 by the port rule */
+	s->tw.server_inferred = 200;
+	advice_eval(s);
+	a = find(s, "server-side-close");
+	assert_close(ev(a, "server_inferred"), 200);
+	assert_contains(a->text, "(listening now or within the last 60 s; 200 "
+			"of them taken as server side because their port is "
+			"outside the ephemeral range and the peer's inside "
+			"it), most on :80");
+	s->tw.server_inferred = 0;
 
 	s->tw.server_side = 500;	/* half is not most */
 	advice_eval(s);
@@ -584,28 +718,36 @@ static void test_reuse_off(void **state)
 
 	(void)state;
 	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, 0);
+	s->eph.tw_reuse = 0;
 	s->tw.client_side = 1500;
+	s->tw.eph_held = 1500;
 	advice_eval(s);
 	a = find(s, "tw-reuse-off");
 	assert_int_equal(a->level, ADV_INFO);
 	assert_close(ev(a, "tcp_tw_reuse"), 0);
-	assert_close(ev(a, "client_side"), 1500);
-	assert_contains(a->text, "1500 client-side TIME_WAIT");
+	assert_close(ev(a, "eph_held"), 1500);
+	assert_contains(a->text, "1500 client-side TIME_WAIT hold ephemeral "
+			"ports");
+	/* client side but on ports outside the range (a server restarted,
+	 * its TIME_WAIT on :8081): none hold ephemeral ports */
+	s->tw.eph_held = 0;
+	advice_eval(s);
+	assert_int_equal(count_id(s, "tw-reuse-off"), 0);
+	s->tw.eph_held = 1500;
 	assert_contains(a->text, "outgoing connection");
 	assert_contains(a->text, "it never helps inbound connections");
 
-	s->tw.client_side = 800;	/* few, no group under pressure */
+	s->tw.eph_held = 800;	/* few, no group under pressure */
 	advice_eval(s);
 	assert_int_equal(count_id(s, "tw-reuse-off"), 0);
-	s->eph.groups[0].used = 8000;	/* 28 % */
-	s->eph.groups[0].available = 20232;
+	set_use(&s->eph.groups[0], 8000, 20232, 0, false);	/* 28 % */
 	advice_eval(s);
-	assert_close(ev(find(s, "tw-reuse-off"), "share"), 8000.0 / 28232);
+	assert_close(ev(find(s, "tw-reuse-off"), "pressure"), 8000.0 / 28232);
 
-	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, 1);
+	s->eph.tw_reuse = 1;
 	advice_eval(s);
 	assert_int_equal(count_id(s, "tw-reuse-off"), 0);
-	set_sysctl(s, "net.ipv4.tcp_tw_reuse", false, 0);
+	s->eph.tw_reuse = -1;	/* absent */
 	advice_eval(s);
 	assert_int_equal(count_id(s, "tw-reuse-off"), 0);
 	snap_unref(s);
@@ -627,8 +769,8 @@ static void test_reuse_loopback_only(void **state)
 	assert_close(ev(a, "used"), 8000);
 	assert_contains(a->text, "net.ipv4.tcp_tw_reuse is 2, which reuses "
 			"TIME_WAIT for loopback connections only; 10.0.0.9 -> "
-			"10.0.0.1:443 is not loopback and uses 28 % of its "
-			"ports.");
+			"10.0.0.1:443 is not loopback, and connect() cannot "
+			"take 28 % of its ports (7000 TIME_WAIT among them).");
 	assert_contains(a->text, "it never helps inbound connections");
 
 	s->eph.groups[1].used = 5000;	/* 17 % */
@@ -654,7 +796,8 @@ static void test_timestamps_off(void **state)
 	assert_close(ev(a, "tcp_timestamps"), 0);
 	assert_close(ev(a, "tcp_tw_reuse"), 1);
 	assert_contains(a->text, "TIME_WAIT reuse needs TCP timestamps");
-	assert_contains(a->text, "Set net.ipv4.tcp_timestamps=1");
+	assert_contains(a->text, "Set net.ipv4.tcp_timestamps to a non-zero "
+			"value");
 
 	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, 2);
 	advice_eval(s);
@@ -732,6 +875,9 @@ static struct snapshot *everything(long long reuse, long long recycle,
 	struct snapshot *s = base();
 
 	set_sysctl(s, "net.ipv4.tcp_tw_reuse", true, reuse);
+	s->eph.tw_reuse = (int)reuse;
+	s->eph.timestamps = ts != 0;
+	s->eph.reuse_delay_ms = 100000;
 	set_sysctl(s, "net.ipv4.tcp_tw_recycle", true, recycle);
 	set_sysctl(s, "net.ipv4.tcp_max_tw_buckets", true, 2000);
 	set_sysctl(s, "net.ipv4.tcp_fin_timeout", true, 10);
@@ -742,7 +888,8 @@ static struct snapshot *everything(long long reuse, long long recycle,
 	s->tw.total = 40000;
 	s->tw.server_side = 30000;
 	s->tw.client_side = 10000;
-	s->eph.holes = 28000;
+	s->tw.eph_held = 10000;
+	s->eph.holes = s->eph.holes_bound = 28000;
 	s->eph.n_groups = 0;
 	for (int i = 0; i < 4; i++) {
 		struct snap_group *g = add_group(s,
@@ -750,7 +897,7 @@ static struct snapshot *everything(long long reuse, long long recycle,
 			"2001:db8:1111:2222:3333:4444:5555:6666",
 			(uint16_t)(65535 - i), 28000u - 100u * i, 232, 27000);
 
-		g->tw_young = 99999;
+		g->new_per_s = 9999.9;
 	}
 	return s;
 }
@@ -796,7 +943,7 @@ static void test_no_folklore(void **state)
 			 * needs timestamps */
 			if (strstr(t, "tcp_tw_reuse=1 lets") != NULL) {
 				assert_contains(t, "outgoing");
-				assert_contains(t, "tcp_timestamps=1");
+				assert_contains(t, "tcp_timestamps non-zero");
 			}
 			if (strstr(t, "fin_timeout") != NULL)
 				assert_contains(t, "does not shorten TIME_WAIT");
@@ -824,9 +971,11 @@ static void test_repeat_and_names(void **state)
 	assert_int_equal(count_id(s, "port-group-pressure"), 3);
 	assert_contains(find(s, "port-group-pressure")->text,
 			"2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff -> "
-			"[2001:db8:1111:2222:3333:4444:5555:6666]:65535 uses "
-			"28000 of 28232 ephemeral ports (99 %), +10000/s, full "
-			"in under 1 s.");
+			"[2001:db8:1111:2222:3333:4444:5555:6666]:65535 holds "
+			"28000 of 28232 ephemeral ports (99 %); connect() can "
+			"take 232 (232 free); +10000 new TIME_WAIT/s, each "
+			"holding its port 60 s (no reuse), full in under 1 s: "
+			"then connect() to it fails with EADDRNOTAVAIL.");
 	assert_int_equal(count_id(s, "tw-bucket-overflow"), 1);
 	assert_int_equal(count_id(s, "tw-bucket-near-cap"), 1);
 	assert_int_equal(count_id(s, "server-side-close"), 1);
@@ -845,12 +994,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_host),
 		cmocka_unit_test(test_forecast),
+		cmocka_unit_test(test_forecast_reuse),
 		cmocka_unit_test(test_group_thresholds),
 		cmocka_unit_test(test_group_text),
+		cmocka_unit_test(test_group_reuse_text),
 		cmocka_unit_test(test_group_reuse_clause),
 		cmocka_unit_test(test_group_forecast_and_order),
-		cmocka_unit_test(test_group_rate_hint),
-		cmocka_unit_test(test_young_rate),
+		cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_near_cap),
 		cmocka_unit_test(test_server_side),

@@ -1,4 +1,5 @@
 /* Unit tests for the aggregation on synthetic socket records. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +63,20 @@ static struct snapshot *finish(struct agg *a, uint32_t top)
 
 	agg_finish(a, s, top);
 	return s;
+}
+
+/* The group of s toward remote address r. */
+static const struct snap_group *group_by_remote(const struct snapshot *s,
+						const char *r)
+{
+	struct tw_addr want;
+
+	assert_int_equal(addr_parse(r, &want), 0);
+	for (uint32_t i = 0; i < s->eph.n_groups; i++)
+		if (addr_equal(&s->eph.groups[i].remote, &want))
+			return &s->eph.groups[i];
+	fail_msg("no group to %s", r);
+	return NULL;
 }
 
 /* A server on :8080 closed 3 connections first (server side TIME_WAIT),
@@ -203,12 +218,299 @@ static void test_bound_inactive(void **state)
 	s = finish(a, 10);
 	assert_int_equal(s->states[TS_CLOSE], 0);
 	assert_int_equal(s->states[TS_BOUND_INACTIVE], 1);
+	/* as ss counts: the listener and the TIME_WAIT */
+	assert_int_equal(s->sockets, 2);
 	assert_int_equal(s->eph.holes, 2);
+	assert_int_equal(s->eph.holes_listen, 1);
+	assert_int_equal(s->eph.holes_bound, 1);
+	assert_int_equal(s->eph.holes_closed, 0);
+	assert_string_equal(s->eph.holes_source, "sock_diag");
 	assert_int_equal(s->eph.groups_total, 1);
 	assert_int_equal(s->eph.groups[0].available, 28232 - 2 - 1);
 	assert_int_equal(s->n_lports, 1);
 	assert_int_equal(s->lports[0].port, 40002);
 	assert_int_equal(s->peers_total, 1);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* A 100-port range full of TIME_WAIT toward a loopback and a remote
+ * destination, half of them past the reuse delay: what connect() may
+ * take over follows tcp_twsk_unique. */
+static struct snapshot *reuse_sample(struct agg *a, int reuse, bool ts,
+				     uint32_t delay_ms, uint32_t ifindex)
+{
+	struct agg_params p = params;
+
+	p.low = 40000;
+	p.high = 40099;
+	p.tw_reuse = reuse;
+	p.timestamps = ts;
+	p.reuse_delay_ms = delay_ms;
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 100; i++) {
+		/* ages 500 ms (young) and 2000 ms (past a 1 s delay) */
+		uint32_t exp = i < 50 ? 59500 : 58000;
+		struct diag_sock lo = mk("127.0.0.1", (uint16_t)(40000 + i),
+					 "127.0.0.1", 8080, TS_TIME_WAIT, exp);
+		struct diag_sock far = mk("10.0.0.1", (uint16_t)(40000 + i),
+					  "10.0.0.2", 443, TS_TIME_WAIT, exp);
+
+		far.ifindex = ifindex;
+		agg_add(&lo, a);
+		agg_add(&far, a);
+	}
+	return finish(a, 10);
+}
+
+/* The group of s toward remote port rport. */
+static const struct snap_group *group(const struct snapshot *s,
+				      uint16_t rport)
+{
+	for (uint32_t i = 0; i < s->eph.n_groups; i++)
+		if (s->eph.groups[i].remote_port == rport)
+			return &s->eph.groups[i];
+	fail_msg("no group to port %u", rport);
+	return NULL;
+}
+
+static void test_reuse_rules(void **state)
+{
+	static const struct {
+		int reuse;
+		bool ts;
+		uint32_t delay, ifindex;
+		uint32_t lo, far;	/* reusable: loopback, 10.0.0.2 */
+	} cases[] = {
+		{ 0, true, 1000, 0, 0, 0 },	/* off */
+		{ 2, true, 1000, 0, 50, 0 },	/* loopback only */
+		{ 1, true, 1000, 0, 50, 50 },	/* all tuples */
+		{ 2, false, 1000, 0, 0, 0 },	/* no timestamps */
+		{ 1, false, 1000, 0, 0, 0 },
+		{ 1, true, 2000, 0, 0, 0 },	/* age 2000 is not > 2000 */
+		{ 1, true, 1999, 0, 50, 50 },
+		{ 1, true, 0, 0, 100, 100 },	/* delay 0: every one */
+		{ 2, true, 1000, 1, 50, 50 },	/* bound to lo (ifindex 1) */
+		{ -1, true, 1000, 0, 0, 0 },	/* sysctl absent */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct agg *a = agg_new();
+		struct snapshot *s = reuse_sample(a, cases[i].reuse,
+						  cases[i].ts, cases[i].delay,
+						  cases[i].ifindex);
+		const struct snap_group *lo = group(s, 8080);
+		const struct snap_group *far = group(s, 443);
+
+		print_message("case %zu\n", i);
+		assert_int_equal(lo->used, 100);
+		assert_int_equal(lo->free, 0);
+		assert_int_equal(lo->reusable, cases[i].lo);
+		assert_int_equal(lo->available, cases[i].lo);
+		assert_int_equal(far->free, 0);
+		assert_int_equal(far->reusable, cases[i].far);
+		assert_int_equal(far->available, cases[i].far);
+		assert_int_equal(lo->reuse, cases[i].ts &&
+				 (cases[i].reuse == 1 || cases[i].reuse == 2));
+		assert_int_equal(far->reuse, cases[i].ts &&
+				 (cases[i].reuse == 1 ||
+				  (cases[i].reuse == 2 && cases[i].ifindex)));
+		assert_int_equal(s->eph.tw_reuse, cases[i].reuse);
+		assert_int_equal(s->eph.reuse_delay_ms, cases[i].delay);
+		/* the group connect() can take least from ranks first */
+		assert_true(s->eph.groups[0].available <=
+			    s->eph.groups[1].available);
+		snap_unref(s);
+		agg_free(a);
+	}
+}
+
+/* New TIME_WAIT per group, peer and port from ages: those younger than
+ * the time since the last sample are exactly the new ones. */
+static void test_rates_from_ages(void **state)
+{
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 32768;
+	p.high = 60999;
+	p.window_ms = 2000;
+	agg_begin(a, &p);
+	/* 30 younger than 2 s to 10.0.0.2:443, 20 older; 6 new to :80 */
+	for (uint16_t i = 0; i < 50; i++)
+		add(a, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2", 443,
+		    TS_TIME_WAIT, i < 30 ? 59990 - 60u * i : 50000);
+	for (uint16_t i = 0; i < 6; i++)
+		add(a, "10.0.0.1", (uint16_t)(41000 + i), "10.0.0.3", 80,
+		    TS_TIME_WAIT, 59000);
+	add(a, "10.0.0.1", 42000, "10.0.0.3", 80, TS_ESTABLISHED, 0);
+	s = finish(a, 10);
+	assert_true(fabs(group(s, 443)->new_per_s - 15) < 1e-9);
+	assert_true(fabs(group(s, 80)->new_per_s - 3) < 1e-9);
+	assert_true(fabs(s->peers[0].new_per_s - 15) < 1e-9);
+	assert_true(fabs(s->peers[1].new_per_s - 3) < 1e-9);
+	assert_int_equal(s->rports[0].port, 443);
+	assert_true(fabs(s->rports[0].new_per_s - 15) < 1e-9);
+	assert_true(fabs(s->rports[1].new_per_s - 3) < 1e-9);
+	/* one TIME_WAIT per local port: 1 or 0 in 2 s */
+	assert_true(fabs(s->lports[0].new_per_s - 0.5) < 1e-9 ||
+		    fabs(s->lports[0].new_per_s) < 1e-9);
+	assert_true(fabs(s->tw.ages_per_s - 18) < 1e-9);
+	assert_true(fabs(s->tw.window_s - 2) < 1e-9);
+	assert_false(s->tw.rate_estimated);
+	/* the tw_exp bands: 30 + 6 with 59-60 s left, 20 with 50 s */
+	assert_int_equal(group(s, 443)->tw_exp[5], 50);
+	assert_int_equal(group(s, 80)->tw_exp[5], 6);
+	assert_int_equal(group(s, 443)->tw_expiring, 0);
+	snap_unref(s);
+
+	/* no window (no sample time): unknown, not 0 */
+	p.window_ms = 0;
+	agg_begin(a, &p);
+	add(a, "10.0.0.1", 40000, "10.0.0.2", 443, TS_TIME_WAIT, 59990);
+	s = finish(a, 10);
+	assert_true(s->eph.groups[0].new_per_s < 0);
+	assert_true(s->peers[0].new_per_s < 0);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* The first sample has no previous one: the last 2 s of ages give the
+ * rate, and a burst followed by a gap is no rate at all. */
+static void test_first_sample_burst(void **state)
+{
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 32768;
+	p.high = 60999;
+	p.window_ms = 2000;
+	p.first = true;
+	agg_begin(a, &p);
+	/* a burst of 500 within 100 ms that ended 30 ms ago: 127.0.0.2 */
+	for (uint16_t i = 0; i < 500; i++)
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.2", 8080,
+		    TS_TIME_WAIT, 60000 - 30 - i / 5u);
+	/* a steady 20/s for 2 s, the last 10 ms ago: 127.0.0.3 */
+	for (uint16_t i = 0; i < 40; i++)
+		add(a, "127.0.0.1", (uint16_t)(41000 + i), "127.0.0.3", 8080,
+		    TS_TIME_WAIT, 60000 - 10 - 50u * i);
+	/* one new TIME_WAIT 300 ms ago: a slow flow, not a burst */
+	add(a, "127.0.0.1", 42000, "127.0.0.4", 8080, TS_TIME_WAIT, 59700);
+	s = finish(a, 10);
+	assert_true(fabs(group_by_remote(s, "127.0.0.2")->new_per_s) < 1e-9);
+	assert_true(fabs(group_by_remote(s, "127.0.0.3")->new_per_s - 20) <
+		    1e-9);
+	assert_true(fabs(group_by_remote(s, "127.0.0.4")->new_per_s - 0.5) <
+		    1e-9);
+	assert_true(s->tw.rate_estimated);
+	/* the host: 541 in 2 s, youngest 10 ms: still a flow */
+	assert_true(fabs(s->tw.ages_per_s - 541 / 2.0) < 1e-9);
+	snap_unref(s);
+
+	/* the same burst 5 ms ago is within the timer's granularity: a rate
+	 * (the next sample tells) */
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 500; i++)
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.2", 8080,
+		    TS_TIME_WAIT, 60000 - 5 - i / 5u);
+	s = finish(a, 10);
+	assert_true(fabs(s->eph.groups[0].new_per_s - 250) < 1e-9);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* A listener that closed keeps its sockets server side and its port a
+ * hole (its bind bucket remains) while they last: the sampler's memory. */
+static void test_remembered_listener(void **state)
+{
+	uint8_t remembered[8192] = { 0 };
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 8000;
+	p.high = 8999;
+	p.remembered = remembered;
+	remembered[8081 >> 3] |= 1u << (8081 & 7);	/* :8081 listened */
+	remembered[8500 >> 3] |= 1u << (8500 & 7);	/* :8500, no sockets */
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 3; i++)
+		add(a, "127.0.0.1", 8081, "127.0.0.9", (uint16_t)(50000 + i),
+		    TS_TIME_WAIT, 30000);
+	add(a, "127.0.0.1", 8081, "127.0.0.9", 50010, TS_ESTABLISHED, 0);
+	add(a, "127.0.0.1", 8100, "127.0.0.2", 80, TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->tw.server_side, 3);
+	assert_int_equal(s->tw.client_side, 1);
+	assert_int_equal(s->tw.server_inferred, 0);
+	assert_int_equal(s->tw.eph_held, 1);
+	assert_int_equal(s->lports[0].port, 8081);
+	assert_true(s->lports[0].server);
+	assert_false(s->lports[0].listening);
+	assert_int_equal(s->eph.holes_closed, 1);
+	assert_int_equal(s->eph.holes, 1);
+	assert_int_equal(s->eph.groups_total, 1);
+	assert_int_equal(s->eph.groups[0].remote_port, 80);
+	assert_int_equal(s->eph.groups[0].free, 1000 - 1 - 1);
+	snap_unref(s);
+
+	/* no memory: the same sockets are client side, the group of
+	 * 127.0.0.9 takes ports */
+	p.remembered = NULL;
+	agg_begin(a, &p);
+	add(a, "127.0.0.1", 8081, "127.0.0.9", 50000, TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->tw.server_side, 0);
+	assert_int_equal(s->eph.holes, 0);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* With less than 60 s of memory, a TIME_WAIT from a port outside the
+ * range to a peer's ephemeral port is server side. */
+static void test_sides_without_memory(void **state)
+{
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 32768;
+	p.high = 60999;
+	p.infer_sides = true;
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 5; i++)	/* a server on :8081, gone */
+		add(a, "127.0.0.1", 8081, "127.0.0.2", (uint16_t)(40000 + i),
+		    TS_TIME_WAIT, 30000);
+	/* to a server on an ephemeral-range port: client side */
+	add(a, "127.0.0.1", 40100, "127.0.0.2", 45000, TS_TIME_WAIT, 30000);
+	/* an ESTABLISHED alike is not a TIME_WAIT: not inferred */
+	add(a, "127.0.0.1", 8081, "127.0.0.2", 40010, TS_ESTABLISHED, 0);
+	/* a client that bound a low port to a server's low port */
+	add(a, "127.0.0.1", 700, "127.0.0.3", 80, TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->tw.server_side, 5);
+	assert_int_equal(s->tw.server_inferred, 5);
+	assert_int_equal(s->tw.client_side, 2);
+	assert_int_equal(s->tw.eph_held, 1);
+	assert_int_equal(s->lports[0].port, 8081);
+	assert_true(s->lports[0].server);
+	assert_false(s->lports[0].listening);
+	snap_unref(s);
+
+	p.infer_sides = false;		/* 60 s of memory: not inferred */
+	agg_begin(a, &p);
+	add(a, "127.0.0.1", 8081, "127.0.0.2", 40000, TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->tw.server_side, 0);
+	assert_false(s->lports[0].server);
 	snap_unref(s);
 	agg_free(a);
 }
@@ -454,6 +756,11 @@ int main(void)
 		cmocka_unit_test(test_top_peers_and_ports),
 		cmocka_unit_test(test_groups_capacity),
 		cmocka_unit_test(test_bound_inactive),
+		cmocka_unit_test(test_reuse_rules),
+		cmocka_unit_test(test_rates_from_ages),
+		cmocka_unit_test(test_first_sample_burst),
+		cmocka_unit_test(test_remembered_listener),
+		cmocka_unit_test(test_sides_without_memory),
 		cmocka_unit_test(test_no_range),
 		cmocka_unit_test(test_reset_between_samples),
 		cmocka_unit_test(test_many_peers),

@@ -16,7 +16,7 @@
 #define SNAP_COUNTERS_MAX 256
 #define SNAP_SYSCTL_MAX	16
 #define SNAP_ADV_MAX	16	/* advisories kept per sample */
-#define SNAP_ADV_EVIDENCE 12	/* numbers behind one advisory */
+#define SNAP_ADV_EVIDENCE 16	/* numbers behind one advisory */
 
 #define SNAP_EXP_BANDS	6	/* TIME_WAIT by time left, 10 s bands */
 #define SNAP_EXP_BAND_MS 10000
@@ -115,7 +115,7 @@ struct snap_advisory {
 	int level;		/* enum adv_level in twtop/advice.h */
 	uint32_t n_evidence;
 	struct snap_evidence evidence[SNAP_ADV_EVIDENCE];
-	char text[768];		/* evidence and remedy, one paragraph */
+	char text[1024];	/* evidence and remedy, one paragraph */
 };
 
 /* Drill-down on one peer or port, filled when the UI asks for it. */
