@@ -543,8 +543,7 @@ void agg_group_out(const struct agg *a, const struct group_ent *g,
 	o->free = g->used < base ? base - g->used : 0;
 	o->reusable = g->reusable;
 	o->available = o->free + o->reusable;
-	o->reuse = g->reuse || agg_reuse_applies(&a->p, &g->key.local,
-						 &g->key.remote, 0);
+	o->reuse = g->reuse;
 	o->time_wait = g->tw;
 	o->tw_young = g->tw_young;
 	o->tw_expiring = g->tw_exp[0];

@@ -340,7 +340,13 @@ static void json_ages(struct jw *w, const uint32_t *age)
 	jw_arr_end(w);
 }
 
-/* A port list; "listening" and "side" only for local ports. */
+/* A measured rate: null when unknown (< 0). */
+static void kv_rate(struct jw *w, const char *key, double per_s)
+{
+	kv_double(w, key, per_s >= 0 ? per_s : NAN);
+}
+
+/* A port list; "listening", "server" and "side" only for local ports. */
 static void json_ports(struct jw *w, const char *key,
 		       const struct snap_port *p, uint32_t n, bool local)
 {
@@ -351,11 +357,13 @@ static void json_ports(struct jw *w, const char *key,
 		kv_uint(w, "port", p[i].port);
 		kv_uint(w, "time_wait", p[i].time_wait);
 		kv_uint(w, "total", p[i].total);
+		kv_rate(w, "new_per_s", p[i].new_per_s);
 		if (local) {
 			kv_bool(w, "listening", p[i].listening);
-			/* TIME_WAIT on a listening port is server-side
-			 * (KERNEL-FACTS.md, "TIME_WAIT itself"). */
-			kv_str(w, "side", p[i].listening ? "server" : "client");
+			kv_bool(w, "server", p[i].server);
+			/* server side: the port listens or listened within
+			 * 60 s (KERNEL-FACTS.md, "TIME_WAIT itself") */
+			kv_str(w, "side", p[i].server ? "server" : "client");
 		}
 		jw_obj_end(w);
 	}
@@ -385,18 +393,25 @@ static void json_head(struct jw *w, const struct snapshot *s,
 	jw_obj_end(w);
 
 	kv_uint(w, "sockets", s->sockets);
+	kv_uint(w, "bound_inactive", s->states[TS_BOUND_INACTIVE]);
 	json_states(w, "states", s->states, false);
 }
 
-/* TIME_WAIT totals, the new-TIME_WAIT rate and the age histogram. */
+/* TIME_WAIT totals, the new-TIME_WAIT rates and the age histogram. */
 static void json_time_wait(struct jw *w, const struct snapshot *s)
 {
 	jw_key(w, "time_wait");
 	jw_obj_begin(w);
 	kv_uint(w, "total", s->tw.total);
 	kv_uint(w, "server_side", s->tw.server_side);
+	kv_uint(w, "server_inferred", s->tw.server_inferred);
 	kv_uint(w, "client_side", s->tw.client_side);
+	kv_uint(w, "eph_held", s->tw.eph_held);
 	kv_double(w, "new_per_s", s->tw.rate_valid ? s->tw.new_per_s : NAN);
+	kv_str(w, "rate_source", s->tw.rate_source);
+	kv_rate(w, "ages_per_s", s->tw.ages_per_s);
+	kv_double(w, "window_s", s->tw.window_s > 0 ? s->tw.window_s : NAN);
+	kv_bool(w, "rate_estimated", s->tw.rate_estimated);
 	json_ages(w, s->tw.age);
 	jw_obj_end(w);
 }
@@ -417,6 +432,7 @@ static void json_tops(struct jw *w, const struct snapshot *s,
 		kv_uint(w, "family", p->addr.family == AF_INET6 ? 6 : 4);
 		kv_uint(w, "time_wait", p->time_wait);
 		kv_uint(w, "total", p->total);
+		kv_rate(w, "new_per_s", p->new_per_s);
 		json_states(w, "states", p->states, true);
 		jw_obj_end(w);
 	}
@@ -429,33 +445,39 @@ static void json_tops(struct jw *w, const struct snapshot *s,
 		   top_len(s->n_rports, o), false);
 }
 
-/* One destination group: its use, and its forecast by Little's law as
- * port-group-pressure makes it (advice.c). */
-static void json_group(struct jw *w, const struct snapshot *s,
-		       const struct snap_group *g)
+/* One destination group: what connect() can still pick and where the
+ * group is heading, as advice_derive stored it (g->fc). */
+static void json_group(struct jw *w, const struct snap_group *g)
 {
 	const struct snap_forecast *fc = &g->fc;
-	double cap = fc->capacity;
+	bool cap = fc->capacity > 0;	/* 0/0 is null, not NaN */
 
 	jw_obj_begin(w);
 	kv_addr(w, "local", &g->local);
 	kv_addr(w, "remote", &g->remote);
 	kv_uint(w, "remote_port", g->remote_port);
 	kv_uint(w, "used", g->used);
+	kv_uint(w, "free", g->free);
+	kv_uint(w, "reusable", g->reusable);
 	kv_uint(w, "available", g->available);
+	kv_bool(w, "reuse", g->reuse);
 	kv_uint(w, "time_wait", g->time_wait);
-	/* 0/0 is NaN, written as null. */
-	kv_double(w, "share", cap > 0 ? g->used / cap : NAN);
+	kv_double(w, "capacity", fc->capacity);
+	kv_double(w, "share", cap ? fc->share : NAN);
+	kv_double(w, "pressure", cap ? fc->pressure : NAN);
 	kv_uint(w, "tw_young", g->tw_young);
 	kv_uint(w, "tw_expiring", g->tw_expiring);
-	kv_double(w, "new_per_s", fc->rate_in);
+	jw_key(w, "tw_expiring_bands");
+	jw_arr_begin(w);
+	for (int k = 0; k < SNAP_EXP_BANDS; k++)
+		jw_uint(w, g->tw_exp[k]);
+	jw_arr_end(w);
+	kv_rate(w, "new_per_s", g->new_per_s);
+	kv_double(w, "hold_s", fc->hold_s);
 	kv_double(w, "steady_share", fc->known ? fc->steady_share : NAN);
-	kv_double(w, "full_in_s", fc->full_in_s >= 0 ? fc->full_in_s : NAN);
-	jw_key(w, "forecast");
-	if (fc->known)
-		jw_str(w, fc->text);
-	else
-		jw_null(w);
+	kv_double(w, "full_in_s", fc->known && fc->fills &&
+		  fc->full_in_s >= 0 ? fc->full_in_s : NAN);
+	kv_str(w, "forecast", fc->known ? fc->text : NULL);
 	jw_obj_end(w);
 }
 
@@ -477,13 +499,23 @@ static void json_ephemeral(struct jw *w, const struct snapshot *s,
 	kv_uint(w, "size", s->eph.size);
 	kv_uint(w, "reserved", s->eph.reserved);
 	kv_uint(w, "holes", s->eph.holes);
+	kv_uint(w, "holes_listen", s->eph.holes_listen);
+	kv_uint(w, "holes_bound", s->eph.holes_bound);
+	kv_uint(w, "holes_closed", s->eph.holes_closed);
+	kv_str(w, "holes_source", s->eph.holes_source);
 	kv_uint(w, "ports_in_use", s->eph.ports_in_use);
+	jw_key(w, "tw_reuse");
+	if (s->eph.tw_reuse >= 0)
+		jw_int(w, s->eph.tw_reuse);
+	else
+		jw_null(w);
+	kv_bool(w, "timestamps", s->eph.timestamps);
+	kv_uint(w, "reuse_delay_ms", s->eph.reuse_delay_ms);
 	kv_uint(w, "groups_total", s->eph.groups_total);
 	jw_key(w, "groups");
 	jw_arr_begin(w);
-	for (uint32_t i = 0; i < n; i++) {
-		json_group(w, s, &s->eph.groups[i]);
-	}
+	for (uint32_t i = 0; i < n; i++)
+		json_group(w, &s->eph.groups[i]);
 	jw_arr_end(w);
 	jw_obj_end(w);
 }
@@ -585,15 +617,13 @@ static void json_focus_socks(struct jw *w, const struct snap_focus *f)
 }
 
 /* The drill-down on one peer or port; omitted when there is none. */
-static void json_focus(struct jw *w, const struct snapshot *s,
-		       const struct snap_focus *f)
+static void json_focus(struct jw *w, const struct snap_focus *f)
 {
 	static const char *const kinds[] = {
 		[FOCUS_PEER] = "peer", [FOCUS_LPORT] = "local_port",
 		[FOCUS_RPORT] = "remote_port",
 	};
 	uint32_t nl, nr;
-	double rate;
 
 	if (f == NULL || f->req.kind == FOCUS_NONE ||
 	    f->req.kind > FOCUS_RPORT)
@@ -612,8 +642,7 @@ static void json_focus(struct jw *w, const struct snapshot *s,
 	kv_uint(w, "time_wait_server", f->tw_server);
 	kv_uint(w, "time_wait_client", f->tw_client);
 	kv_uint(w, "tw_young", f->tw_young);
-	rate = f->new_per_s;
-	kv_double(w, "new_per_s", rate >= 0 ? rate : NAN);
+	kv_rate(w, "new_per_s", f->new_per_s);
 	kv_bool(w, "partial", f->partial);
 	kv_str(w, "kernel_filter", f->expr);
 	kv_uint(w, "fetched", f->fetched);
@@ -625,7 +654,7 @@ static void json_focus(struct jw *w, const struct snapshot *s,
 	jw_key(w, "groups");
 	jw_arr_begin(w);
 	for (uint32_t i = 0; i < MIN_U32(f->n_groups, FOCUS_GROUPS_MAX); i++)
-		json_group(w, s, &f->groups[i]);
+		json_group(w, &f->groups[i]);
 	jw_arr_end(w);
 	json_focus_socks(w, f);
 	jw_obj_end(w);
@@ -668,7 +697,7 @@ int json_snapshot(FILE *f, const struct snapshot *s,
 	json_ephemeral(&w, s, &opts);
 	json_kernel(&w, s);
 	json_advisories(&w, s);
-	json_focus(&w, s, s->focus);
+	json_focus(&w, s->focus);
 	if (opts.history)
 		json_history(&w, s);
 	if (opts.extra)

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,16 +254,23 @@ static void prom_sockets(struct pw *w, const struct snapshot *s)
 	}
 
 	/* TIME_WAIT on a listening port is server side: this host closed
-	 * accepted connections first (KERNEL-FACTS.md, "TIME_WAIT itself"). */
+	 * accepted connections first (KERNEL-FACTS.md, "TIME_WAIT itself").
+	 * The sampler's side, kept when the listener went away. */
 	pw_family(w, "twtop_time_wait_sockets", "gauge",
-		  "TIME_WAIT sockets by side: server (local port listening, "
-		  "uses no ephemeral port) or client (holds a local port).");
+		  "TIME_WAIT sockets by side: server (local port listening now "
+		  "or within 60 s, or inferred; uses no ephemeral port) or "
+		  "client (holds its local port).");
 	pw_open(w, "twtop_time_wait_sockets");
 	pw_label(w, "side", "server");
 	pw_int(w, s->tw.server_side);
 	pw_open(w, "twtop_time_wait_sockets");
 	pw_label(w, "side", "client");
 	pw_int(w, s->tw.client_side);
+	pw_gauge_int(w, "twtop_time_wait_server_inferred_sockets",
+		     "Of the server-side TIME_WAIT, those taken as server side "
+		     "without a listener seen: local port outside the ephemeral "
+		     "range, remote port inside it, in twtop's first 60 s.",
+		     s->tw.server_inferred);
 }
 
 /* Kernel counters, the new-TIME_WAIT rate, sockstat and sysctls. */
@@ -270,9 +278,11 @@ static void prom_kernel(struct pw *w, const struct snapshot *s)
 {
 	if (s->tw.rate_valid)
 		pw_gauge_dbl(w, "twtop_time_wait_new_per_second",
-			     "New TIME_WAIT (and FIN_WAIT_2 minisockets) per "
-			     "second: the TcpExtTW delta between the last two "
-			     "samples (counted at creation since Linux 5.18).",
+			     "New TIME_WAIT per second: the TcpExtTW delta "
+			     "between the last two samples (FIN_WAIT_2 "
+			     "minisockets included; counted at creation since "
+			     "Linux 5.18); with --filter, the matching "
+			     "TIME_WAIT younger than the sample interval.",
 			     s->tw.new_per_s);
 
 	for (size_t i = 0; i < sizeof(prom_counters) / sizeof(prom_counters[0]);
@@ -321,6 +331,32 @@ static void prom_kernel(struct pw *w, const struct snapshot *s)
 	}
 }
 
+/* Holes for connect() by kind, as sock_diag shows them: listening ports,
+ * bound-inactive sockets (6.8+) and ports of listeners that closed while
+ * their connections or TIME_WAIT remain. Ports bound before connect()
+ * are not seen (KERNEL-FACTS.md, "Ephemeral port exhaustion"). */
+static void prom_holes(struct pw *w, const struct snapshot *s)
+{
+	static const char *const kinds[] = {
+		"listen", "bound", "closed_listener",
+	};
+	const uint32_t n[] = {
+		s->eph.holes_listen, s->eph.holes_bound, s->eph.holes_closed,
+	};
+
+	pw_family(w, "twtop_ephemeral_port_holes", "gauge",
+		  "Ports of the range connect() skips, by kind: listen "
+		  "(listening now), bound (bound-inactive sockets, Linux "
+		  "6.8+), closed_listener (a listener closed, its connections "
+		  "or TIME_WAIT remain). Ports bound with bind() before "
+		  "connect() are not seen.");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		pw_open(w, "twtop_ephemeral_port_holes");
+		pw_label(w, "kind", kinds[i]);
+		pw_int(w, n[i]);
+	}
+}
+
 /* The ephemeral range and, unless the dump failed, its use. */
 static void prom_ephemeral(struct pw *w, const struct snapshot *s)
 {
@@ -340,8 +376,9 @@ static void prom_ephemeral(struct pw *w, const struct snapshot *s)
 	if (s->dump_failed)
 		return;		/* the rest is counted from the dump */
 	pw_gauge_int(w, "twtop_ephemeral_ports_bound",
-		     "Ports of the range held by bind()/listen(), not "
-		     "reserved.", s->eph.holes);
+		     "Ports of the range connect() skips, not reserved: the "
+		     "sum of twtop_ephemeral_port_holes.", s->eph.holes);
+	prom_holes(w, s);
 	pw_gauge_int(w, "twtop_ephemeral_ports_in_use",
 		     "Distinct local ports of the range used by any socket.",
 		     s->eph.ports_in_use);
@@ -365,50 +402,89 @@ static void pw_group(struct pw *w, const char *name,
 	pw_label(w, "remote_port", port);
 }
 
+/* Integer families per destination group: the snapshot's counts. */
+static const struct {
+	const char *metric, *help;
+	size_t off;		/* of a uint32_t in struct snap_group */
+} prom_group_ints[] = {
+	{ "twtop_destination_ports_used",
+	  "Sockets of the group on ports inside the ephemeral range, any "
+	  "state (the fullest groups only, --top).",
+	  offsetof(struct snap_group, used) },
+	{ "twtop_destination_ports_free",
+	  "Ports connect() can pick for the group without taking over a "
+	  "TIME_WAIT.", offsetof(struct snap_group, free) },
+	{ "twtop_destination_ports_reusable",
+	  "The group's own TIME_WAIT connect() may take over now: "
+	  "tcp_tw_reuse 1 (2: loopback tuples), tcp_timestamps on, older "
+	  "than tcp_tw_reuse_delay; assumes the peer sent timestamps.",
+	  offsetof(struct snap_group, reusable) },
+	{ "twtop_destination_ports_available",
+	  "Ports connect() can still pick for the group: free + reusable.",
+	  offsetof(struct snap_group, available) },
+	{ "twtop_destination_time_wait_sockets",
+	  "Of the group's used ports, those held by TIME_WAIT.",
+	  offsetof(struct snap_group, time_wait) },
+};
+
+/* A number family over the groups whose value is finite (v[i]); left
+ * out when none is. */
+static void pw_group_dbls(struct pw *w, const char *name, const char *help,
+			  const struct snap_group *g, const double *v,
+			  uint32_t n)
+{
+	uint32_t known = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		known += isfinite(v[i]);
+	if (known == 0)
+		return;
+	pw_family(w, name, "gauge", help);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!isfinite(v[i]))
+			continue;	/* unknown: no sample rather than NaN */
+		pw_group(w, name, &g[i]);
+		pw_dbl(w, v[i]);
+	}
+}
+
 /* The n fullest destination groups: the ephemeral-port capacity that
  * runs out is per group (KERNEL-FACTS.md, "Ephemeral port exhaustion is
- * per destination"), so it is exported per group, bounded to n. */
+ * per destination"), so it is exported per group, bounded to n. Every
+ * figure is the snapshot's: counts, fc.pressure, the measured rate. */
 static void prom_groups(struct pw *w, const struct snapshot *s, uint32_t n)
 {
 	const struct snap_group *g = s->eph.groups;
-	bool any_ratio = false;
+	double pressure[SNAP_TOP_MAX], rate[SNAP_TOP_MAX];
 
 	if (!s->eph.present || s->dump_failed || n == 0)
 		return;
-	pw_family(w, "twtop_destination_ports_used", "gauge",
-		  "Sockets of the group on ports inside the ephemeral range, "
-		  "any state (the fullest groups only, --top).");
-	for (uint32_t i = 0; i < n; i++) {
-		pw_group(w, "twtop_destination_ports_used", &g[i]);
-		pw_int(w, g[i].used);
-	}
-	pw_family(w, "twtop_destination_ports_available", "gauge",
-		  "Ephemeral ports connect() can still pick for the group.");
-	for (uint32_t i = 0; i < n; i++) {
-		pw_group(w, "twtop_destination_ports_available", &g[i]);
-		pw_int(w, g[i].available);
-	}
-	pw_family(w, "twtop_destination_time_wait_sockets", "gauge",
-		  "Of the group's used ports, those held by TIME_WAIT.");
-	for (uint32_t i = 0; i < n; i++) {
-		pw_group(w, "twtop_destination_time_wait_sockets", &g[i]);
-		pw_int(w, g[i].time_wait);
-	}
-	for (uint32_t i = 0; i < n; i++)
-		any_ratio |= (uint64_t)g[i].used + g[i].available > 0;
-	if (!any_ratio)
-		return;
-	pw_family(w, "twtop_destination_ports_used_ratio", "gauge",
-		  "used / (used + available): connect() slows past 0.5 and "
-		  "fails with EADDRNOTAVAIL at 1.");
-	for (uint32_t i = 0; i < n; i++) {
-		double cap = (double)g[i].used + g[i].available;
+	for (size_t k = 0; k < sizeof(prom_group_ints) /
+	     sizeof(prom_group_ints[0]); k++) {
+		pw_family(w, prom_group_ints[k].metric, "gauge",
+			  prom_group_ints[k].help);
+		for (uint32_t i = 0; i < n; i++) {
+			const char *base = (const char *)&g[i];
+			uint32_t v;
 
-		if (cap <= 0)
-			continue;	/* 0/0: no sample rather than NaN */
-		pw_group(w, "twtop_destination_ports_used_ratio", &g[i]);
-		pw_dbl(w, g[i].used / cap);
+			memcpy(&v, base + prom_group_ints[k].off, sizeof(v));
+			pw_group(w, prom_group_ints[k].metric, &g[i]);
+			pw_int(w, v);
+		}
 	}
+	for (uint32_t i = 0; i < n; i++) {
+		pressure[i] = g[i].fc.known && g[i].fc.capacity > 0 ?
+			      g[i].fc.pressure : NAN;
+		rate[i] = g[i].new_per_s >= 0 ? g[i].new_per_s : NAN;
+	}
+	pw_group_dbls(w, "twtop_destination_ports_used_ratio",
+		      "1 - available / (used + free): the share of the group's "
+		      "ports connect() cannot pick now. connect() slows past "
+		      "0.5 and fails with EADDRNOTAVAIL at 1.", g, pressure, n);
+	pw_group_dbls(w, "twtop_destination_time_wait_new_per_second",
+		      "New TIME_WAIT per second in the group, measured from "
+		      "TIME_WAIT ages (those younger than the sample interval).",
+		      g, rate, n);
 }
 
 /* An (id, level) pair and how many active advisories have it. */

@@ -4,7 +4,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "replay_priv.h"
 
@@ -120,6 +122,16 @@ bool replay_num(struct replay_conv *c, const struct jr_value *o,
 	return v ? replay_num_value(c, v, key, out) : false;
 }
 
+double replay_rate(struct replay_conv *c, const struct jr_value *o,
+		   const char *key)
+{
+	double v = -1;
+
+	if (!replay_num(c, o, key, &v) || !(v >= 0))
+		return -1;
+	return v;
+}
+
 bool replay_bool(struct replay_conv *c, const struct jr_value *o,
 		 const char *key)
 {
@@ -144,6 +156,40 @@ void replay_str(struct replay_conv *c, const struct jr_value *o,
 		return;
 	}
 	snprintf(buf, len, "%s", v->u.str.s);
+}
+
+const char *replay_name(struct replay_conv *c, const struct jr_value *o,
+			const char *key)
+{
+	const struct jr_value *v = get(c, o, key, false, true);
+
+	if (!v)
+		return NULL;
+	if (v->type != JR_STRING) {
+		replay_fail(c, v, key, "expected a string or null");
+		return NULL;
+	}
+	return replay_intern(c->pool, v->u.str.s);
+}
+
+bool replay_u32_array(struct replay_conv *c, const struct jr_value *o,
+		      const char *key, uint32_t *out, size_t n)
+{
+	const struct jr_value *arr = replay_arr(c, o, key, n);
+
+	if (!arr)
+		return false;
+	for (size_t i = 0; i < arr->u.arr.n && !c->failed; i++) {
+		const struct jr_value *v = &arr->u.arr.v[i];
+
+		if (v->type != JR_NUMBER || !v->u.num.fits_u ||
+		    v->u.num.u > UINT32_MAX)
+			replay_fail(c, v, key, "expected integers from 0 to "
+				    "%lu", (unsigned long)UINT32_MAX);
+		else
+			out[i] = (uint32_t)v->u.num.u;
+	}
+	return true;
 }
 
 const struct jr_value *replay_obj(struct replay_conv *c,
@@ -194,6 +240,55 @@ void replay_addr(struct replay_conv *c, const struct jr_value *o,
 		a->family = AF_INET6;
 	else
 		replay_fail(c, v, key, "expected an IPv4 or IPv6 address");
+}
+
+/* The nanoseconds within millisecond ms of second sec for which json.c's
+ * (double)sec + nsec / 1e9 is u, so both "time" and "unix_time" come out
+ * as they were written. */
+static long when_nsec(time_t sec, long ms, double u)
+{
+	long lo = ms * 1000000, hi = lo + 999999, n0;
+	double guess = (u - (double)sec) * 1e9;
+
+	n0 = guess <= lo ? lo : guess >= hi ? hi : (long)llround(guess);
+	for (long d = 0; d <= 4096; d++) {
+		if (n0 + d <= hi && (double)sec + (n0 + d) / 1e9 == u)
+			return n0 + d;
+		if (n0 - d >= lo && (double)sec + (n0 - d) / 1e9 == u)
+			return n0 - d;
+	}
+	return n0;
+}
+
+void replay_when(struct replay_conv *c, const struct jr_value *root,
+		 struct timespec *ts)
+{
+	const struct jr_value *t = replay_member(c, root, "time");
+	struct tm tm = { 0 };
+	int n = 0, ms = 0;
+	double u;
+
+	if (!t && !c->failed)
+		replay_fail(c, root, NULL, "missing \"time\"");
+	if (!t || c->failed)
+		return;
+	if (t->type != JR_STRING ||
+	    sscanf(t->u.str.s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year,
+		   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &n) != 6 ||
+	    (strcmp(t->u.str.s + n, "Z") != 0 &&
+	     (sscanf(t->u.str.s + n, ".%3dZ", &ms) != 1 ||
+	      strlen(t->u.str.s + n) != 5 || ms < 0))) {
+		replay_fail(c, t, "time", "expected UTC as "
+			    "\"2026-11-21T10:00:00.123Z\"");
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	ts->tv_sec = timegm(&tm);
+	ts->tv_nsec = ms * 1000000L;
+	if (replay_num(c, root, "unix_time", &u) && isfinite(u))
+		ts->tv_nsec = when_nsec(ts->tv_sec, ms, u);
 }
 
 size_t replay_enter(struct replay_conv *c, const char *name)

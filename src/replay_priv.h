@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "twtop/addr.h"
 #include "twtop/jsonread.h"
@@ -29,6 +30,7 @@ void replay_pool_free(struct replay_pool *p);
 struct replay_conv {
 	const char *file;
 	struct replay_pool *pool;
+	unsigned int format;	/* the record's "format" (1 or 2 read) */
 	char where[128];	/* member being read: "top_peers[2]" */
 	char *err;
 	size_t errlen;
@@ -78,6 +80,10 @@ bool replay_num_value(struct replay_conv *c, const struct jr_value *v,
 		      const char *key, double *out);
 bool replay_bool(struct replay_conv *c, const struct jr_value *o,
 		 const char *key);
+/* A measured rate: a number, or -1 for null, absent or negative (the
+ * snapshot's "unknown"). */
+double replay_rate(struct replay_conv *c, const struct jr_value *o,
+		   const char *key);
 /* A string, or null (""); cut to len - 1 bytes. */
 void replay_str(struct replay_conv *c, const struct jr_value *o,
 		const char *key, char *buf, size_t len, bool required);
@@ -89,9 +95,21 @@ const struct jr_value *replay_obj(struct replay_conv *c,
 const struct jr_value *replay_arr(struct replay_conv *c,
 				  const struct jr_value *o, const char *key,
 				  size_t max);
+/* A string kept in the pool, NULL for null or absent. */
+const char *replay_name(struct replay_conv *c, const struct jr_value *o,
+			const char *key);
+/* An array of at most n integers from 0 to UINT32_MAX into out; false,
+ * out untouched, when the member is absent. */
+bool replay_u32_array(struct replay_conv *c, const struct jr_value *o,
+		      const char *key, uint32_t *out, size_t n);
 /* An address as inet_ntop writes it ("?" for none). */
 void replay_addr(struct replay_conv *c, const struct jr_value *o,
 		 const char *key, struct tw_addr *a, bool required);
+
+/* "time" (required: "2026-11-21T10:00:00.123Z") and "unix_time" of
+ * root into ts, the nanoseconds as the writer had them. */
+void replay_when(struct replay_conv *c, const struct jr_value *root,
+		 struct timespec *ts);
 
 /* Appends ".name" to c->where; returns the length to go back to. */
 size_t replay_enter(struct replay_conv *c, const char *name);

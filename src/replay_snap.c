@@ -1,7 +1,10 @@
 /* One twtop JSON object back into a struct snapshot: the inverse of
  * json.c's schema (README.md, "JSON schema"), section by section.
- * Members derived from others ("family", "side", "share", "from_s",
- * "phases") are not read: json.c writes them again from the rest. */
+ * Members derived from others ("family", "side", "from_s", "phases") are
+ * not read: json.c writes them again from the rest. Format 1 files are
+ * read with that format's meaning: no tcp_tw_reuse in "available", sides
+ * from "listening" (twtop/json.h). */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,57 +37,9 @@ static int snap_identity(struct replay_conv *c, const struct jr_value *root)
 	else if (f->u.num.u > REPLAY_FORMAT)
 		replay_fail(c, f, NULL, "format %llu is newer than this twtop "
 			    "understands (%d)", f->u.num.u, REPLAY_FORMAT);
+	else
+		c->format = (unsigned int)f->u.num.u;
 	return c->failed ? -1 : 0;
-}
-
-/* The nanoseconds within millisecond ms of second sec for which json.c's
- * (double)sec + nsec / 1e9 is u, so both "time" and "unix_time" come out
- * as they were written. */
-static long snap_nsec(time_t sec, long ms, double u)
-{
-	long lo = ms * 1000000, hi = lo + 999999, n0;
-	double guess = (u - (double)sec) * 1e9;
-
-	n0 = guess <= lo ? lo : guess >= hi ? hi : (long)llround(guess);
-	for (long d = 0; d <= 4096; d++) {
-		if (n0 + d <= hi && (double)sec + (n0 + d) / 1e9 == u)
-			return n0 + d;
-		if (n0 - d >= lo && (double)sec + (n0 - d) / 1e9 == u)
-			return n0 - d;
-	}
-	return n0;
-}
-
-/* "time" (required: "2026-11-21T10:00:00.123Z") and "unix_time". */
-static void snap_when(struct replay_conv *c, const struct jr_value *root,
-		      struct timespec *ts)
-{
-	const struct jr_value *t = replay_member(c, root, "time");
-	struct tm tm = { 0 };
-	int n = 0, ms = 0;
-	double u;
-
-	if (!t && !c->failed)
-		replay_fail(c, root, NULL, "missing \"time\"");
-	if (!t || c->failed)
-		return;
-	if (t->type != JR_STRING ||
-	    sscanf(t->u.str.s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year,
-		   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &n) != 6 ||
-	    (strcmp(t->u.str.s + n, "Z") != 0 &&
-	     (sscanf(t->u.str.s + n, ".%3dZ", &ms) != 1 ||
-	      strlen(t->u.str.s + n) != 5 || ms < 0))) {
-		replay_fail(c, t, "time", "expected UTC as "
-			    "\"2026-11-21T10:00:00.123Z\"");
-		return;
-	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	ts->tv_sec = timegm(&tm);
-	ts->tv_nsec = ms * 1000000L;
-	if (replay_num(c, root, "unix_time", &u) && isfinite(u))
-		ts->tv_nsec = snap_nsec(ts->tv_sec, ms, u);
 }
 
 /* A state-count object: by state name; names twtop does not know are
@@ -126,7 +81,15 @@ static void snap_ages(struct replay_conv *c, const struct jr_value *o,
 	}
 }
 
-/* A port list; returns its length. */
+/* Whether object o has member key. */
+static bool snap_has(struct replay_conv *c, const struct jr_value *o,
+		     const char *key)
+{
+	return replay_member(c, o, key) != NULL;
+}
+
+/* A port list; returns its length. "server" is missing from format 1,
+ * where the side was the listening one. */
 static uint32_t snap_ports(struct replay_conv *c, const struct jr_value *o,
 			   const char *key, struct snap_port *p, uint32_t max)
 {
@@ -140,7 +103,10 @@ static uint32_t snap_ports(struct replay_conv *c, const struct jr_value *o,
 		p[i].port = replay_u16(c, e, "port");
 		p[i].time_wait = replay_u32(c, e, "time_wait");
 		p[i].total = replay_u32(c, e, "total");
+		p[i].new_per_s = replay_rate(c, e, "new_per_s");
 		p[i].listening = replay_bool(c, e, "listening");
+		p[i].server = snap_has(c, e, "server") ?
+			      replay_bool(c, e, "server") : p[i].listening;
 		replay_leave(c, at);
 		n = (uint32_t)i + 1;
 	}
@@ -154,7 +120,7 @@ static void snap_head(struct replay_conv *c, const struct jr_value *root,
 	const struct jr_value *o;
 	size_t at;
 
-	snap_when(c, root, &s->when);
+	replay_when(c, root, &s->when);
 	replay_str(c, root, "host", s->host, sizeof(s->host), false);
 	replay_str(c, root, "kernel", s->kernel, sizeof(s->kernel), false);
 	replay_str(c, root, "netns", s->netns, sizeof(s->netns), false);
@@ -172,6 +138,7 @@ static void snap_head(struct replay_conv *c, const struct jr_value *root,
 	}
 	s->sockets = replay_u32(c, root, "sockets");
 	snap_states(c, root, "states", s->states);
+	s->states[TS_BOUND_INACTIVE] = replay_u32(c, root, "bound_inactive");
 }
 
 /* "time_wait": totals, the new-TIME_WAIT rate, the age histogram. */
@@ -186,10 +153,18 @@ static void snap_time_wait(struct replay_conv *c, const struct jr_value *root,
 	at = replay_enter(c, "time_wait");
 	s->tw.total = replay_u32(c, o, "total");
 	s->tw.server_side = replay_u32(c, o, "server_side");
+	s->tw.server_inferred = replay_u32(c, o, "server_inferred");
 	s->tw.client_side = replay_u32(c, o, "client_side");
+	s->tw.eph_held = replay_u32(c, o, "eph_held");
 	s->tw.rate_valid = replay_num(c, o, "new_per_s", &s->tw.new_per_s);
 	if (!s->tw.rate_valid)
 		s->tw.new_per_s = 0;
+	s->tw.rate_source = replay_name(c, o, "rate_source");
+	s->tw.ages_per_s = replay_rate(c, o, "ages_per_s");
+	if (!replay_num(c, o, "window_s", &s->tw.window_s) ||
+	    !(s->tw.window_s > 0))
+		s->tw.window_s = 0;
+	s->tw.rate_estimated = replay_bool(c, o, "rate_estimated");
 	snap_ages(c, o, s->tw.age);
 	replay_leave(c, at);
 }
@@ -210,6 +185,7 @@ static void snap_tops(struct replay_conv *c, const struct jr_value *root,
 		replay_addr(c, e, "addr", &p->addr, true);
 		p->time_wait = replay_u32(c, e, "time_wait");
 		p->total = replay_u32(c, e, "total");
+		p->new_per_s = replay_rate(c, e, "new_per_s");
 		snap_states(c, e, "states", p->states);
 		replay_leave(c, at);
 		s->n_peers = (uint32_t)i + 1;
@@ -221,9 +197,42 @@ static void snap_tops(struct replay_conv *c, const struct jr_value *root,
 				 SNAP_TOP_MAX);
 }
 
-/* A "groups" array into out (at most max); returns how many. The forecast
- * members are derived from these on output and not read back; format 1
- * files have no tw_young or tw_expiring (0: no rate known). */
+/* A group's forecast as advice_derive stored it and json.c wrote it
+ * ("forecast" null: none). Format 1 had no tcp_tw_reuse: there capacity
+ * is used + available, pressure is share and a TIME_WAIT holds its port
+ * for 60 s. steady_used, not written, is steady_share x capacity. */
+static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
+			  struct snap_group *g)
+{
+	struct snap_forecast *fc = &g->fc;
+	const struct jr_value *text = replay_member(c, e, "forecast");
+
+	fc->reuse = g->reuse;
+	fc->rate_in = g->new_per_s > 0 ? g->new_per_s : 0;
+	fc->capacity = (double)g->used + g->free;
+	replay_num(c, e, "capacity", &fc->capacity);
+	fc->share = NAN;
+	replay_num(c, e, "share", &fc->share);
+	fc->pressure = c->format < 2 ? fc->share : NAN;
+	replay_num(c, e, "pressure", &fc->pressure);
+	fc->hold_s = ADV_TW_LEN_S;
+	replay_num(c, e, "hold_s", &fc->hold_s);
+	fc->steady_share = NAN;
+	replay_num(c, e, "steady_share", &fc->steady_share);
+	if (isfinite(fc->steady_share) && isfinite(fc->capacity))
+		fc->steady_used = fc->steady_share * fc->capacity;
+	if (!replay_num(c, e, "full_in_s", &fc->full_in_s) ||
+	    !(fc->full_in_s >= 0))
+		fc->full_in_s = -1;
+	fc->fills = fc->full_in_s >= 0;
+	replay_str(c, e, "forecast", fc->text, sizeof(fc->text), false);
+	fc->known = text != NULL && text->type == JR_STRING;
+}
+
+/* A "groups" array into out (at most max); returns how many. Members a
+ * file lacks (format 1: "free", "reusable", the bands, the rate) are
+ * what that format meant: free = available, nothing reusable, the
+ * expiring TIME_WAIT in the first band, the rate unknown. */
 static uint32_t snap_groups(struct replay_conv *c, const struct jr_value *o,
 			    struct snap_group *out, uint32_t max)
 {
@@ -241,9 +250,18 @@ static uint32_t snap_groups(struct replay_conv *c, const struct jr_value *o,
 		g->remote_port = replay_u16(c, e, "remote_port");
 		g->used = replay_u32(c, e, "used");
 		g->available = replay_u32(c, e, "available");
+		g->free = snap_has(c, e, "free") ? replay_u32(c, e, "free") :
+			  g->available;
+		g->reusable = replay_u32(c, e, "reusable");
+		g->reuse = replay_bool(c, e, "reuse");
 		g->time_wait = replay_u32(c, e, "time_wait");
 		g->tw_young = replay_u32(c, e, "tw_young");
 		g->tw_expiring = replay_u32(c, e, "tw_expiring");
+		if (!replay_u32_array(c, e, "tw_expiring_bands", g->tw_exp,
+				      SNAP_EXP_BANDS))
+			g->tw_exp[0] = g->tw_expiring;
+		g->new_per_s = replay_rate(c, e, "new_per_s");
+		snap_forecast(c, e, g);
 		replay_leave(c, at);
 		n = (uint32_t)i + 1;
 	}
@@ -255,6 +273,7 @@ static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
 			   struct snapshot *s)
 {
 	const struct jr_value *o = replay_obj(c, root, "ephemeral", false);
+	long long reuse;
 	size_t at;
 
 	if (!o)
@@ -266,7 +285,15 @@ static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
 	s->eph.size = replay_u32(c, o, "size");
 	s->eph.reserved = replay_u32(c, o, "reserved");
 	s->eph.holes = replay_u32(c, o, "holes");
+	s->eph.holes_listen = replay_u32(c, o, "holes_listen");
+	s->eph.holes_bound = replay_u32(c, o, "holes_bound");
+	s->eph.holes_closed = replay_u32(c, o, "holes_closed");
+	s->eph.holes_source = replay_name(c, o, "holes_source");
 	s->eph.ports_in_use = replay_u32(c, o, "ports_in_use");
+	s->eph.tw_reuse = replay_i64(c, o, "tw_reuse", &reuse) &&
+			  reuse >= 0 && reuse <= INT_MAX ? (int)reuse : -1;
+	s->eph.timestamps = replay_bool(c, o, "timestamps");
+	s->eph.reuse_delay_ms = replay_u32(c, o, "reuse_delay_ms");
 	s->eph.groups_total = replay_u32(c, o, "groups_total");
 	s->eph.n_groups = snap_groups(c, o, s->eph.groups, SNAP_TOP_MAX);
 	replay_leave(c, at);
@@ -472,6 +499,7 @@ static void snap_focus(struct replay_conv *c, const struct jr_value *root,
 	f->tw_server = replay_u32(c, o, "time_wait_server");
 	f->tw_client = replay_u32(c, o, "time_wait_client");
 	f->tw_young = replay_u32(c, o, "tw_young");
+	f->new_per_s = replay_rate(c, o, "new_per_s");
 	f->partial = replay_bool(c, o, "partial");
 	replay_str(c, o, "kernel_filter", f->expr, sizeof(f->expr), false);
 	f->fetched = replay_u32(c, o, "fetched");

@@ -5,7 +5,9 @@
 # what /proc says (sysctls exactly, kernel counters between a read before
 # and one after). As root, a network namespace with a known twload mix
 # checks the socket, side and destination-group series against ss and the
-# netns label; where tmux exists, the dashboard must write the file too.
+# netns label, and that tcp_tw_reuse=2 makes its loopback TIME_WAIT
+# reusable once older than the reuse delay; where tmux exists, the
+# dashboard must write the file too.
 # Exit 0 pass, 1 fail, 77 skip (python3 missing).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -218,6 +220,9 @@ sides = {l['side']: v for _, l, v in fams['twtop_time_wait_sockets'].samples}
 check(sorted(sides) == ['client', 'server'] and
       sides['client'] + sides['server'] == states.get('time_wait'),
       'sides %r vs time_wait %r' % (sides, states.get('time_wait')))
+inferred = one('twtop_time_wait_server_inferred_sockets')
+check(inferred is not None and 0 <= inferred <= sides.get('server', 0),
+      'server side inferred %r of %r' % (inferred, sides.get('server')))
 
 # groups: at most --top, consistent with the range
 ngroups = one('twtop_destination_groups')
@@ -225,18 +230,35 @@ used = fams.get('twtop_destination_ports_used')
 series = used.samples if used else []
 check(len(series) == min(top, int(ngroups)),
       '%d group series, %r groups, --top %d' % (len(series), ngroups, top))
+# holes by kind add up to the ports connect() skips
+holes = {l['kind']: v for _, l, v in fams['twtop_ephemeral_port_holes'].samples}
+check(sorted(holes) == ['bound', 'closed_listener', 'listen'] and
+      sum(holes.values()) == one('twtop_ephemeral_ports_bound'),
+      'holes %r vs ports_bound %r' % (holes, one('twtop_ephemeral_ports_bound')))
 cap = (one('twtop_ephemeral_ports') - one('twtop_ephemeral_ports_reserved')
        - one('twtop_ephemeral_ports_bound'))
+reuse = os.environ.get('TW_REUSE')
 for _, l, u in series:
     g = {k: l[k] for k in ('local', 'remote', 'remote_port')}
+    f = one('twtop_destination_ports_free', g)
+    ru = one('twtop_destination_ports_reusable', g)
     a = one('twtop_destination_ports_available', g)
     tw = one('twtop_destination_time_wait_sockets', g)
-    check(a is not None and (u + a == cap or (a == 0 and u >= cap)),
-          'group %r: used %r + available '
-          '%r != %r' % (g, u, a, cap))
+    # connect() picks among used + free; reusable are of the used
+    check(f is not None and (u + f == cap or (f == 0 and u >= cap)),
+          'group %r: used %r + free %r != %r' % (g, u, f, cap))
+    check(a is not None and ru is not None and a == f + ru,
+          'group %r: available %r != free %r + reusable %r' % (g, a, f, ru))
     check(tw is not None and tw <= u, 'group %r: time_wait %r > used' % (g, tw))
+    check(ru is not None and tw is not None and ru <= tw,
+          'group %r: reusable %r > time_wait %r' % (g, ru, tw))
+    if reuse == '0':
+        check(ru == 0, 'group %r: %r reusable with tcp_tw_reuse=0' % (g, ru))
     r = one('twtop_destination_ports_used_ratio', g)
-    check(r is not None and abs(r - u / (u + a)) < 1e-12, 'group %r ratio' % g)
+    check(r is not None and abs(r - (1 - a / (u + f))) < 1e-12,
+          'group %r ratio %r, not 1 - %r / %r' % (g, r, a, u + f))
+    nr = one('twtop_destination_time_wait_new_per_second', g)
+    check(nr is None or nr >= 0, 'group %r: new TIME_WAIT/s %r' % (g, nr))
 check(one('twtop_ephemeral_ports_in_use') <= one('twtop_ephemeral_ports'),
       'ports in use above the range size')
 
@@ -294,7 +316,7 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v ss >/dev/null 
 	estab=$(nsx ss -Htan state established | wc -l)
 	validate "$tmp/out/ns.prom"
 	# the same checks against the namespace's own /proc and /proc/sys
-	nsx env HERE="$here" VERSION="$version" NETNS="$ns" python3 "$tmp/check.py" \
+	nsx env HERE="$here" VERSION="$version" NETNS="$ns" TW_REUSE=0 python3 "$tmp/check.py" \
 		"$tmp/out/ns.prom" "$tmp/nbefore" "$tmp/nafter" "$t0" "$t1" 1 ||
 		fail "the namespace's file does not match its /proc"
 	cat >"$tmp/ns.py" <<'PY'
@@ -344,6 +366,53 @@ PY
 		"$tw" "$tw_client" "$tw_server" "$estab" ||
 		fail "the namespace's file does not match ss"
 	echo "ok: namespace $ns: $tw TIME_WAIT ($tw_client client, $tw_server server) as ss counts them"
+
+	# tcp_tw_reuse=2 and a loopback destination: once older than the
+	# reuse delay (1000 ms where tcp_tw_reuse_delay is absent), connect()
+	# may take over every client-side TIME_WAIT of 127.0.0.2:8080, so
+	# they count as reusable and available (KERNEL-FACTS.md)
+	nsx sysctl -qw net.ipv4.tcp_tw_reuse=2
+	delay=$(nsx cat /proc/sys/net/ipv4/tcp_tw_reuse_delay 2>/dev/null || echo 1000)
+	sleep "$(awk -v d="$delay" 'BEGIN { print d / 1000 + 0.5 }')"
+	# --top 5: reusable ports rank a group lower (it is less full)
+	"$twtop" --netns "$ns" --batch -n 2 -d 0.2 -q --top 5 \
+		--prometheus "$tmp/out/reuse.prom" 2>"$tmp/stderr" ||
+		fail "twtop --netns (reuse 2) exited $?: $(cat "$tmp/stderr")"
+	validate "$tmp/out/reuse.prom"
+	tw_client=$(nsx ss -Htan state time-wait dst 127.0.0.2 dport = :8080 | wc -l)
+	cat >"$tmp/reuse.py" <<'PY'
+import os, sys
+sys.path.insert(0, os.environ['HERE'])
+import prom_parse
+fams, errs = prom_parse.load(sys.argv[1], 'twtop_')
+assert not errs, errs
+tw = int(sys.argv[2])
+lab = None
+for _, l, _ in fams['twtop_destination_ports_used'].samples:
+    if l['remote'] == '127.0.0.2' and l['remote_port'] == '8080':
+        lab = l
+def get(name):
+    for _, l, v in fams[name].samples:
+        if l == lab:
+            return v
+if lab is None:
+    print('FAIL: no 127.0.0.2:8080 group')
+    sys.exit(1)
+ru = get('twtop_destination_ports_reusable')
+f = get('twtop_destination_ports_free')
+a = get('twtop_destination_ports_available')
+problems = []
+if ru != tw or tw != 300:
+    problems.append('reusable %r, ss %d TIME_WAIT (300 made)' % (ru, tw))
+if a != f + ru:
+    problems.append('available %r != free %r + reusable %r' % (a, f, ru))
+for p in problems:
+    print('FAIL: ' + p)
+sys.exit(1 if problems else 0)
+PY
+	HERE=$here python3 "$tmp/reuse.py" "$tmp/out/reuse.prom" "$tw_client" ||
+		fail "tcp_tw_reuse=2: the loopback group's TIME_WAIT are not reusable"
+	echo "ok: tcp_tw_reuse=2: $tw_client loopback TIME_WAIT reusable after ${delay} ms"
 else
 	echo "note: not root (or no ip/ss/twload): namespace check skipped"
 fi
@@ -380,7 +449,7 @@ if command -v tmux >/dev/null; then
 	done
 	tmux -L "$tmux_id" has-session -t main 2>/dev/null &&
 		fail "the dashboard did not quit"
-	leftover=$(ls -A "$tmp/out" | grep -v '^\(twtop\|ns\|ui\)\.prom$')
+	leftover=$(ls -A "$tmp/out" | grep -v '^\(twtop\|ns\|reuse\|ui\)\.prom$')
 	[ -z "$leftover" ] || fail "temporary files left: $leftover"
 	echo "ok: the dashboard rewrites the file every sample"
 else

@@ -243,16 +243,25 @@ static void set_counter(struct snapshot *s, const char *name, long long v)
 	s->counters_present = true;
 }
 
+/* A group as the sampler and advice_derive leave it: free + reusable =
+ * available, pressure from the forecast (known when there is capacity). */
 static void set_group(struct snap_group *g, const char *local,
 		      const char *remote, uint16_t port, uint32_t used,
-		      uint32_t avail, uint32_t tw)
+		      uint32_t free, uint32_t reusable, uint32_t tw)
 {
 	set_addr(&g->local, local);
 	set_addr(&g->remote, remote);
 	g->remote_port = port;
 	g->used = used;
-	g->available = avail;
+	g->free = free;
+	g->reusable = reusable;
+	g->available = free + reusable;
 	g->time_wait = tw;
+	g->new_per_s = -1;
+	g->fc.capacity = (double)used + free;
+	g->fc.known = g->fc.capacity > 0;
+	g->fc.pressure = g->fc.known ? 1 - g->available / g->fc.capacity : 0;
+	g->fc.full_in_s = -1;
 }
 
 static void add_advisory(struct snapshot *s, const char *id, int level)
@@ -294,16 +303,23 @@ static void fill_kernel(struct snapshot *s)
 	s->eph.high = 60999;
 	s->eph.size = 28232;
 	s->eph.reserved = 10;
-	s->eph.holes = 2;
+	s->eph.holes = 7;
+	s->eph.holes_listen = 3;
+	s->eph.holes_bound = 1;
+	s->eph.holes_closed = 3;
+	s->eph.holes_source = "sock_diag";
 	s->eph.ports_in_use = 2100;
 	s->eph.groups_total = 3;
 	s->eph.n_groups = 3;
-	set_group(&s->eph.groups[0], "10.0.0.9", "10.0.0.1", 443, 2100,
-		  26120, 2000);
+	/* 30 free + 20 reusable TIME_WAIT = 50 available of 2130 */
+	set_group(&s->eph.groups[0], "10.0.0.9", "10.0.0.1", 443, 2100, 30,
+		  20, 2000);
+	s->eph.groups[0].new_per_s = 2500;
 	set_group(&s->eph.groups[1], "2001:db8::2", "2001:db8::1", 8080, 0,
-		  0, 0);
-	set_group(&s->eph.groups[2], "10.0.0.9", "10.0.0.3", 80, 1, 28219,
-		  1);
+		  0, 0, 0);
+	set_group(&s->eph.groups[2], "10.0.0.9", "10.0.0.3", 80, 1, 28209,
+		  0, 1);
+	s->eph.groups[2].new_per_s = 0.25;
 }
 
 /* A snapshot with every section filled. */
@@ -327,6 +343,7 @@ static struct snapshot *full_snapshot(void)
 	s->sockets = 3131;
 	s->tw.total = 3000;
 	s->tw.server_side = 1000;
+	s->tw.server_inferred = 250;
 	s->tw.client_side = 2000;
 	s->tw.rate_valid = true;
 	s->tw.new_per_s = 49.5;
@@ -366,6 +383,8 @@ static void test_full(void **state)
 	assert_line(out, "twtop_time_wait_sockets" NS1 ",side=\"client\"} "
 		    "2000");
 	assert_line(out, "twtop_time_wait_new_per_second" NS1 "} 49.5");
+	assert_line(out, "twtop_time_wait_server_inferred_sockets" NS1 "} "
+		    "250");
 
 	/* counters: exported ones as counters, absent ones left out */
 	assert_line(out, "# TYPE twtop_tcp_tw_total counter");
@@ -405,7 +424,15 @@ static void test_full(void **state)
 	assert_line(out, "twtop_ephemeral_port_range_high" NS1 "} 60999");
 	assert_line(out, "twtop_ephemeral_ports" NS1 "} 28232");
 	assert_line(out, "twtop_ephemeral_ports_reserved" NS1 "} 10");
-	assert_line(out, "twtop_ephemeral_ports_bound" NS1 "} 2");
+	assert_line(out, "twtop_ephemeral_ports_bound" NS1 "} 7");
+	/* the holes by kind add up to ports_bound */
+	assert_line(out, "twtop_ephemeral_port_holes" NS1 ",kind=\"listen\"} "
+		    "3");
+	assert_line(out, "twtop_ephemeral_port_holes" NS1 ",kind=\"bound\"} "
+		    "1");
+	assert_line(out, "twtop_ephemeral_port_holes" NS1
+		    ",kind=\"closed_listener\"} 3");
+	assert_int_equal(count_prefix(out, "twtop_ephemeral_port_holes{"), 3);
 	assert_line(out, "twtop_ephemeral_ports_in_use" NS1 "} 2100");
 	assert_line(out, "twtop_destination_groups" NS1 "} 3");
 
@@ -427,24 +454,40 @@ static void test_groups(void **state)
 	(void)state;
 	snprintf(line, sizeof(line), "twtop_destination_ports_used%s 2100", g0);
 	assert_line(out, line);
+	snprintf(line, sizeof(line), "twtop_destination_ports_free%s 30", g0);
+	assert_line(out, line);
+	snprintf(line, sizeof(line), "twtop_destination_ports_reusable%s 20",
+		 g0);
+	assert_line(out, line);
+	/* available = free + reusable, as the sampler stored it */
 	snprintf(line, sizeof(line),
-		 "twtop_destination_ports_available%s 26120", g0);
+		 "twtop_destination_ports_available%s 50", g0);
 	assert_line(out, line);
 	snprintf(line, sizeof(line),
 		 "twtop_destination_time_wait_sockets%s 2000", g0);
 	assert_line(out, line);
+	/* the ratio is the stored pressure, 1 - available / capacity */
 	snprintf(line, sizeof(line), "twtop_destination_ports_used_ratio%s",
 		 g0);
-	assert_true(sample_value(out, line) == 2100.0 / 28220.0);
+	assert_true(sample_value(out, line) == 1 - 50.0 / 2130.0);
+	snprintf(line, sizeof(line),
+		 "twtop_destination_time_wait_new_per_second%s 2500", g0);
+	assert_line(out, line);
 	snprintf(line, sizeof(line), "twtop_destination_ports_used%s 0", g1);
 	assert_line(out, line);
 	snprintf(line, sizeof(line), "twtop_destination_ports_available%s 0",
 		 g1);
 	assert_line(out, line);
-	/* 0 / 0: no ratio sample for that group, rather than NaN */
+	/* 0 / 0: no ratio sample for that group, rather than NaN; no rate
+	 * measured: no rate sample */
 	snprintf(line, sizeof(line), "twtop_destination_ports_used_ratio%s",
 		 g1);
 	assert_null(strstr(out, line));
+	snprintf(line, sizeof(line),
+		 "twtop_destination_time_wait_new_per_second%s", g1);
+	assert_null(strstr(out, line));
+	assert_int_equal(count_prefix(out,
+			 "twtop_destination_time_wait_new_per_second{"), 1);
 	assert_null(strstr(out, "NaN"));
 	/* --top 2: the third group is cut */
 	assert_null(strstr(out, "10.0.0.3"));
@@ -452,6 +495,21 @@ static void test_groups(void **state)
 	assert_int_equal(count_prefix(out,
 				      "twtop_destination_ports_used_ratio{"),
 			 1);
+	free(out);
+
+	/* the ratio is advice_derive's pressure, not a figure of its own */
+	s->eph.groups[0].fc.pressure = 0.96875;
+	out = emit(s, 2);
+	snprintf(line, sizeof(line), "twtop_destination_ports_used_ratio%s "
+		 "0.96875", g0);
+	assert_line(out, line);
+	/* no rate known for any group: the family is left out */
+	s->eph.groups[0].new_per_s = -1;
+	free(out);
+	out = emit(s, 2);
+	assert_int_equal(count_prefix(out, "# HELP twtop_destination_time_"
+				      "wait_new_per_second"), 0);
+	check_format(out);
 	free(out);
 
 	out = emit(s, 0);
@@ -480,7 +538,7 @@ static void test_group_bound(void **state)
 		snprintf(remote, sizeof(remote), "10.1.%u.%u", i / 250,
 			 i % 250 + 1);
 		set_group(&s->eph.groups[i], "10.0.0.9", remote, 8080,
-			  SNAP_TOP_MAX - i, 100, i);
+			  SNAP_TOP_MAX - i, 100, 0, i);
 	}
 	out = emit(s, 100000);
 	assert_int_equal(count_prefix(out, "twtop_destination_ports_used{"),
@@ -570,6 +628,8 @@ static void test_dump_failed(void **state)
 	assert_null(strstr(out, "twtop_time_wait_sockets"));
 	assert_null(strstr(out, "twtop_ephemeral_ports_in_use"));
 	assert_null(strstr(out, "twtop_ephemeral_ports_bound"));
+	assert_null(strstr(out, "twtop_ephemeral_port_holes"));
+	assert_null(strstr(out, "twtop_time_wait_server_inferred_sockets"));
 	assert_null(strstr(out, "twtop_destination_"));
 	assert_line(out, "twtop_ephemeral_ports" NS1 "} 28232");
 	assert_line(out, "twtop_tcp_tw_total" NS1 "} 123456789012");

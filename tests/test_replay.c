@@ -36,7 +36,34 @@ static void set_addr(struct tw_addr *a, const char *text)
 static void set_port(struct snap_port *p, uint16_t port, bool listening,
 		     uint32_t tw, uint32_t total)
 {
-	*p = (struct snap_port){ port, listening, tw, total };
+	*p = (struct snap_port){ .port = port, .listening = listening,
+				 .server = listening, .time_wait = tw,
+				 .total = total, .new_per_s = -1 };
+}
+
+/* A group with the forecast advice_derive would store (text NULL: none
+ * known). */
+static void set_group(struct snap_group *g, const char *local,
+		      const char *remote, uint16_t rport, uint32_t used,
+		      uint32_t free, uint32_t reusable, const char *text)
+{
+	set_addr(&g->local, local);
+	set_addr(&g->remote, remote);
+	g->remote_port = rport;
+	g->used = used;
+	g->free = free;
+	g->reusable = reusable;
+	g->available = free + reusable;
+	g->new_per_s = -1;
+	g->fc.capacity = (double)used + free;
+	g->fc.hold_s = 60;
+	g->fc.full_in_s = -1;
+	if (!text)
+		return;
+	g->fc.known = true;
+	g->fc.share = used / g->fc.capacity;
+	g->fc.pressure = 1 - g->available / g->fc.capacity;
+	snprintf(g->fc.text, sizeof(g->fc.text), "%s", text);
 }
 
 static void set_sysctl(struct snapshot *s, const char *name, bool present,
@@ -67,6 +94,9 @@ static void fill_tops(struct snapshot *s)
 	s->peers[0].states[TS_ESTABLISHED] = 20;
 	s->peers[0].time_wait = 2000;
 	s->peers[0].total = 2020;
+	s->peers[0].new_per_s = 33.25;
+	s->peers[1].new_per_s = -1;
+	s->peers[2].new_per_s = 0.1;
 	set_addr(&s->peers[1].addr, "2001:db8::1");
 	s->peers[1].states[TS_TIME_WAIT] = 5;
 	s->peers[1].states[TS_CLOSE_WAIT] = 4294967295u;
@@ -78,31 +108,53 @@ static void fill_tops(struct snapshot *s)
 	s->n_peers = 3;
 	s->peers_total = 17;
 	set_port(&s->lports[0], 80, true, 1000, 1010);
+	s->lports[0].new_per_s = 16.5;
 	set_port(&s->lports[1], 40000, false, 1, 1);
+	s->lports[1].server = true;	/* listened within 60 s */
 	set_port(&s->lports[2], 65535, false, 0, 1);
 	s->n_lports = 3;
 	set_port(&s->rports[0], 443, false, 2000, 2020);
+	s->rports[0].new_per_s = 49.5;
 	s->n_rports = 1;
 	s->eph.present = true;
 	s->eph.low = 32768;
 	s->eph.high = 60999;
 	s->eph.size = 28232;
 	s->eph.reserved = 10;
-	s->eph.holes = 2;
+	s->eph.holes = 7;
+	s->eph.holes_listen = 3;
+	s->eph.holes_bound = 1;
+	s->eph.holes_closed = 3;
+	s->eph.holes_source = "sock_diag";
+	s->eph.tw_reuse = 1;
+	s->eph.timestamps = true;
+	s->eph.reuse_delay_ms = 1500;
 	s->eph.ports_in_use = 2100;
 	s->eph.groups_total = 3;
 	s->eph.n_groups = 3;
-	set_addr(&s->eph.groups[0].local, "10.0.0.9");
-	set_addr(&s->eph.groups[0].remote, "10.0.0.1");
-	s->eph.groups[0].remote_port = 443;
-	s->eph.groups[0].used = 2100;
-	s->eph.groups[0].available = 26120;
+	/* 30 free + 20 reusable: 50 available of 2130 */
+	set_group(&s->eph.groups[0], "10.0.0.9", "10.0.0.1", 443, 2100, 30,
+		  20, "full in 12 s");
+	s->eph.groups[0].reuse = s->eph.groups[0].fc.reuse = true;
 	s->eph.groups[0].time_wait = 2000;
-	set_addr(&s->eph.groups[1].local, "2001:db8::2");
-	set_addr(&s->eph.groups[1].remote, "2001:db8::1");
-	s->eph.groups[1].remote_port = 8080;
-	set_addr(&s->eph.groups[2].local, "10.0.0.9");
-	set_addr(&s->eph.groups[2].remote, "10.0.0.3");
+	s->eph.groups[0].tw_young = 10;
+	s->eph.groups[0].tw_expiring = 40;
+	memcpy(s->eph.groups[0].tw_exp,
+	       (uint32_t[SNAP_EXP_BANDS]){ 40, 300, 400, 500, 600, 160 },
+	       sizeof(s->eph.groups[0].tw_exp));
+	s->eph.groups[0].new_per_s = 2500;
+	s->eph.groups[0].fc.rate_in = 2500;
+	s->eph.groups[0].fc.hold_s = 1.5;
+	s->eph.groups[0].fc.steady_share = 1.8075;
+	s->eph.groups[0].fc.steady_used = 1.8075 * 2130;
+	s->eph.groups[0].fc.fills = true;
+	s->eph.groups[0].fc.full_in_s = 12.75;
+	set_group(&s->eph.groups[1], "2001:db8::2", "2001:db8::1", 8080, 0,
+		  0, 0, NULL);
+	set_group(&s->eph.groups[2], "10.0.0.9", "10.0.0.3", 0, 1, 28209, 0,
+		  "steady at 25 %");
+	s->eph.groups[2].new_per_s = 0;
+	s->eph.groups[2].fc.steady_share = 0.25;
 }
 
 /* Sysctls, counters, rates and sockstat, with absent and NaN values. */
@@ -168,7 +220,16 @@ static void fill_focus(struct snapshot *s)
 	f->states[TS_ESTABLISHED] = 1;
 	f->total = 6;
 	f->tw_client = 5;
+	f->new_per_s = 24.75;
 	f->age[1] = 5;
+	f->groups_total = 1;
+	f->n_groups = 1;
+	set_group(&f->groups[0], "2001:db8::2", "2001:db8::1", 443, 6, 4, 0,
+		  "full in under 1 s");
+	f->groups[0].tw_exp[5] = 5;
+	f->groups[0].fc.steady_share = 148.6;
+	f->groups[0].fc.fills = true;
+	f->groups[0].fc.full_in_s = 0.25;
 	set_port(&f->lports[0], 40001, false, 1, 1);
 	f->n_lports = 1;
 	set_port(&f->rports[0], 443, false, 5, 6);
@@ -207,12 +268,19 @@ static struct snapshot *full_snapshot(void)
 	s->states[TS_ESTABLISHED] = 120;
 	s->states[TS_TIME_WAIT] = 3000;
 	s->states[TS_LISTEN] = 4;
+	s->states[TS_BOUND_INACTIVE] = 2;
 	s->sockets = 3131;
 	s->tw.total = 3000;
 	s->tw.server_side = 1000;
+	s->tw.server_inferred = 250;
 	s->tw.client_side = 2000;
+	s->tw.eph_held = 1900;
 	s->tw.rate_valid = true;
 	s->tw.new_per_s = 49.5;
+	s->tw.rate_source = "TcpExtTW";
+	s->tw.ages_per_s = 47.25;
+	s->tw.window_s = 2;
+	s->tw.rate_estimated = true;
 	s->tw.age[0] = 10;
 	s->tw.age[11] = 300;
 	fill_tops(s);
@@ -375,7 +443,7 @@ static void test_record_fields(void **state)
 	assert_int_equal(b->peers[1].states[TS_CLOSE_WAIT], 4294967295u);
 	assert_int_equal(b->peers[2].addr.family, AF_INET6);
 	assert_true(b->lports[0].listening);
-	assert_int_equal(b->eph.groups[0].available, 26120);
+	assert_int_equal(b->eph.groups[0].available, 50);
 	assert_string_equal(snap_sysctl(b, "net.ipv4.ip_local_port_range")->text,
 			    "32768\t60999");
 	assert_false(snap_sysctl(b, "net.ipv4.tcp_tw_recycle")->present);
@@ -548,9 +616,19 @@ static void test_bad_members(void **state)
 	char *in = emit(s, &o), *bad;
 
 	(void)state;
-	bad = edit(in, "\"format\": 1", "\"format\": 7");
+	bad = edit(in, "\"format\": 2", "\"format\": 7");
 	open_fails(bad, strlen(bad), "t.json:3: format 7 is newer than this "
-		   "twtop understands (1)");
+		   "twtop understands (2)");
+	free(bad);
+	bad = edit(in, "\"tw_expiring_bands\": [", "\"tw_expiring_bands\": "
+		   "[-1], \"x\": [");
+	open_fails(bad, strlen(bad), "ephemeral.groups[0].tw_expiring_bands: "
+		   "expected integers from 0 to 4294967295");
+	free(bad);
+	bad = edit(in, "\"rate_source\": \"TcpExtTW\"",
+		   "\"rate_source\": 5");
+	open_fails(bad, strlen(bad), "time_wait.rate_source: expected a "
+		   "string or null");
 	free(bad);
 	bad = edit(in, "\"sockets\": 3131", "\"sockets\": -1");
 	open_fails(bad, strlen(bad), "sockets: expected an integer from 0 "
@@ -619,8 +697,12 @@ static void test_older_format(void **state)
 
 /* A real --once --json of twtop before the group forecasts were added
  * (tests/fixtures/replay/format1.json: 120 client-closed connections to
- * 127.0.0.2:8080, 40 server-closed on :8081) opens with its numbers, the
- * members added since read as 0, and it is written back with them. */
+ * 127.0.0.2:8080, 40 server-closed on :8081 after its listener closed)
+ * opens with its numbers read as format 1 meant them: available was free
+ * ports only (no tcp_tw_reuse), so free = available and nothing is
+ * reusable; the side was the listening one. What the file does not have
+ * (rates, forecasts, hole kinds) stays unknown: it is written back as
+ * format 2 with nulls, not with figures made up on replay. */
 static void test_format1_file(void **state)
 {
 	struct json_opts o = { .top = 10, .pretty = true, .version = "0.1.0" };
@@ -644,12 +726,185 @@ static void test_format1_file(void **state)
 	assert_int_equal(s->eph.groups[0].remote_port, 8080);
 	assert_int_equal(s->eph.groups[0].used, 120);
 	assert_int_equal(s->eph.groups[0].available, 28112);
+	assert_int_equal(s->eph.groups[0].free, 28112);
+	assert_int_equal(s->eph.groups[0].reusable, 0);
+	assert_false(s->eph.groups[0].reuse);
 	assert_int_equal(s->eph.groups[0].time_wait, 120);
 	assert_int_equal(s->eph.groups[0].tw_young, 0);
+	assert_true(s->eph.groups[0].new_per_s < 0);
+	assert_true(s->eph.groups[0].fc.capacity == 28232);
+	assert_true(s->eph.groups[0].fc.share == 0.004250495891187305);
+	assert_true(s->eph.groups[0].fc.pressure == 0.004250495891187305);
+	assert_true(s->eph.groups[0].fc.hold_s == 60);
+	assert_false(s->eph.groups[0].fc.known);
+	assert_false(s->eph.groups[0].fc.fills);
+	assert_int_equal(s->sockets, 160);
+	assert_int_equal(s->states[TS_BOUND_INACTIVE], 0);
+	assert_int_equal(s->lports[0].port, 8081);
+	assert_false(s->lports[0].listening);
+	assert_false(s->lports[0].server);	/* as format 1 had it */
+	assert_true(s->lports[0].new_per_s < 0);
+	assert_true(s->peers[0].new_per_s < 0);
+	assert_int_equal(s->eph.tw_reuse, -1);
+	assert_null(s->eph.holes_source);
+	assert_null(s->tw.rate_source);
+	assert_true(s->tw.ages_per_s < 0);
 	out = emit(s, &o);
-	assert_non_null(strstr(out, "\"format\": 1,"));
+	assert_non_null(strstr(out, "\"format\": 2,"));
 	assert_non_null(strstr(out, "\"tw_young\": 0,"));
-	assert_non_null(strstr(out, "\"forecast\": \"steady at 0 %\""));
+	assert_non_null(strstr(out, "\"used\": 120,\n        \"free\": 28112,\n"
+			       "        \"reusable\": 0,\n"
+			       "        \"available\": 28112,\n"
+			       "        \"reuse\": false,\n"));
+	assert_non_null(strstr(out, "\"capacity\": 28232,\n"
+			       "        \"share\": 0.004250495891187305,\n"
+			       "        \"pressure\": 0.004250495891187305,"));
+	assert_non_null(strstr(out, "\"hold_s\": 60,\n"
+			       "        \"steady_share\": null,\n"
+			       "        \"full_in_s\": null,\n"
+			       "        \"forecast\": null\n"));
+	assert_non_null(strstr(out, "\"side\": \"client\""));
+	assert_non_null(strstr(out, "\"tw_reuse\": null,"));
+	free(out);
+	snap_unref(s);
+	replay_free(r);
+}
+
+/* Format 2 (capacity as connect() decides it) written, read and written
+ * again: every member comes back as the number the sampler and
+ * advice_derive stored, and the bytes are the same. */
+static void test_format2_roundtrip(void **state)
+{
+	struct json_opts o = { .top = 10, .pretty = true, .version = "0.1.0" };
+	struct snapshot *s = full_snapshot(), *b;
+	const struct snap_group *g;
+	struct replay *r;
+	char err[256], *in, *out;
+
+	(void)state;
+	in = emit(s, &o);
+	assert_non_null(strstr(in, "\"format\": 2,"));
+	r = open_ok(in);
+	b = replay_record(r, 0, NULL, err, sizeof(err));
+	assert_non_null(b);
+	/* the top level and "time_wait" */
+	assert_int_equal(b->sockets, 3131);
+	assert_int_equal(b->states[TS_BOUND_INACTIVE], 2);
+	assert_int_equal(b->tw.server_inferred, 250);
+	assert_int_equal(b->tw.eph_held, 1900);
+	assert_string_equal(b->tw.rate_source, "TcpExtTW");
+	assert_true(b->tw.ages_per_s == 47.25);
+	assert_true(b->tw.window_s == 2);
+	assert_true(b->tw.rate_estimated);
+	/* peers and ports: measured rates, null as unknown; sides */
+	assert_true(b->peers[0].new_per_s == 33.25);
+	assert_true(b->peers[1].new_per_s < 0);
+	assert_true(b->peers[2].new_per_s == 0.1);
+	assert_true(b->lports[0].new_per_s == 16.5);
+	assert_true(b->lports[0].server && b->lports[0].listening);
+	assert_true(b->lports[1].server && !b->lports[1].listening);
+	assert_false(b->lports[2].server);
+	assert_true(b->rports[0].new_per_s == 49.5);
+	/* "ephemeral": holes by kind and the reuse inputs */
+	assert_int_equal(b->eph.holes, 7);
+	assert_int_equal(b->eph.holes_listen, 3);
+	assert_int_equal(b->eph.holes_bound, 1);
+	assert_int_equal(b->eph.holes_closed, 3);
+	assert_string_equal(b->eph.holes_source, "sock_diag");
+	assert_int_equal(b->eph.tw_reuse, 1);
+	assert_true(b->eph.timestamps);
+	assert_int_equal(b->eph.reuse_delay_ms, 1500);
+	/* a group and its forecast */
+	g = &b->eph.groups[0];
+	assert_int_equal(g->free, 30);
+	assert_int_equal(g->reusable, 20);
+	assert_int_equal(g->available, 50);
+	assert_true(g->reuse && g->fc.reuse);
+	assert_int_equal(g->tw_exp[0], 40);
+	assert_int_equal(g->tw_exp[5], 160);
+	assert_true(g->new_per_s == 2500 && g->fc.rate_in == 2500);
+	assert_true(g->fc.known && g->fc.fills);
+	assert_true(g->fc.capacity == 2130);
+	assert_true(g->fc.share == 2100.0 / 2130);
+	assert_true(g->fc.pressure == 1 - 50.0 / 2130);
+	assert_true(g->fc.hold_s == 1.5);
+	assert_true(g->fc.steady_share == 1.8075);
+	assert_true(fabs(g->fc.steady_used - 1.8075 * 2130) < 1e-9);
+	assert_true(g->fc.full_in_s == 12.75);
+	assert_string_equal(g->fc.text, "full in 12 s");
+	g = &b->eph.groups[1];
+	assert_false(g->fc.known || g->fc.fills);
+	assert_true(g->new_per_s < 0 && g->fc.full_in_s < 0);
+	g = &b->eph.groups[2];
+	assert_true(g->fc.known && !g->fc.fills);
+	assert_string_equal(g->fc.text, "steady at 25 %");
+	assert_true(g->new_per_s == 0);
+	/* the drill-down's own rate and group */
+	assert_non_null(b->focus);
+	assert_true(b->focus->new_per_s == 24.75);
+	assert_int_equal(b->focus->n_groups, 1);
+	assert_string_equal(b->focus->groups[0].fc.text, "full in under 1 s");
+	assert_true(b->focus->groups[0].fc.full_in_s == 0.25);
+	assert_int_equal(b->focus->groups[0].tw_exp[5], 5);
+	out = emit(b, &o);
+	assert_string_equal(out, in);
+	free(out);
+	snap_unref(b);
+	replay_free(r);
+	free(in);
+	snap_unref(s);
+}
+
+/* A format 1 group with the forecast members format 1 gained later:
+ * "available" was free ports only, the forecast assumed no reuse (a
+ * TIME_WAIT held its port 60 s) and "new_per_s" was always a number. */
+static void test_format1_forecast(void **state)
+{
+	static const char doc[] =
+		"{\"twtop_version\": \"0.1.0\", \"format\": 1,\n"
+		" \"time\": \"2026-11-21T10:00:00Z\", \"sockets\": 9,\n"
+		" \"top_local_ports\": [{\"port\": 80, \"time_wait\": 3,"
+		" \"total\": 4, \"listening\": true, \"side\": \"server\"}],\n"
+		" \"ephemeral\": {\"low\": 1, \"high\": 100, \"size\": 100,"
+		" \"groups\": [{\"local\": \"10.0.0.9\", \"remote\": \"10.0.0.1\","
+		" \"remote_port\": 443, \"used\": 50, \"available\": 30,"
+		" \"time_wait\": 48, \"share\": 0.625, \"tw_young\": 9,"
+		" \"tw_expiring\": 7, \"new_per_s\": 1.5,"
+		" \"steady_share\": 1.15, \"full_in_s\": 20,"
+		" \"forecast\": \"full in 20 s\"}]}}\n";
+	struct json_opts o = { .top = 10, .version = "0.1.0" };
+	struct replay *r = open_ok(doc);
+	const struct snap_group *g;
+	struct snapshot *s;
+	char err[256], *out;
+
+	(void)state;
+	s = replay_record(r, 0, NULL, err, sizeof(err));
+	assert_non_null(s);
+	assert_true(s->lports[0].server);
+	g = &s->eph.groups[0];
+	assert_int_equal(g->available, 30);
+	assert_int_equal(g->free, 30);
+	assert_int_equal(g->reusable, 0);
+	assert_false(g->reuse);
+	assert_int_equal(g->tw_exp[0], 7);
+	assert_true(g->new_per_s == 1.5 && g->fc.rate_in == 1.5);
+	assert_true(g->fc.capacity == 80);
+	assert_true(g->fc.share == 0.625 && g->fc.pressure == 0.625);
+	assert_true(g->fc.hold_s == 60);
+	assert_true(g->fc.known && g->fc.fills);
+	assert_true(g->fc.full_in_s == 20);
+	assert_string_equal(g->fc.text, "full in 20 s");
+	out = emit(s, &o);
+	assert_non_null(strstr(out, "\"free\":30,\"reusable\":0,"
+			       "\"available\":30,\"reuse\":false,"
+			       "\"time_wait\":48,\"capacity\":80,"
+			       "\"share\":0.625,\"pressure\":0.625,"
+			       "\"tw_young\":9,\"tw_expiring\":7,"
+			       "\"tw_expiring_bands\":[7,0,0,0,0,0],"
+			       "\"new_per_s\":1.5,\"hold_s\":60,"
+			       "\"steady_share\":1.15,\"full_in_s\":20,"
+			       "\"forecast\":\"full in 20 s\"}"));
 	free(out);
 	snap_unref(s);
 	replay_free(r);
@@ -700,6 +955,8 @@ int main(void)
 		cmocka_unit_test(test_bad_members),
 		cmocka_unit_test(test_older_format),
 		cmocka_unit_test(test_format1_file),
+		cmocka_unit_test(test_format1_forecast),
+		cmocka_unit_test(test_format2_roundtrip),
 		cmocka_unit_test(test_open_file),
 	};
 

@@ -11,11 +11,16 @@
 /*
  * The "format" written. It changes only when a member changes meaning or
  * goes away (README.md, "JSON schema"); added members keep it, and
- * readers take members a file lacks as absent or 0. Members added within
- * format 1: the groups' forecast (tw_young ... forecast) and the
- * drill-down's rate, groups and kernel filter.
+ * readers take members a file lacks as absent or 0.
+ * Format 2: a group's "available" is free + reusable (connect() may take
+ * over the group's own TIME_WAIT under tcp_tw_reuse; format 1 counted
+ * free ports only), "sockets" leaves bound-inactive sockets out (as ss
+ * does; format 1 counted them), a local port's "side" follows "server"
+ * (listening now, within 60 s, or inferred; format 1: listening now),
+ * and rates ("new_per_s") are measured from TIME_WAIT ages per row, per
+ * filter, instead of TcpExtTW shared out. Replay reads formats 1 and 2.
  */
-#define JSON_FORMAT	1
+#define JSON_FORMAT	2
 
 struct jw {
 	FILE *f;
