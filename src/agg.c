@@ -160,57 +160,78 @@ uint32_t agg_tw_age(uint32_t expires_ms)
 	return expires_ms >= 60000 ? 0 : 60000 - expires_ms;
 }
 
-void agg_new_add(const struct agg *a, struct agg_new *nw, uint32_t age_ms)
+struct agg_tw agg_tw_of(const struct agg *a, const struct diag_sock *sk)
 {
-	if (age_ms < a->p.window_ms) {
-		nw->n++;
-		if (age_ms > nw->old_ms)
-			nw->old_ms = age_ms;
+	struct agg_tw t = { agg_tw_age(sk->expires), false };
+
+	t.reuse = agg_reuse_applies(&a->p, &sk->local, &sk->remote,
+				    sk->ifindex);
+	return t;
+}
+
+static void win_add(struct agg_win *w, uint32_t window_ms, uint32_t age_ms)
+{
+	if (age_ms < window_ms) {
+		w->n++;
+		if (age_ms > w->old_ms)
+			w->old_ms = age_ms;
 	}
-	if (nw->young1 == 0 || age_ms + 1 < nw->young1)
-		nw->young1 = age_ms + 1;
+}
+
+void agg_new_add(const struct agg *a, struct agg_new *nw,
+		 const struct agg_tw *tw)
+{
+	win_add(&nw->full, a->p.window_ms, tw->age_ms);
+	win_add(&nw->reuse, a->reuse_window_ms, tw->age_ms);
+	nw->any_reuse |= tw->reuse;
+	if (nw->young1 == 0 || tw->age_ms + 1 < nw->young1)
+		nw->young1 = tw->age_ms + 1;
 }
 
 /*
  * A row's new TIME_WAIT per second. Between samples the TIME_WAIT younger
  * than the time since the last one are exactly the new ones (the age is
- * 60 s minus the timer, KERNEL-FACTS.md "Counters"). Without a previous
- * sample the window is the last second or two, and a flow that stopped
- * is told by a gap: if the youngest TIME_WAIT is older than four times
- * the spacing of the new ones (and than AGG_GAP_FLOOR_MS, the timer's
- * granularity), the burst has ended and the rate is 0.
+ * 60 s minus the timer, KERNEL-FACTS.md "Counters"); where connect() may
+ * take TIME_WAIT over, only those younger than the reuse delay are sure
+ * to be still there. Without a previous sample the window is the last
+ * second or two, and a flow that stopped is told by a gap: if the
+ * youngest TIME_WAIT is older than four times the spacing of the new ones
+ * (and than AGG_GAP_FLOOR_MS, the timer's granularity), the burst has
+ * ended and the rate is 0.
  */
 double agg_rate(const struct agg *a, const struct agg_new *nw)
 {
+	const struct agg_win *w = nw->any_reuse ? &nw->reuse : &nw->full;
+	uint32_t win = nw->any_reuse ? a->reuse_window_ms : a->p.window_ms;
 	double gap_ms;
 
-	if (a->p.window_ms == 0)
+	if (win == 0)
 		return -1;
-	if (nw->n == 0)
+	if (w->n == 0)
 		return 0;
 	if (a->p.first) {
 		/* spacing: the span of the new ones over their number; one
 		 * alone spans the window */
-		gap_ms = 4.0 * (nw->n > 1 ? (double)(nw->old_ms + 1 -
-						      nw->young1) / (nw->n - 1) :
-				a->p.window_ms);
+		gap_ms = 4.0 * (w->n > 1 ? (double)(w->old_ms + 1 -
+						     nw->young1) / (w->n - 1) :
+				win);
 		if (gap_ms < AGG_GAP_FLOOR_MS)
 			gap_ms = AGG_GAP_FLOOR_MS;
 		if (nw->young1 - 1 > gap_ms)
 			return 0;
 	}
-	return nw->n * 1000.0 / a->p.window_ms;
+	return w->n * 1000.0 / win;
 }
 
 void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
-		   int is_tw, uint32_t age_ms)
+		   const struct agg_tw *tw)
 {
 	if (p->n[port].total == 0)
 		p->touched[p->n_touched++] = port;
 	p->n[port].total++;
-	if (is_tw) {
+	if (tw != NULL) {
 		p->n[port].tw++;
-		agg_new_add(a, &p->n[port].nw, age_ms);
+		agg_new_add(a, &p->n[port].nw, tw);
 	}
 }
 
@@ -238,6 +259,9 @@ void agg_begin(struct agg *a, const struct agg_params *p)
 	else
 		memset(a->remembered, 0, sizeof(a->remembered));
 	a->p = *p;
+	a->reuse_window_ms = p->reuse_delay_ms > 0 &&
+			     p->reuse_delay_ms < p->window_ms ?
+			     p->reuse_delay_ms : p->window_ms;
 	a->p.reserved = a->reserved;
 	a->p.remembered = a->remembered;
 	a->low = p->low;
@@ -278,13 +302,6 @@ bool agg_reuse_applies(const struct agg_params *p,
 	return p->tw_reuse == 2 && (addr_loopback(local) ||
 				    addr_loopback(remote) ||
 				    ifindex == LOOPBACK_IFINDEX);
-}
-
-bool agg_tw_reusable(const struct agg_params *p, const struct diag_sock *sk)
-{
-	/* time_after32(now, tw_entry_stamp + delay): strictly older */
-	return agg_reuse_applies(p, &sk->local, &sk->remote, sk->ifindex) &&
-	       agg_tw_age(sk->expires) > p->reuse_delay_ms;
 }
 
 static int in_range(const struct agg *a, uint32_t port)
@@ -328,7 +345,7 @@ bool agg_server_side(const struct agg *a, const struct diag_sock *sk,
 /* Counts a socket toward its destination group if it took an ephemeral
  * port: inside the range, not reserved, not a bind()/listen() port. */
 static void agg_add_group(struct agg *a, const struct diag_sock *sk,
-			  int is_tw, uint32_t age_ms)
+			  const struct agg_tw *tw)
 {
 	struct group_key key;
 	struct group_ent *g;
@@ -346,15 +363,16 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 	if (!g->reuse)
 		g->reuse = agg_reuse_applies(&a->p, &sk->local, &sk->remote,
 					     sk->ifindex);
-	if (is_tw) {
+	if (tw != NULL) {
 		unsigned int band = sk->expires / SNAP_EXP_BAND_MS;
 
 		a->tw_eph++;
 		g->tw++;
-		g->tw_young += age_ms < AGG_YOUNG_MS;
+		g->tw_young += tw->age_ms < AGG_YOUNG_MS;
 		g->tw_exp[band < SNAP_EXP_BANDS ? band : SNAP_EXP_BANDS - 1]++;
-		g->reusable += agg_tw_reusable(&a->p, sk);
-		agg_new_add(a, &g->nw, age_ms);
+		/* tcp_twsk_unique: time_after32(now, stamp + delay) */
+		g->reusable += tw->reuse && tw->age_ms > a->p.reuse_delay_ms;
+		agg_new_add(a, &g->nw, tw);
 	}
 }
 
@@ -363,7 +381,7 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	struct agg *a = arg;
 	unsigned int st = agg_state(sk);
 	int is_tw = st == TS_TIME_WAIT;
-	uint32_t age_ms = is_tw ? agg_tw_age(sk->expires) : 0;
+	struct agg_tw tw;
 	bool server, inferred;
 	struct peer_ent *p;
 
@@ -379,8 +397,9 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	if (inferred)
 		BIT_SET(a->inferred, sk->lport);
 	if (is_tw) {
+		tw = agg_tw_of(a, sk);
 		a->age[agg_age_bucket(sk->expires)]++;
-		agg_new_add(a, &a->nw, age_ms);
+		agg_new_add(a, &a->nw, &tw);
 		if (server)
 			a->tw_server++;
 		else
@@ -391,11 +410,11 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	p->states[st]++;
 	p->total++;
 	if (is_tw)
-		agg_new_add(a, &p->nw, age_ms);
-	agg_ports_add(a, &a->lp, sk->lport, is_tw, age_ms);
-	agg_ports_add(a, &a->rp, sk->rport, is_tw, age_ms);
+		agg_new_add(a, &p->nw, &tw);
+	agg_ports_add(a, &a->lp, sk->lport, is_tw ? &tw : NULL);
+	agg_ports_add(a, &a->rp, sk->rport, is_tw ? &tw : NULL);
 	if (!server)
-		agg_add_group(a, sk, is_tw, age_ms);
+		agg_add_group(a, sk, is_tw ? &tw : NULL);
 }
 
 static void heap_sift(uint32_t *h, uint32_t n, uint32_t i, rank_fn rank,

@@ -44,7 +44,7 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	struct snap_focus *f = a->fdet;
 	unsigned int st = agg_state(sk);
 	int is_tw = st == TS_TIME_WAIT;
-	uint32_t age_ms = is_tw ? agg_tw_age(sk->expires) : 0;
+	struct agg_tw tw = { 0, false };
 	bool inferred;
 	bool server = agg_server_side(a, sk, is_tw, &inferred);
 
@@ -59,15 +59,16 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	f->total++;
 	if (is_tw) {
 		f->age[agg_age_bucket(sk->expires)]++;
-		f->tw_young += age_ms < AGG_YOUNG_MS;
-		agg_new_add(a, &a->fnw, age_ms);
+		tw = agg_tw_of(a, sk);
+		f->tw_young += tw.age_ms < AGG_YOUNG_MS;
+		agg_new_add(a, &a->fnw, &tw);
 		if (server)
 			f->tw_server++;
 		else
 			f->tw_client++;
 	}
-	agg_ports_add(a, a->flp, sk->lport, is_tw, age_ms);
-	agg_ports_add(a, a->frp, sk->rport, is_tw, age_ms);
+	agg_ports_add(a, a->flp, sk->lport, is_tw ? &tw : NULL);
+	agg_ports_add(a, a->frp, sk->rport, is_tw ? &tw : NULL);
 	if (f->n_socks < FOCUS_SOCKS_MAX) {
 		struct focus_sock *fs = &f->socks[f->n_socks++];
 

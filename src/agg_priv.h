@@ -29,11 +29,23 @@ struct table {
 
 /* New TIME_WAIT of a row: how many are younger than the rate window,
  * the youngest age and the oldest of those (a gap after them ends a
- * burst: agg_rate). */
-struct agg_new {
+ * burst: agg_rate). A row with TIME_WAIT that connect() may take over
+ * (reuse) counts over the shorter reuse window: older ones may be gone. */
+struct agg_win {
 	uint32_t n;
-	uint32_t young1;		/* youngest age + 1 ms; 0: none */
 	uint32_t old_ms;		/* oldest age among the n */
+};
+
+struct agg_new {
+	struct agg_win full, reuse;	/* window_ms, reuse_window_ms */
+	uint32_t young1;		/* youngest age + 1 ms; 0: none */
+	uint8_t any_reuse;		/* a TIME_WAIT tcp_tw_reuse covers */
+};
+
+/* One TIME_WAIT as rates see it. */
+struct agg_tw {
+	uint32_t age_ms;
+	bool reuse;			/* tcp_tw_reuse covers its tuple */
 };
 
 struct peer_ent {
@@ -68,6 +80,7 @@ struct ports {
 
 struct agg {
 	struct agg_params p;		/* its maps point at the copies below */
+	uint32_t reuse_window_ms;	/* window_ms, at most the reuse delay */
 	uint32_t states[TS_MAX];
 	uint32_t sockets;
 	uint32_t tw_server, tw_client, tw_inferred, tw_eph;
@@ -97,13 +110,16 @@ void *agg_xcalloc(size_t n, size_t sz);
 /* Entry i of a table. */
 void *agg_table_ent(const struct table *t, uint32_t i);
 void agg_ports_clear(struct ports *p);
-/* Counts a socket on port; age_ms only matters for a TIME_WAIT. */
+/* Counts a socket on port; tw is NULL unless it is a TIME_WAIT. */
 void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
-		   int is_tw, uint32_t age_ms);
+		   const struct agg_tw *tw);
 /* A TIME_WAIT's age in ms: 60 s minus its timer. */
 uint32_t agg_tw_age(uint32_t expires_ms);
-/* Counts a TIME_WAIT of age_ms into a row's new TIME_WAIT. */
-void agg_new_add(const struct agg *a, struct agg_new *nw, uint32_t age_ms);
+/* A TIME_WAIT socket as rates see it. */
+struct agg_tw agg_tw_of(const struct agg *a, const struct diag_sock *sk);
+/* Counts a TIME_WAIT into a row's new TIME_WAIT. */
+void agg_new_add(const struct agg *a, struct agg_new *nw,
+		 const struct agg_tw *tw);
 /* A row's new TIME_WAIT per second; < 0 when unknown. */
 double agg_rate(const struct agg *a, const struct agg_new *nw);
 /* Whether sk (not a listener) is server side, and whether only by the

@@ -370,11 +370,6 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 	p.first = !sp->have_dump;
 	p.window_ms = p.first ? FIRST_WINDOW_MS :
 		      (uint32_t)((t0 - sp->prev_dump) * 1000.0 + 0.5);
-	/* a TIME_WAIT past the reuse delay may have been taken over by
-	 * connect() and left the count: count only younger ones */
-	if ((p.tw_reuse == 1 || p.tw_reuse == 2) && p.timestamps &&
-	    p.window_ms > p.reuse_delay_ms && p.reuse_delay_ms > 0)
-		p.window_ms = p.reuse_delay_ms;
 	sp->have_dump = true;
 	sp->prev_dump = t0;
 	for (tries = 0; tries < PASS_TRIES; tries++) {

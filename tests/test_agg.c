@@ -367,6 +367,31 @@ static void test_rates_from_ages(void **state)
 	assert_int_equal(group(s, 443)->tw_expiring, 0);
 	snap_unref(s);
 
+	/* tcp_tw_reuse=2, 2 s since the last sample: a loopback row may
+	 * have lost TIME_WAIT older than the 1 s delay to connect(), so it
+	 * counts the last second only; a remote one the whole 2 s. 10 new in
+	 * the last second, 30 in the one before. */
+	p.tw_reuse = 2;
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 40; i++) {
+		uint32_t exp = i < 10 ? 59900 - 80u * i :
+			       59000 - 30u * (i - 10u);
+
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.1", 8080,
+		    TS_TIME_WAIT, exp);
+		add(a, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2", 8080,
+		    TS_TIME_WAIT, exp);
+	}
+	s = finish(a, 10);
+	assert_true(fabs(group_by_remote(s, "127.0.0.1")->new_per_s - 10) <
+		    1e-9);
+	assert_true(fabs(group_by_remote(s, "10.0.0.2")->new_per_s - 20) <
+		    1e-9);
+	/* the remote port 8080 mixes both: the reuse window */
+	assert_true(fabs(s->rports[0].new_per_s - 20) < 1e-9);
+	snap_unref(s);
+	p.tw_reuse = 0;
+
 	/* no window (no sample time): unknown, not 0 */
 	p.window_ms = 0;
 	agg_begin(a, &p);

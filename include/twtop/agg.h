@@ -24,9 +24,10 @@ struct agg_params {
 	/* The memory covers less than 60 s: a TIME_WAIT from a port outside
 	 * the range to a remote port inside it is taken as server side. */
 	bool infer_sides;
-	/* New TIME_WAIT are those younger than window_ms. first: there is
-	 * no previous sample, so window_ms is the last second or two and a
-	 * burst that ended before it (a gap in the ages) is no rate. */
+	/* New TIME_WAIT are those younger than window_ms (at most the reuse
+	 * delay for rows tcp_tw_reuse covers). first: there is no previous
+	 * sample, so window_ms is the last two seconds and a burst that
+	 * ended before it (a gap in the ages) is no rate. */
 	uint32_t window_ms;
 	bool first;
 	/* tcp_tw_reuse (-1 absent), tcp_timestamps != 0, and the age a
@@ -43,12 +44,10 @@ void agg_begin(struct agg *a, const struct agg_params *p);
  * BOUND_INACTIVE, unknown states 0. */
 unsigned int agg_state(const struct diag_sock *sk);
 
-/* Whether connect() may take over this TIME_WAIT 4-tuple now, as
- * tcp_twsk_unique decides (net/ipv4/tcp_ipv4.c): tcp_tw_reuse 1, or 2 on
- * a loopback tuple, timestamps on, and older than the reuse delay. */
-bool agg_tw_reusable(const struct agg_params *p, const struct diag_sock *sk);
-
-/* Whether tcp_tw_reuse covers this tuple (loopback for 2). */
+/* Whether tcp_tw_reuse covers this tuple, as tcp_twsk_unique decides
+ * (net/ipv4/tcp_ipv4.c): 1, or 2 on a loopback tuple (either address, or
+ * bound to lo), with timestamps on. connect() may then take over its
+ * TIME_WAIT once older than the reuse delay. */
 bool agg_reuse_applies(const struct agg_params *p,
 		       const struct tw_addr *local,
 		       const struct tw_addr *remote, uint32_t ifindex);
