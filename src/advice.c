@@ -167,7 +167,8 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	out->full_in_s = -1;
 	out->capacity = (double)g->used + g->free;
 	out->reuse = g->reuse;
-	out->rate_in = g->new_per_s > 0 ? g->new_per_s : 0;
+	/* a burst that ended is no rate (agg_stopped) */
+	out->rate_in = g->new_per_s > 0 && !g->stopped ? g->new_per_s : 0;
 	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
 	if (!(out->capacity > 0))
 		return;
@@ -192,17 +193,47 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	}
 }
 
+/* Whether group a is in a worse state than b: it fills (sooner), else
+ * connect() can take less of it, else it settles fuller. */
+static bool group_worse(const struct snap_group *a, const struct snap_group *b)
+{
+	if (a->fc.fills != b->fc.fills)
+		return a->fc.fills;
+	if (a->fc.fills && a->fc.full_in_s != b->fc.full_in_s)
+		return a->fc.full_in_s < b->fc.full_in_s;
+	if (a->fc.pressure != b->fc.pressure)
+		return a->fc.pressure > b->fc.pressure;
+	return a->fc.steady_share > b->fc.steady_share;
+}
+
+/* Forecasts n groups and orders them worst first (stable): a group that
+ * will fill goes before a fuller one that will not. */
+static void derive_groups(struct snap_group *g, uint32_t n, double delay_s)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct snap_group t;
+		uint32_t j = i;
+
+		advice_forecast(&g[i], delay_s, &g[i].fc);
+		if (j == 0 || !group_worse(&g[j], &g[j - 1]))
+			continue;
+		t = g[j];
+		for (; j > 0 && group_worse(&t, &g[j - 1]); j--)
+			g[j] = g[j - 1];
+		g[j] = t;
+	}
+}
+
 void advice_derive(struct snapshot *s)
 {
 	double d = s->eph.reuse_delay_ms / 1000.0;
 
-	for (uint32_t i = 0; i < s->eph.n_groups && i < SNAP_TOP_MAX; i++)
-		advice_forecast(&s->eph.groups[i], d, &s->eph.groups[i].fc);
+	derive_groups(s->eph.groups, s->eph.n_groups < SNAP_TOP_MAX ?
+		      s->eph.n_groups : SNAP_TOP_MAX, d);
 	if (s->focus != NULL)
-		for (uint32_t i = 0; i < s->focus->n_groups &&
-		     i < FOCUS_GROUPS_MAX; i++)
-			advice_forecast(&s->focus->groups[i], d,
-					&s->focus->groups[i].fc);
+		derive_groups(s->focus->groups, s->focus->n_groups <
+			      FOCUS_GROUPS_MAX ? s->focus->n_groups :
+			      FOCUS_GROUPS_MAX, d);
 }
 
 /* Whether tcp_max_tw_buckets overflowed since the last sample. */

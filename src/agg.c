@@ -162,10 +162,11 @@ uint32_t agg_tw_age(uint32_t expires_ms)
 
 struct agg_tw agg_tw_of(const struct agg *a, const struct diag_sock *sk)
 {
-	struct agg_tw t = { agg_tw_age(sk->expires), false };
+	struct agg_tw t = { agg_tw_age(sk->expires), false, false };
 
-	t.reuse = agg_reuse_applies(&a->p, &sk->local, &sk->remote,
-				    sk->ifindex);
+	t.reuse = agg_reuse_tuple(&a->p, &sk->local, &sk->remote,
+				  sk->ifindex);
+	t.timestamps = agg_tw_timestamps(&a->p, t.age_ms);
 	return t;
 }
 
@@ -183,9 +184,39 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
 {
 	win_add(&nw->full, a->p.window_ms, tw->age_ms);
 	win_add(&nw->reuse, a->reuse_window_ms, tw->age_ms);
-	nw->any_reuse |= tw->reuse;
+	nw->any_reuse |= tw->reuse && tw->timestamps;
 	if (nw->young1 == 0 || tw->age_ms + 1 < nw->young1)
 		nw->young1 = tw->age_ms + 1;
+}
+
+/* The window a row's rate is counted over, and its count there. */
+static const struct agg_win *row_win(const struct agg *a,
+				     const struct agg_new *nw, uint32_t *win)
+{
+	*win = nw->any_reuse ? a->reuse_window_ms : a->p.window_ms;
+	return nw->any_reuse ? &nw->reuse : &nw->full;
+}
+
+/*
+ * Whether a row's flow has stopped: the youngest TIME_WAIT is older than
+ * AGG_GAP_SPACINGS times the spacing of the new ones (their span over
+ * their number; one alone spans the window) and than AGG_GAP_FLOOR_MS,
+ * the timer's granularity. A flow still going leaves a gap that long
+ * rarely (e^-5 for random arrivals).
+ */
+bool agg_stopped(const struct agg *a, const struct agg_new *nw)
+{
+	uint32_t win;
+	const struct agg_win *w = row_win(a, nw, &win);
+	double gap_ms;
+
+	if (win == 0 || w->n == 0)
+		return w->n == 0 && nw->young1 != 0;
+	gap_ms = AGG_GAP_SPACINGS * (w->n > 1 ?
+		 (double)(w->old_ms + 1 - nw->young1) / (w->n - 1) : win);
+	if (gap_ms < AGG_GAP_FLOOR_MS)
+		gap_ms = AGG_GAP_FLOOR_MS;
+	return nw->young1 - 1 > gap_ms;
 }
 
 /*
@@ -194,32 +225,17 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
  * 60 s minus the timer, KERNEL-FACTS.md "Counters"); where connect() may
  * take TIME_WAIT over, only those younger than the reuse delay are sure
  * to be still there. Without a previous sample the window is the last
- * second or two, and a flow that stopped is told by a gap: if the
- * youngest TIME_WAIT is older than four times the spacing of the new ones
- * (and than AGG_GAP_FLOOR_MS, the timer's granularity), the burst has
- * ended and the rate is 0.
+ * two seconds, and a flow that stopped (agg_stopped) is no rate.
  */
 double agg_rate(const struct agg *a, const struct agg_new *nw)
 {
-	const struct agg_win *w = nw->any_reuse ? &nw->reuse : &nw->full;
-	uint32_t win = nw->any_reuse ? a->reuse_window_ms : a->p.window_ms;
-	double gap_ms;
+	uint32_t win;
+	const struct agg_win *w = row_win(a, nw, &win);
 
 	if (win == 0)
 		return -1;
-	if (w->n == 0)
+	if (w->n == 0 || (a->p.first && agg_stopped(a, nw)))
 		return 0;
-	if (a->p.first) {
-		/* spacing: the span of the new ones over their number; one
-		 * alone spans the window */
-		gap_ms = 4.0 * (w->n > 1 ? (double)(w->old_ms + 1 -
-						     nw->young1) / (w->n - 1) :
-				win);
-		if (gap_ms < AGG_GAP_FLOOR_MS)
-			gap_ms = AGG_GAP_FLOOR_MS;
-		if (nw->young1 - 1 > gap_ms)
-			return 0;
-	}
 	return w->n * 1000.0 / win;
 }
 
@@ -290,18 +306,24 @@ unsigned int agg_state(const struct diag_sock *sk)
 
 #define LOOPBACK_IFINDEX 1	/* include/net/flow.h */
 
-bool agg_reuse_applies(const struct agg_params *p,
-		       const struct tw_addr *local,
-		       const struct tw_addr *remote, uint32_t ifindex)
+bool agg_reuse_tuple(const struct agg_params *p, const struct tw_addr *local,
+		     const struct tw_addr *remote, uint32_t ifindex)
 {
-	if (!p->timestamps)
-		return false;
 	if (p->tw_reuse == 1)
 		return true;
 	/* 2: a loopback source or destination, or bound to lo */
 	return p->tw_reuse == 2 && (addr_loopback(local) ||
 				    addr_loopback(remote) ||
 				    ifindex == LOOPBACK_IFINDEX);
+}
+
+bool agg_tw_timestamps(const struct agg_params *p, uint32_t age_ms)
+{
+	if (age_ms < p->ts_new_before_ms)
+		return p->timestamps;
+	if (age_ms > p->ts_old_after_ms)
+		return p->ts_old;
+	return false;		/* made around the change: unknown */
 }
 
 static int in_range(const struct agg *a, uint32_t port)
@@ -360,9 +382,11 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 	key.rport = sk->rport;
 	g = table_get(&a->groups, &key);
 	g->used++;
+	/* new connections: the sysctl as it is now */
 	if (!g->reuse)
-		g->reuse = agg_reuse_applies(&a->p, &sk->local, &sk->remote,
-					     sk->ifindex);
+		g->reuse = a->p.timestamps &&
+			   agg_reuse_tuple(&a->p, &sk->local, &sk->remote,
+					   sk->ifindex);
 	if (tw != NULL) {
 		unsigned int band = sk->expires / SNAP_EXP_BAND_MS;
 
@@ -370,8 +394,10 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 		g->tw++;
 		g->tw_young += tw->age_ms < AGG_YOUNG_MS;
 		g->tw_exp[band < SNAP_EXP_BANDS ? band : SNAP_EXP_BANDS - 1]++;
-		/* tcp_twsk_unique: time_after32(now, stamp + delay) */
-		g->reusable += tw->reuse && tw->age_ms > a->p.reuse_delay_ms;
+		/* tcp_twsk_unique: ts_recent_stamp set (its connection
+		 * carried timestamps) and time_after32(now, stamp + delay) */
+		g->reusable += tw->reuse && tw->timestamps &&
+			       tw->age_ms > a->p.reuse_delay_ms;
 		agg_new_add(a, &g->nw, tw);
 	}
 }
@@ -568,6 +594,7 @@ void agg_group_out(const struct agg *a, const struct group_ent *g,
 	o->tw_expiring = g->tw_exp[0];
 	memcpy(o->tw_exp, g->tw_exp, sizeof(o->tw_exp));
 	o->new_per_s = agg_rate(a, &g->nw);
+	o->stopped = agg_stopped(a, &g->nw);
 }
 
 /* Ports connect() can pick from in an empty group. */

@@ -44,7 +44,7 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	struct snap_focus *f = a->fdet;
 	unsigned int st = agg_state(sk);
 	int is_tw = st == TS_TIME_WAIT;
-	struct agg_tw tw = { 0, false };
+	struct agg_tw tw = { 0, false, false };
 	bool inferred;
 	bool server = agg_server_side(a, sk, is_tw, &inferred);
 

@@ -15,6 +15,7 @@
 /* A gap in TIME_WAIT ages this short tells nothing: the timer counts in
  * jiffies: 4 ms at HZ=250, 10 ms at HZ=100. */
 #define AGG_GAP_FLOOR_MS 12
+#define AGG_GAP_SPACINGS 5	/* a gap this many spacings ends a flow */
 #define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
 #define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
 
@@ -46,6 +47,7 @@ struct agg_new {
 struct agg_tw {
 	uint32_t age_ms;
 	bool reuse;			/* tcp_tw_reuse covers its tuple */
+	bool timestamps;		/* its connection carried them */
 };
 
 struct peer_ent {
@@ -120,6 +122,9 @@ struct agg_tw agg_tw_of(const struct agg *a, const struct diag_sock *sk);
 /* Counts a TIME_WAIT into a row's new TIME_WAIT. */
 void agg_new_add(const struct agg *a, struct agg_new *nw,
 		 const struct agg_tw *tw);
+/* Whether a row's flow of new TIME_WAIT has stopped (a gap after the
+ * youngest). */
+bool agg_stopped(const struct agg *a, const struct agg_new *nw);
 /* A row's new TIME_WAIT per second; < 0 when unknown. */
 double agg_rate(const struct agg *a, const struct agg_new *nw);
 /* Whether sk (not a listener) is server side, and whether only by the

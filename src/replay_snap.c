@@ -208,7 +208,7 @@ static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
 	const struct jr_value *text = replay_member(c, e, "forecast");
 
 	fc->reuse = g->reuse;
-	fc->rate_in = g->new_per_s > 0 ? g->new_per_s : 0;
+	fc->rate_in = g->new_per_s > 0 && !g->stopped ? g->new_per_s : 0;
 	fc->capacity = (double)g->used + g->free;
 	replay_num(c, e, "capacity", &fc->capacity);
 	fc->share = NAN;
@@ -261,6 +261,7 @@ static uint32_t snap_groups(struct replay_conv *c, const struct jr_value *o,
 				      SNAP_EXP_BANDS))
 			g->tw_exp[0] = g->tw_expiring;
 		g->new_per_s = replay_rate(c, e, "new_per_s");
+		g->stopped = replay_bool(c, e, "stopped");
 		snap_forecast(c, e, g);
 		replay_leave(c, at);
 		n = (uint32_t)i + 1;

@@ -51,6 +51,10 @@ struct sampler {
 	uint8_t remembered[65536 / 8];
 	bool have_dump;
 	double first_dump, prev_dump;	/* CLOCK_MONOTONIC of dump starts */
+	/* tcp_timestamps as last read, and its last change seen: the old
+	 * value was last read at ts_old_seen, the new first at ts_new_seen */
+	bool ts_value, ts_changed, ts_old;
+	double ts_old_seen, ts_new_seen, ts_read;
 	/* previous sample, for rates */
 	bool have_prev;
 	double prev_mono;
@@ -217,6 +221,32 @@ static void read_reuse(const struct snapshot *s, struct agg_params *p)
 			    d->num < 1000000 ? (uint32_t)d->num : 1000;
 }
 
+/*
+ * Whether a TIME_WAIT carried timestamps follows tcp_timestamps when its
+ * connection was made: a change the sampler sees is kept for 60 s, the
+ * life of a TIME_WAIT made before it (agg_params).
+ */
+static void timestamps_history(struct sampler *sp, struct agg_params *p,
+			       double now)
+{
+	if (sp->have_dump && p->timestamps != sp->ts_value) {
+		sp->ts_changed = true;
+		sp->ts_old = sp->ts_value;
+		sp->ts_old_seen = sp->ts_read;
+		sp->ts_new_seen = now;
+	}
+	sp->ts_value = p->timestamps;
+	sp->ts_read = now;
+	if (sp->ts_changed && now - sp->ts_old_seen > MEMORY_MS / 1000.0 + 1)
+		sp->ts_changed = false;
+	p->ts_new_before_ms = UINT32_MAX;
+	if (!sp->ts_changed)
+		return;
+	p->ts_old = sp->ts_old;
+	p->ts_old_after_ms = (uint32_t)((now - sp->ts_old_seen) * 1000.0);
+	p->ts_new_before_ms = (uint32_t)((now - sp->ts_new_seen) * 1000.0);
+}
+
 /* The ports that listened within MEMORY_MS of now (ms since the first
  * dump), into sp->remembered. */
 static void recall_listeners(struct sampler *sp, uint32_t now_ms)
@@ -362,6 +392,7 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 
 	read_range(sp, s, &p.low, &p.high);
 	read_reuse(s, &p);
+	timestamps_history(sp, &p, t0);
 	if (!sp->have_dump)
 		sp->first_dump = t0;
 	now_ms = (uint32_t)((t0 - sp->first_dump) * 1000.0);

@@ -5,6 +5,7 @@
 #include <wchar.h>
 
 #include "twtop/addr.h"
+#include "twtop/advice.h"
 #include "ui_priv.h"
 
 /* Maps a theme colour onto what the terminal has; bright colours on an
@@ -164,6 +165,67 @@ int ui_text_right(const struct ui *u, int y, int x, int w,
 	return ui_text(u, y, x + w - sw, sw, e, s);
 }
 
+/* True for characters a clipped phrase should not end on. */
+static bool ui_dangling(char c)
+{
+	return c == ' ' || c == ',' || c == ';' || c == ':' || c == '(' ||
+	       c == '=' || c == '+' || c == '-';
+}
+
+/* Draws s in w columns, clipped after its last whole word that fits
+ * (nothing when not even the first word fits); returns the columns
+ * drawn. */
+int ui_text_words(const struct ui *u, int y, int x, int w,
+		  enum theme_elem e, const char *s)
+{
+	char buf[1024];
+	size_t n, best = 0;
+
+	if (w <= 0)
+		return 0;
+	if (ui_width(s) <= w)
+		return ui_text(u, y, x, w, e, s);
+	n = strlen(s);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, s, n);
+	for (size_t i = 1; i <= n; i++) {
+		size_t end = i;
+		char keep;
+
+		if (i < n && s[i] != ' ')
+			continue;
+		while (end > 0 && ui_dangling(buf[end - 1]))
+			end--;
+		if (end == 0)
+			continue;
+		keep = buf[end];
+		buf[end] = '\0';
+		if (ui_width(buf) > w) {
+			buf[end] = keep;
+			break;
+		}
+		buf[end] = keep;
+		best = end;
+	}
+	if (best == 0)
+		return 0;
+	buf[best] = '\0';
+	return ui_text(u, y, x, w, e, buf);
+}
+
+/* Draws the first of the n texts alt[] that fits w columns whole, else
+ * the last one clipped at a word; returns the columns drawn. */
+int ui_text_alt(const struct ui *u, int y, int x, int w, enum theme_elem e,
+		const char *const *alt, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (alt[i] != NULL && ui_width(alt[i]) <= w)
+			return ui_text(u, y, x, w, e, alt[i]);
+	return n > 0 && alt[n - 1] ? ui_text_words(u, y, x, w, e, alt[n - 1]) :
+	       0;
+}
+
 /* Paints w blank cells in element e. */
 void ui_fill(const struct ui *u, int y, int x, int w, enum theme_elem e)
 {
@@ -188,6 +250,31 @@ void ui_bar(const struct ui *u, int y, int x, int w, double frac,
 		w = 256;
 	spark_hbar(frac, (unsigned int)w, u->glyphs, buf, sizeof(buf));
 	ui_text(u, y, x, w, e, buf);
+}
+
+/* The colour of a group's forecast: alarm when it fills, warning when
+ * it settles past half (connect() slows there), else dim. */
+enum theme_elem ui_forecast_elem(const struct snap_group *g)
+{
+	return g->fc.fills ? TH_ALARM : g->fc.steady_share >= ADV_WARN_SHARE ?
+	       TH_WARN : TH_DIM;
+}
+
+/* A group's forecast in at most w columns: fc.text ("steady at 38 %",
+ * "full in 43 s"), else "steady 38%" or "fills" (in buf), else NULL. */
+const char *ui_forecast_text(const struct snap_group *g, int w, char *buf,
+			     size_t len)
+{
+	if (!g->fc.known)
+		return NULL;
+	if (ui_width(g->fc.text) <= w)
+		return g->fc.text;
+	if (g->fc.fills)
+		snprintf(buf, len, "fills");
+	else	/* as fc.text says it: whole percent, rounded down */
+		snprintf(buf, len, "steady %d%%",
+			 (int)(g->fc.steady_share * 100));
+	return ui_width(buf) <= w ? buf : NULL;
 }
 
 /* The element of a gauge: ok, warning from 50 %, alarm from 90 %
@@ -229,12 +316,31 @@ void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
 	ui_panel_frame_elem(u, r, title, focused ? TH_TITLE_FOCUS : TH_TITLE);
 }
 
-/* A panel's title line in colour e. */
+/* A panel's title line in colour e. A title too long loses the last
+ * items of its "(a, b, c)" part one by one, then that part, then words. */
 void ui_panel_frame_elem(struct ui *u, const struct ui_rect *r,
 			 const char *title, enum theme_elem e)
 {
+	char t[512];
+	char *paren, *comma;
+	size_t n;
+
 	ui_fill(u, r->y, r->x, r->w, e);
-	ui_textf(u, r->y, r->x, r->w, e, " %s ", title);
+	snprintf(t, sizeof(t), " %s", title);
+	paren = strstr(t, " (");
+	n = strlen(t);
+	while (ui_width(t) > r->w && paren != NULL && n > 0 &&
+	       t[n - 1] == ')') {
+		comma = strrchr(paren, ',');
+		if (comma == NULL) {
+			*paren = '\0';
+			break;
+		}
+		comma[0] = ')';
+		comma[1] = '\0';
+		n = strlen(t);
+	}
+	ui_text_words(u, r->y, r->x, r->w, e, t);
 }
 
 /* A count in at most 7 columns: exact below ten million. */

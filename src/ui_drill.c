@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "twtop/advice.h"
 #include "twtop/tcpstate.h"
 #include "ui_priv.h"
 
@@ -100,7 +99,37 @@ static void drill_age_line(struct ui *u, const struct snap_focus *f, int y,
 		TH_LABEL, "60s");
 }
 
-/* Top local and remote ports of the focus. */
+/* The side of a port of the focus: a local port is server side as the
+ * sampler decided (listening now, within 60 s, or inferred). */
+static const char *drill_side(const struct snap_port *p, bool remote)
+{
+	if (remote || !p->server)
+		return "";
+	return p->listening ? "server" : "server*";
+}
+
+/* One port of the focus: TIME_WAIT/total, new/s, side; the narrower
+ * forms drop the rate, then the alignment, then the side. */
+static void drill_port(struct ui *u, int y, int x, int w,
+		       const struct snap_port *p, bool remote)
+{
+	const char *side = drill_side(p, remote);
+	char r[16], a[4][64];
+
+	ui_rate(r, sizeof(r), p->new_per_s >= 0, p->new_per_s);
+	snprintf(a[0], sizeof(a[0]), ":%-6u %6u / %-6u %5s%s%s", p->port,
+		 p->time_wait, p->total, r, *side ? " " : "", side);
+	snprintf(a[1], sizeof(a[1]), ":%-6u %6u / %-6u%s%s", p->port,
+		 p->time_wait, p->total, *side ? " " : "", side);
+	snprintf(a[2], sizeof(a[2]), ":%u %u/%u%s%s", p->port, p->time_wait,
+		 p->total, *side ? " " : "", side);
+	snprintf(a[3], sizeof(a[3]), ":%u %u/%u", p->port, p->time_wait,
+		 p->total);
+	ui_text_alt(u, y, x, w, TH_NORMAL, (const char *[]){ a[0], a[1],
+		    a[2], a[3] }, 4);
+}
+
+/* Top local and remote ports of the focus, with new TIME_WAIT/s. */
 static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
 			int x, int w, int h)
 {
@@ -110,72 +139,120 @@ static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
 		const struct snap_port *p = side ? f->rports : f->lports;
 		uint32_t np = side ? f->n_rports : f->n_lports;
 
-		ui_text(u, y + line++, x, w, TH_LABEL, side ? "remote ports" :
-			"local ports (TIME_WAIT/total)");
+		ui_text_alt(u, y + line++, x, w, TH_LABEL, (const char *[]){
+			    side ? "remote ports (TIME_WAIT/total, new/s)" :
+			    "local ports (TIME_WAIT/total, new/s)",
+			    side ? "remote ports" : "local ports" }, 2);
 		for (uint32_t i = 0; i < np && line < h && i < 5; i++)
-			ui_textf(u, y + line++, x, w, TH_NORMAL,
-				 ":%-6u %6u / %-6u %s", p[i].port,
-				 p[i].time_wait, p[i].total,
-				 p[i].listening ? "server" : "");
+			drill_port(u, y + line++, x, w, &p[i], side);
 	}
 }
 
-/* New TIME_WAIT per second to the focus, measured from their ages. */
+/* New TIME_WAIT per second to the focus, measured from their ages (the
+ * first sample: estimated from the last second or two of ages). */
 static void drill_rate(struct ui *u, const struct snap_focus *f, int y,
 		       int x, int w)
 {
-	char n[16];
+	const struct snapshot *s = u->snap;
+	char n[16], a[3][128];
 	int k;
 
 	if (f->new_per_s >= 0)
-		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT %s/s",
-			     ui_rate(n, sizeof(n), true, f->new_per_s));
+		ui_rate(n, sizeof(n), true, f->new_per_s);
 	else
-		k = ui_textf(u, y, x, w, TH_NORMAL, "new TIME_WAIT ?/s");
-	if (f->partial)
-		ui_text(u, y, x + k + 2, w - k - 2, TH_ALARM, "dump "
-			"interrupted: counts may be short");
-	else if (f->expr[0])
-		ui_textf(u, y, x + k + 3, w - k - 3, TH_DIM, "kernel filter "
-			 "'%s' fetched %u", f->expr, f->fetched);
+		snprintf(n, sizeof(n), "?");
+	if (s->tw.rate_estimated) {
+		snprintf(a[0], sizeof(a[0]), "new TIME_WAIT %s/s est. from "
+			 "TIME_WAIT ages of the last %.1f s", n,
+			 s->tw.window_s);
+		snprintf(a[1], sizeof(a[1]), "new TIME_WAIT %s/s est. (ages)",
+			 n);
+		snprintf(a[2], sizeof(a[2]), "new TIME_WAIT %s/s est.", n);
+	} else {
+		snprintf(a[0], sizeof(a[0]), "new TIME_WAIT %s/s, measured "
+			 "from TIME_WAIT ages over %.1f s", n, s->tw.window_s);
+		snprintf(a[1], sizeof(a[1]), "new TIME_WAIT %s/s (from ages)",
+			 n);
+		snprintf(a[2], sizeof(a[2]), "new TIME_WAIT %s/s", n);
+	}
+	/* the kernel filter's note keeps 40 columns when there is one */
+	k = ui_text_alt(u, y, x, f->partial || f->expr[0] ? w - 40 : w,
+			TH_NORMAL, (const char *[]){ a[0], a[1], a[2] }, 3);
+	if (f->partial) {
+		ui_text_words(u, y, x + k + 2, w - k - 2, TH_ALARM, "dump "
+			      "interrupted: counts may be short");
+	} else if (f->expr[0]) {
+		snprintf(a[0], sizeof(a[0]), "kernel filter '%s' fetched %u",
+			 f->expr, f->fetched);
+		ui_text_words(u, y, x + k + 3, w - k - 3, TH_DIM, a[0]);
+	}
+}
+
+/* Width of the address column of the group lines. */
+static int drill_group_aw(const struct ui *u, const struct snap_focus *f)
+{
+	char l[ADDR_STRLEN], r[ADDR_STRLEN], a[2 * ADDR_STRLEN + 16];
+	int aw = 24;
+
+	for (uint32_t i = 0; i < f->n_groups; i++) {
+		const struct snap_group *g = &f->groups[i];
+
+		snprintf(a, sizeof(a), "%s%s%s:%u", ui_addr(&g->local, l,
+			 sizeof(l)), ui_arrow(u), ui_addr(&g->remote, r,
+			 sizeof(r)), g->remote_port);
+		if (ui_width(a) > aw)
+			aw = ui_width(a);
+	}
+	return aw + 2;
+}
+
+/* One group line: address, the four numbers, %, forecast (g->fc). */
+static void drill_group(struct ui *u, int y, int x, int w, int aw,
+			const struct snap_group *g)
+{
+	const struct snap_forecast *fc = &g->fc;
+	char l[ADDR_STRLEN], r[ADDR_STRLEN], n[4][16], ft[24];
+	const char *t;
+
+	ui_textf(u, y, x, aw - 1, TH_NORMAL, "%s%s%s:%u",
+		 ui_addr(&g->local, l, sizeof(l)), ui_arrow(u),
+		 ui_addr(&g->remote, r, sizeof(r)), g->remote_port);
+	ui_textf(u, y, x + aw, w - aw, TH_VALUE, "%6s %6s %8s %9s",
+		 ui_count(n[0], sizeof(n[0]), g->used),
+		 ui_count(n[1], sizeof(n[1]), g->free),
+		 g->reuse ? ui_count(n[2], sizeof(n[2]), g->reusable) : "-",
+		 ui_count(n[3], sizeof(n[3]), g->available));
+	if (!fc->known || w - aw < 38)
+		return;
+	ui_textf(u, y, x + aw + 32, 5, ui_gauge_elem(fc->pressure), "%4d%%",
+		 (int)(fc->pressure * 100));
+	t = ui_forecast_text(g, w - aw - 39, ft, sizeof(ft));
+	if (t != NULL)
+		ui_text(u, y, x + aw + 39, w - aw - 39, ui_forecast_elem(g), t);
 }
 
 /* The focus's fullest destination groups: use, headroom, forecast. */
 static int drill_groups(struct ui *u, const struct snap_focus *f, int y,
 			int x, int w, int h)
 {
-	char l[ADDR_STRLEN], r[ADDR_STRLEN], used[16], avail[16];
-	int line = 0;
+	int line = 0, aw = drill_group_aw(u, f);
 
 	if (f->req.kind == FOCUS_LPORT || h < 2)
 		return 0;
-	ui_textf(u, y + line++, x, w, TH_LABEL, "destination groups (%u): "
-		 "used, free, share, forecast", f->groups_total);
+	ui_textf(u, y + line, x, w, TH_LABEL, "destination groups (%u)",
+		 f->groups_total);
+	if (f->n_groups > 0 && w - aw - 2 >= 31)
+		ui_textf(u, y + line, x + 2 + aw, w - aw - 2, TH_LABEL,
+			 "%6s %6s %8s %9s%s", "used", "free", "reusable",
+			 "available", w - aw - 2 >= 47 ? " full  forecast" :
+			 "");
+	line++;
 	if (f->n_groups == 0)
-		ui_text(u, y + line++, x + 2, w - 2, TH_DIM, "none: no "
-			"connection from this host took an ephemeral port");
-	for (uint32_t i = 0; i < f->n_groups && line < h; i++) {
-		const struct snap_group *g = &f->groups[i];
-		const struct snap_forecast *fc = &g->fc;
-		int k;
-
-		k = ui_textf(u, y + line, x + 2, w - 2, TH_NORMAL,
-			     "%s%s%s:%u", ui_addr(&g->local, l, sizeof(l)),
-			     ui_arrow(u), ui_addr(&g->remote, r, sizeof(r)),
-			     g->remote_port) + 2;
-		k = k < 40 ? 40 : k + 1;
-		ui_textf(u, y + line, x + k, w - k, TH_VALUE, "%6s %7s",
-			 ui_count(used, sizeof(used), g->used),
-			 ui_count(avail, sizeof(avail), g->available));
-		if (fc->known && w - k > 20) {
-			ui_textf(u, y + line, x + k + 15, 5,
-				 ui_gauge_elem(fc->pressure), "%3d%%",
-				 (int)(fc->pressure * 100));
-			ui_text(u, y + line, x + k + 21, w - k - 21,
-				fc->fills ? TH_ALARM : TH_DIM, fc->text);
-		}
-		line++;
-	}
+		ui_text_words(u, y + line++, x + 2, w - 2, TH_DIM, "none: no "
+			      "connection from this host took an ephemeral "
+			      "port");
+	for (uint32_t i = 0; i < f->n_groups && line < h; i++)
+		drill_group(u, y + line++, x + 2, w - 2, aw, &f->groups[i]);
 	return line;
 }
 

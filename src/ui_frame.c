@@ -7,15 +7,27 @@
 #include "twtop/replay.h"
 #include "ui_priv.h"
 
-/* Writes a header segment at *x and advances it. */
+/* Writes a header segment at *x and advances it: whole, or not at all
+ * when it does not fit (then later, shorter ones may). */
 static void head_seg(struct ui *u, int *x, enum theme_elem e,
 		     const char *s)
 {
 	int w = u->lay.cols - *x;
 
-	if (w <= 0)
+	if (w <= 0 || ui_width(s) > w)
 		return;
 	*x += ui_text(u, 0, *x, w, e, s);
+}
+
+/* A header segment that may be cut, after a whole word (a filter, an
+ * error). */
+static void head_seg_words(struct ui *u, int *x, enum theme_elem e,
+			   const char *s)
+{
+	int w = u->lay.cols - *x;
+
+	if (w > 0)
+		*x += ui_text_words(u, 0, *x, w, e, s);
 }
 
 /* The replay marker: file, the record's own time and host, which
@@ -58,27 +70,31 @@ static void draw_header(struct ui *u)
 		draw_replay_mark(u, &x);
 	} else {
 		if (s) {
-			snprintf(buf, sizeof(buf), " %s  Linux %s  netns %s",
-				 s->host, s->kernel,
+			snprintf(buf, sizeof(buf), " %s ", s->host);
+			head_seg(u, &x, TH_HEADER, buf);
+			snprintf(buf, sizeof(buf), " Linux %s ", s->kernel);
+			head_seg(u, &x, TH_HEADER, buf);
+			snprintf(buf, sizeof(buf), " netns %s ",
 				 s->netns[0] ? s->netns : "(own)");
 			head_seg(u, &x, TH_HEADER, buf);
 		}
-		snprintf(buf, sizeof(buf), "  every %gs  %s ", u->interval,
-			 clock);
+		snprintf(buf, sizeof(buf), " every %gs ", u->interval);
+		head_seg(u, &x, TH_HEADER, buf);
+		snprintf(buf, sizeof(buf), " %s ", clock);
 		head_seg(u, &x, TH_HEADER, buf);
 	}
 	if (u->paused)
 		head_seg(u, &x, TH_WARN, " PAUSED ");
 	if (s && s->filter[0]) {
 		snprintf(buf, sizeof(buf), " filter: %s ", s->filter);
-		head_seg(u, &x, TH_WARN, buf);
+		head_seg_words(u, &x, TH_WARN, buf);
 	}
 	if (!s) {
 		head_seg(u, &x, TH_HEADER, "  sampling...");
 	} else if (s->dump_failed || s->partial || s->error[0]) {
 		snprintf(buf, sizeof(buf), " %s%s ",
 			 s->partial ? "partial sample: " : "", s->error);
-		head_seg(u, &x, TH_ERROR, buf);
+		head_seg_words(u, &x, TH_ERROR, buf);
 	}
 }
 
@@ -121,6 +137,9 @@ static void draw_hints(struct ui *u, int y)
 
 		if (strcmp(h[i][0], "p") == 0 && u->paused)
 			label = "Resume";
+		/* a hint shows whole or not at all */
+		if (x + ui_width(h[i][0]) + 1 + ui_width(label) > u->lay.cols)
+			break;
 		x += ui_text(u, y, x, u->lay.cols - x, TH_KEY, h[i][0]);
 		x += ui_textf(u, y, x, u->lay.cols - x, TH_STATUS, " %s  ",
 			      label);

@@ -16,16 +16,17 @@ static const struct {
 	{ "Left, Right", "replay: the previous, next record", HELP_REPLAY },
 	{ "<, >", "replay: the first, last record", HELP_REPLAY },
 	{ "Tab, Shift-Tab", "move focus between panels", HELP_BOTH },
-	{ "Up, Down", "move the selection", HELP_BOTH },
-	{ "PgUp, PgDn", "move the selection a page", HELP_BOTH },
+	{ "arrows, PgUp/Dn", "move the selection by a row, a page",
+	  HELP_BOTH },
 	{ "Home, End", "first, last row", HELP_BOTH },
-	{ "Enter", "drill down into the selected peer or port", HELP_LIVE },
+	{ "Enter, Esc", "drill down into the selected peer or port, back",
+	  HELP_LIVE },
 	{ "Enter", "replay: the socket list saved with the record",
 	  HELP_REPLAY },
+	{ "Esc", "back from the drill-down", HELP_REPLAY },
 	{ "Enter", "on an advisory: show or hide its evidence numbers",
 	  HELP_BOTH },
-	{ "Esc", "back from the drill-down", HELP_BOTH },
-	{ "s", "save a snapshot (JSON) to the snapshot directory",
+	{ "s, SIGUSR1", "save a snapshot (JSON) to the snapshot directory",
 	  HELP_BOTH },
 	{ "/", "filter (ss syntax: dport = :8080); empty clears", HELP_LIVE },
 	{ "m", "drop a marker m1, m2, ... (s saves them, phases)",
@@ -35,12 +36,14 @@ static const struct {
 	{ "t", "next colour theme", HELP_BOTH },
 	{ "r", "reset the TIME_WAIT trend", HELP_LIVE },
 	{ "p + - / m r", "replay: read only, they do nothing", HELP_REPLAY },
-	{ "SIGUSR1", "saves a snapshot too (for scripts)", HELP_BOTH },
 };
 
 static const char *const help_facts[] = {
 	"TIME_WAIT lasts 60 s on Linux; tcp_fin_timeout does not change it.",
 	"Ephemeral ports run out per destination (local IP, remote IP:port).",
+	"available = free + reusable: what connect() can still pick, where",
+	"  reusable = own TIME_WAIT tcp_tw_reuse hands over after its delay.",
+	"Ports: server* = server side, no listener now (closed or inferred).",
 };
 
 /* Sides and bottom of the help box (the title line is its top), in

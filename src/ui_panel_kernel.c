@@ -13,6 +13,7 @@ struct kitem {
 	const char *brief;	/* in the packed form */
 	char value[64];
 	const char *note;
+	const char *note_short;	/* when note does not fit, or NULL */
 	enum theme_elem e;
 };
 
@@ -31,7 +32,7 @@ static void kernel_rate(const struct snapshot *s, struct kitem *it,
 
 	it->label = label;
 	it->brief = brief;
-	it->note = NULL;
+	it->note = it->note_short = NULL;
 	it->e = TH_VALUE;
 	if (!s->counters_present || !r || !snap_counter(s, name)) {
 		snprintf(it->value, sizeof(it->value), "n/a");
@@ -43,7 +44,37 @@ static void kernel_rate(const struct snapshot *s, struct kitem *it,
 	    r->per_s > 0) {
 		it->e = TH_ALARM;
 		it->note = "tcp_max_tw_buckets full: closes lose TIME_WAIT";
+		it->note_short = "buckets full";
+	} else if (strcmp(name, "TcpExtTW") == 0 && s->filter[0]) {
+		/* the counter is the namespace's; --filter cannot apply */
+		it->brief = "netns TW/s";
+		it->note = "whole namespace, not filtered";
+		it->note_short = "not filtered";
 	}
+}
+
+/* A short form of a sysctl note, for narrow panels. */
+static const char *kernel_short(const char *note)
+{
+	static const struct {
+		const char *note, *brief;
+	} shorts[] = {
+		{ "removed in Linux 4.12", "removed" },
+		{ "breaks clients behind NAT", "breaks NAT" },
+		{ "outgoing connect(), all", "connect(), all" },
+		{ "outgoing connect(), loopback only", "loopback only" },
+		{ "ms before a TIME_WAIT is reused", "ms before reuse" },
+		{ "when full: no TIME_WAIT, no RST", "full: no TW" },
+		{ "FIN_WAIT2 orphans, not TIME_WAIT", "not TIME_WAIT" },
+		{ "off: tcp_tw_reuse cannot work", "reuse cannot work" },
+		{ "sockstat counts every timewait socket", "all timewait" },
+	};
+
+	for (size_t i = 0; note && i < sizeof(shorts) / sizeof(shorts[0]);
+	     i++)
+		if (strcmp(note, shorts[i].note) == 0)
+			return shorts[i].brief;
+	return NULL;
 }
 
 /* Meaning of a sysctl's value, per KERNEL-FACTS.md. */
@@ -104,6 +135,7 @@ static void kernel_sysctl(const struct snapshot *s, struct kitem *it,
 		if (*p == '\t')
 			*p = ' ';
 	it->note = kernel_note(s, c, &it->e);
+	it->note_short = kernel_short(it->note);
 }
 
 /* Builds the items in display order; returns how many. */
@@ -119,6 +151,7 @@ static int kernel_items(const struct snapshot *s, struct kitem *it)
 	it[n].label = "sockstat tw / dumped TW";
 	it[n].brief = "sockstat tw/dumped";
 	it[n].note = "sockstat counts every timewait socket";
+	it[n].note_short = kernel_short(it[n].note);
 	it[n].e = s->sockstat.present ? TH_VALUE : TH_DIM;
 	if (s->sockstat.present)
 		snprintf(it[n].value, sizeof(it[n].value), "%lld / %u",
@@ -146,8 +179,10 @@ static void kernel_lines(struct ui *u, const struct ui_rect *r,
 		ui_text(u, y, x, LABEL_W - 1, TH_LABEL, k->label);
 		ui_text(u, y, x + LABEL_W, vw - 1, k->e, k->value);
 		if (k->note && w > LABEL_W + vw + 4)
-			ui_text(u, y, x + LABEL_W + vw, w - LABEL_W - vw,
-				k->e == TH_VALUE ? TH_DIM : k->e, k->note);
+			ui_text_alt(u, y, x + LABEL_W + vw, w - LABEL_W - vw,
+				    k->e == TH_VALUE ? TH_DIM : k->e,
+				    (const char *[]){ k->note,
+				    k->note_short }, k->note_short ? 2 : 1);
 	}
 }
 

@@ -1,4 +1,5 @@
-/* Panel: the peers holding the most TIME_WAIT, with their other states. */
+/* Panel: the peers holding the most TIME_WAIT, their new TIME_WAIT per
+ * second (measured from ages by the sampler) and their other states. */
 #include <stdio.h>
 
 #include "ui_priv.h"
@@ -6,6 +7,7 @@
 #define ADDR_MIN 15	/* a dotted IPv4 address */
 #define ADDR_MAX 39	/* a full IPv6 address */
 #define NUM_W	10	/* " TIME_WAIT" */
+#define RATE_W	7	/* " new/s" */
 #define PCT_W	6
 #define EST_W	7
 #define OTH_W	7
@@ -13,15 +15,17 @@
 /* Which columns fit a panel of width w, and how wide. */
 struct peer_cols {
 	int aw, bw;
-	bool share, est, other;
+	bool rate, share, est, other;
 };
 
-/* Fits the columns into w: address 15, TIME_WAIT, then share, estab,
- * other while they fit; leftovers widen the address and the bar. */
+/* Fits the columns into w: address 15, TIME_WAIT, then new/s, share,
+ * estab, other while they fit; leftovers widen the address and the bar. */
 static void peers_cols(int w, struct peer_cols *c)
 {
 	int rest = w - ADDR_MIN - NUM_W, extra;
 
+	c->rate = rest >= RATE_W;
+	rest -= c->rate ? RATE_W : 0;
 	c->share = rest >= PCT_W;
 	rest -= c->share ? PCT_W : 0;
 	c->est = rest >= EST_W;
@@ -82,6 +86,13 @@ static void peers_cells(struct ui *u, int y, int x, int w,
 	ui_text_right(u, y, cx, NUM_W, p ? v : TH_LABEL,
 		      p ? ui_count(n, sizeof(n), p->time_wait) : "TIME_WAIT");
 	cx += NUM_W;
+	if (c.rate) {
+		if (p)
+			ui_rate(n, sizeof(n), p->new_per_s >= 0, p->new_per_s);
+		ui_text_right(u, y, cx, RATE_W, p ? (p->new_per_s > 0 ? v : d) :
+			      TH_LABEL, p ? n : "new/s");
+		cx += RATE_W;
+	}
 	if (c.share) {
 		if (p)
 			snprintf(n, sizeof(n), "%.0f%%", s->tw.total ?

@@ -1,6 +1,8 @@
-/* Panel: local and remote ports by TIME_WAIT, marked server side (our
- * listening port) or client side (KERNEL-FACTS.md: the side that closes
- * first keeps the TIME_WAIT). */
+/* Panel: local and remote ports by TIME_WAIT with their new TIME_WAIT per
+ * second, marked server side or client side (KERNEL-FACTS.md: the side
+ * that closes first keeps the TIME_WAIT). A local port is server side as
+ * the sampler decides (snap_port.server: it listens now, listened within
+ * 60 s, or is inferred); "server*" marks one nothing listens on now. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #define WHERE_W	7
 #define SIDE_W	7
 #define NUM_W	10
+#define RATE_W	7	/* " new/s" */
 #define PCT_W	6
 #define TOT_W	7
 #define ROWS_MAX (2 * SNAP_TOP_MAX)
@@ -43,10 +46,24 @@ static int ports_merge(const struct snapshot *s, struct port_row *out)
 	return n;
 }
 
+/* True for a local port on the server side that nothing listens on
+ * now: its listener closed within 60 s, or its side was inferred. */
+static bool ports_server_gone(const struct snap_port *p)
+{
+	return p->server && !p->listening;
+}
+
+/* The title; it explains "server*" when a local port shows it. */
 static void ports_title(const struct ui *u, char *buf, size_t len)
 {
-	(void)u;
-	snprintf(buf, len, "Top ports by TIME_WAIT");
+	const struct snapshot *s = u->snap;
+	bool gone = false;
+
+	for (uint32_t i = 0; s && i < s->n_lports; i++)
+		gone |= ports_server_gone(&s->lports[i]);
+	snprintf(buf, len, "Top ports by TIME_WAIT%s", !gone ? "" :
+		 u->lay.panel[UI_P_PORTS].w >= 52 ?
+		 " (server*: no listener now)" : " (*: no listener)");
 }
 
 static int ports_rows(const struct ui *u)
@@ -79,7 +96,9 @@ static void ports_cells(struct ui *u, int y, int x, int w,
 	enum theme_elem v = r ? (selected ? TH_SELECTED : TH_VALUE) : TH_LABEL;
 	enum theme_elem d = r ? (selected ? TH_SELECTED : TH_DIM) : TH_LABEL;
 	int rest = w - PORT_W - WHERE_W - SIDE_W - NUM_W, cx = x;
-	bool server = r && !r->remote && r->p->listening;
+	bool server = r && !r->remote && r->p->server;
+	const char *side = !r ? "side" : !server ? "client" :
+			   ports_server_gone(r->p) ? "server*" : "server";
 	char n[16];
 
 	if (r)
@@ -90,11 +109,20 @@ static void ports_cells(struct ui *u, int y, int x, int w,
 		"where");
 	cx += WHERE_W;
 	ui_text(u, y, cx, SIDE_W, r && server && !selected ? TH_WARN : v,
-		r ? (server ? "server" : "client") : "side");
+		side);
 	cx += SIDE_W;
 	ui_text_right(u, y, cx, NUM_W, v, r ? ui_count(n, sizeof(n),
 		      r->p->time_wait) : "TIME_WAIT");
 	cx += NUM_W;
+	if (rest >= RATE_W) {
+		if (r)
+			ui_rate(n, sizeof(n), r->p->new_per_s >= 0,
+				r->p->new_per_s);
+		ui_text_right(u, y, cx, RATE_W, r && r->p->new_per_s > 0 ? v :
+			      d, r ? n : "new/s");
+		cx += RATE_W;
+		rest -= RATE_W;
+	}
 	if (rest >= PCT_W) {
 		if (r)
 			snprintf(n, sizeof(n), "%.0f%%", s->tw.total ?

@@ -49,10 +49,29 @@ static void states_extra(struct ui *u, int y, int x, int w, int h)
 	char row[SNAP_AGE_BUCKETS * 4 + 1];
 	int line = 0;
 
-	if (line < h)
-		ui_textf(u, y + line++, x + 1, w - 2, TH_NORMAL,
-			 "TIME_WAIT server side %u, client side %u",
+	if (line < h) {
+		char a[3][96];
+
+		/* sides as the sampler decided them (remembered listeners,
+		 * or inferred while it has no 60 s of memory) */
+		if (s->tw.server_inferred)
+			snprintf(a[0], sizeof(a[0]), "TIME_WAIT server side %u "
+				 "(%u inferred), client side %u",
+				 s->tw.server_side, s->tw.server_inferred,
+				 s->tw.client_side);
+		else
+			snprintf(a[0], sizeof(a[0]), "TIME_WAIT server side "
+				 "%u, client side %u", s->tw.server_side,
+				 s->tw.client_side);
+		snprintf(a[1], sizeof(a[1]), "TIME_WAIT server %u (%u inferred), "
+			 "client %u", s->tw.server_side, s->tw.server_inferred,
+			 s->tw.client_side);
+		snprintf(a[2], sizeof(a[2]), "TIME_WAIT server %u, client %u",
 			 s->tw.server_side, s->tw.client_side);
+		ui_text_alt(u, y + line++, x + 1, w - 2, TH_NORMAL,
+			    (const char *[]){ a[0], s->tw.server_inferred ?
+			    a[1] : a[2], a[2] }, 3);
+	}
 	if (line < h) {
 		for (int i = 0; i < SNAP_AGE_BUCKETS; i++) {
 			ages[i] = s->tw.age[i];
@@ -63,7 +82,7 @@ static void states_extra(struct ui *u, int y, int x, int w, int h)
 			  u->glyphs, row, sizeof(row));
 		ui_text(u, y + line, x + 1, w - 2, TH_LABEL, "TIME_WAIT age 0s");
 		ui_text(u, y + line, x + 18, SNAP_AGE_BUCKETS, TH_SPARK, row);
-		ui_text(u, y + line++, x + 18 + SNAP_AGE_BUCKETS, w - 30,
+		ui_text(u, y + line++, x + 19 + SNAP_AGE_BUCKETS, w - 31,
 			TH_LABEL, "60s");
 	}
 	if (line < h)

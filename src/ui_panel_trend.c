@@ -1,23 +1,27 @@
 /* Panel: TIME_WAIT over the last samples as a sparkline, with
  * ESTABLISHED beside it on wide screens. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ui_priv.h"
 
 #define EST_MIN_WIDTH 64	/* panel width that also shows ESTABLISHED */
 
+/* The title; when narrow, the frame drops its last items first, so the
+ * markers come before the interval (the header shows that too). */
 static void trend_title(const struct ui *u, char *buf, size_t len)
 {
-	int k = snprintf(buf, len, "TIME_WAIT trend (%u samples, every %gs",
-			 u->snap ? u->snap->n_hist : 0, u->interval);
+	int k = snprintf(buf, len, "TIME_WAIT trend (%u samples",
+			 u->snap ? u->snap->n_hist : 0);
 
 	if (k < 0 || (size_t)k >= len)
 		return;
 	if (u->markers.n)
-		snprintf(buf + k, len - (size_t)k, ", markers m1-m%u)",
-			 u->markers.n);
-	else
-		snprintf(buf + k, len - (size_t)k, ")");
+		k += snprintf(buf + k, len - (size_t)k, ", markers m1-m%u",
+			      u->markers.n);
+	if (k < 0 || (size_t)k >= len)
+		return;
+	snprintf(buf + k, len - (size_t)k, ", every %gs)", u->interval);
 }
 
 struct series {
@@ -79,20 +83,31 @@ static void trend_markers(struct ui *u, int y, int x, int w)
 	}
 }
 
-/* The numbers under the TIME_WAIT sparkline. */
+/* The numbers under the TIME_WAIT sparkline. new/s is TcpExtTW's rate,
+ * or under --filter the filtered sockets' rate from their ages ("est."
+ * on the first sample: the last second or two of ages). */
 static void trend_tw_stats(struct ui *u, const struct series *sr, int y,
 			   int x, int w)
 {
 	const struct snapshot *s = u->snap;
-	char now[16], mn[16], mx[16], rate[16];
+	bool ages = s->tw.rate_source && strcmp(s->tw.rate_source, "ages") == 0;
+	const char *how = !ages ? "" : s->tw.rate_estimated ? " (ages, est.)" :
+			  " (ages)";
+	char now[16], mn[16], mx[16], rate[16], a[4][128];
 
-	ui_textf(u, y, x, w, TH_VALUE,
-		 "now %s  min %s  max %s  new/s %s",
-		 ui_count(now, sizeof(now), s->tw.total),
-		 ui_count(mn, sizeof(mn), (unsigned long long)sr->min),
-		 ui_count(mx, sizeof(mx), (unsigned long long)sr->max),
-		 ui_rate(rate, sizeof(rate), s->tw.rate_valid,
-			 s->tw.new_per_s));
+	ui_count(now, sizeof(now), s->tw.total);
+	ui_count(mn, sizeof(mn), (unsigned long long)sr->min);
+	ui_count(mx, sizeof(mx), (unsigned long long)sr->max);
+	ui_rate(rate, sizeof(rate), s->tw.rate_valid, s->tw.new_per_s);
+	snprintf(a[0], sizeof(a[0]), "now %s  min %s  max %s  new/s %s%s",
+		 now, mn, mx, rate, how);
+	snprintf(a[1], sizeof(a[1]), "now %s  max %s  new/s %s%s", now, mx,
+		 rate, how);
+	snprintf(a[2], sizeof(a[2]), "now %s  new/s %s%s", now, rate,
+		 ages && s->tw.rate_estimated ? " est." : "");
+	snprintf(a[3], sizeof(a[3]), "now %s", now);
+	ui_text_alt(u, y, x, w, TH_VALUE, (const char *[]){ a[0], a[1], a[2],
+		    a[3] }, 4);
 }
 
 /* TIME_WAIT sparkline and numbers; ESTABLISHED beside them when wide. */
@@ -126,13 +141,18 @@ static void trend_draw(struct ui *u, const struct ui_rect *r,
 		trend_tw_stats(u, &tw, r->y + 1 + rows, x, tw_w);
 	if (est_w > 0) {
 		int ex = x + tw_w + 2;
+		char e[3][64];
 
 		trend_series(s, true, est_w, &est);
 		trend_spark(u, &est, r->y + 1, ex, est_w, rows, TH_SPARK_EST);
-		ui_textf(u, r->y + 1 + rows, ex, est_w, TH_VALUE,
-			 "ESTABLISHED now %s  max %s",
-			 ui_count(a, sizeof(a), s->states[TS_ESTABLISHED]),
-			 ui_count(b, sizeof(b), (unsigned long long)est.max));
+		ui_count(a, sizeof(a), s->states[TS_ESTABLISHED]);
+		ui_count(b, sizeof(b), (unsigned long long)est.max);
+		snprintf(e[0], sizeof(e[0]), "ESTABLISHED now %s  max %s", a,
+			 b);
+		snprintf(e[1], sizeof(e[1]), "ESTAB now %s  max %s", a, b);
+		snprintf(e[2], sizeof(e[2]), "ESTAB %s", a);
+		ui_text_alt(u, r->y + 1 + rows, ex, est_w, TH_VALUE,
+			    (const char *[]){ e[0], e[1], e[2] }, 3);
 	}
 }
 

@@ -107,12 +107,19 @@ int ui_textf(const struct ui *u, int y, int x, int w, enum theme_elem e,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int ui_text_right(const struct ui *u, int y, int x, int w,
 		  enum theme_elem e, const char *s);
+int ui_text_words(const struct ui *u, int y, int x, int w,
+		  enum theme_elem e, const char *s);
+int ui_text_alt(const struct ui *u, int y, int x, int w, enum theme_elem e,
+		const char *const *alt, int n);
 void ui_fill(const struct ui *u, int y, int x, int w, enum theme_elem e);
 int ui_width(const char *s);
 void ui_bar(const struct ui *u, int y, int x, int w, double frac,
 	    enum theme_elem e);
 void ui_gauge(const struct ui *u, int y, int x, int w, double frac);
 enum theme_elem ui_gauge_elem(double frac);
+enum theme_elem ui_forecast_elem(const struct snap_group *g);
+const char *ui_forecast_text(const struct snap_group *g, int w, char *buf,
+			     size_t len);
 void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
 		    bool focused);
 void ui_panel_frame_elem(struct ui *u, const struct ui_rect *r,

@@ -203,10 +203,16 @@ static void test_forecast(void **state)
 	assert_close(fc.full_in_s, 10 + 9022.0 / 500);
 	assert_string_equal(fc.text, "full in 28 s");
 
-	/* a burst that ended: no rate, no alarm */
-	g.new_per_s = 0;
+	/* a burst that ended: no rate, no alarm, whatever arrived since the
+	 * last sample */
+	g.stopped = true;
 	advice_forecast(&g, 1, &fc);
 	assert_false(fc.fills);
+	assert_close(fc.rate_in, 0);
+	assert_string_equal(fc.text, "steady at 0 %");
+	g.stopped = false;
+	g.new_per_s = 0;
+	advice_forecast(&g, 1, &fc);
 	assert_string_equal(fc.text, "steady at 0 %");
 
 	/* unknown rate (an old replay): taken as none */
@@ -555,6 +561,25 @@ static void test_derive(void **state)
 	assert_close(s->eph.groups[0].fc.steady_used, 100 * 60 + 300);
 	assert_string_equal(f.groups[0].fc.text, "steady at 60 %");
 	s->focus = NULL;
+	snap_unref(s);
+
+	/* worst first by what is coming: a group that fills in 31 s goes
+	 * before a fuller idle one, a sooner one before it */
+	s = base();
+	s->eph.n_groups = 0;
+	add_group(s, "127.0.0.1", "127.0.0.2", 8080, 300, 700, 300);
+	add_group(s, "127.0.0.1", "127.0.0.3", 9090, 209, 791, 209)
+		->new_per_s = 25;
+	add_group(s, "127.0.0.1", "127.0.0.4", 9091, 100, 900, 100)
+		->new_per_s = 100;
+	add_group(s, "127.0.0.1", "127.0.0.5", 9092, 400, 600, 400);
+	advice_derive(s);
+	assert_int_equal(s->eph.groups[0].remote_port, 9091);	/* 9 s */
+	assert_string_equal(s->eph.groups[0].fc.text, "full in 9 s");
+	assert_int_equal(s->eph.groups[1].remote_port, 9090);	/* 31 s */
+	assert_string_equal(s->eph.groups[1].fc.text, "full in 31 s");
+	assert_int_equal(s->eph.groups[2].remote_port, 9092);	/* 40 % */
+	assert_int_equal(s->eph.groups[3].remote_port, 8080);	/* 30 % */
 	snap_unref(s);
 }
 

@@ -32,6 +32,7 @@ static struct diag_sock mk(const char *l, uint16_t lp, const char *r,
  * previous sample, no listener memory. Tests change them as they need. */
 static struct agg_params params = { .tw_reuse = 0, .timestamps = true,
 				    .reuse_delay_ms = 1000,
+				    .ts_new_before_ms = UINT32_MAX,
 				    .window_ms = 1000 };
 
 static void begin(struct agg *a, uint32_t low, uint32_t high,
@@ -438,6 +439,28 @@ static void test_first_sample_burst(void **state)
 	assert_true(fabs(s->tw.ages_per_s - 541 / 2.0) < 1e-9);
 	snap_unref(s);
 
+	/* a later sample: what arrived since the last one is measured all
+	 * the same, but a flow with a gap after it is marked stopped */
+	p.first = false;
+	p.window_ms = 1000;
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 500; i++)	/* ended 300 ms ago */
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.2", 8080,
+		    TS_TIME_WAIT, 60000 - 300 - i / 5u);
+	for (uint16_t i = 0; i < 20; i++)	/* 20/s, the last 10 ms ago */
+		add(a, "127.0.0.1", (uint16_t)(41000 + i), "127.0.0.3", 8080,
+		    TS_TIME_WAIT, 60000 - 10 - 50u * i);
+	s = finish(a, 10);
+	assert_true(fabs(group_by_remote(s, "127.0.0.2")->new_per_s - 500) <
+		    1e-9);
+	assert_true(group_by_remote(s, "127.0.0.2")->stopped);
+	assert_true(fabs(group_by_remote(s, "127.0.0.3")->new_per_s - 20) <
+		    1e-9);
+	assert_false(group_by_remote(s, "127.0.0.3")->stopped);
+	snap_unref(s);
+	p.first = true;
+	p.window_ms = 2000;
+
 	/* the same burst 5 ms ago is within the timer's granularity: a rate
 	 * (the next sample tells) */
 	agg_begin(a, &p);
@@ -536,6 +559,50 @@ static void test_sides_without_memory(void **state)
 	s = finish(a, 10);
 	assert_int_equal(s->tw.server_side, 0);
 	assert_false(s->lports[0].server);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* A TIME_WAIT is reusable only if its connection carried timestamps:
+ * after tcp_timestamps changed, the ones made before keep the old
+ * setting, and the ones made around the change count as not reusable. */
+static void test_timestamps_history(void **state)
+{
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 40000;
+	p.high = 40099;
+	p.tw_reuse = 2;
+	p.timestamps = false;		/* off now ... */
+	p.ts_old = true;		/* ... on until 5-6 s ago */
+	p.ts_old_after_ms = 6000;
+	p.ts_new_before_ms = 5000;
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 30; i++)	/* ages 2, 5.5 and 10 s */
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.1", 8080,
+		    TS_TIME_WAIT, i < 10 ? 58000 : i < 20 ? 54500 : 50000);
+	s = finish(a, 10);
+	/* only the 10 s old ones were made with timestamps */
+	assert_int_equal(s->eph.groups[0].reusable, 10);
+	assert_int_equal(s->eph.groups[0].available, 100 - 30 + 10);
+	/* new connections carry none: reuse does not cover the group */
+	assert_false(s->eph.groups[0].reuse);
+	assert_false(s->eph.timestamps);
+	snap_unref(s);
+
+	/* the other way round: made without, on now */
+	p.timestamps = true;
+	p.ts_old = false;
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 30; i++)
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.1", 8080,
+		    TS_TIME_WAIT, i < 10 ? 58000 : i < 20 ? 54500 : 50000);
+	s = finish(a, 10);
+	assert_int_equal(s->eph.groups[0].reusable, 10);	/* the 2 s ones */
+	assert_true(s->eph.groups[0].reuse);
 	snap_unref(s);
 	agg_free(a);
 }
@@ -782,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_groups_capacity),
 		cmocka_unit_test(test_bound_inactive),
 		cmocka_unit_test(test_reuse_rules),
+		cmocka_unit_test(test_timestamps_history),
 		cmocka_unit_test(test_rates_from_ages),
 		cmocka_unit_test(test_first_sample_burst),
 		cmocka_unit_test(test_remembered_listener),

@@ -470,6 +470,7 @@ static void fill_tops(struct snapshot *s)
 	/* empty: no capacity, nothing known */
 	set_group(&s->eph.groups[1], "2001:db8::2", "2001:db8::1", 8080, 0,
 		  0, 0, 0);
+	s->eph.groups[1].stopped = true;
 	set_group(&s->eph.groups[2], "10.0.0.9", "10.0.0.3", 80, 1, 28209,
 		  0, 1);
 	s->eph.groups[2].new_per_s = 0;
@@ -665,7 +666,7 @@ static void test_snapshot_full(void **state)
 		" 'remote_port', 'used', 'free', 'reusable', 'available',"
 		" 'reuse', 'time_wait', 'capacity', 'share', 'pressure',"
 		" 'tw_young', 'tw_expiring', 'tw_expiring_bands', 'new_per_s',"
-		" 'hold_s', 'steady_share', 'full_in_s', 'forecast']",
+		" 'stopped', 'hold_s', 'steady_share', 'full_in_s', 'forecast']",
 		"d['ephemeral']['groups'][0]['used'] == 2100",
 		/* available is free + reusable, as stored */
 		"d['ephemeral']['groups'][0]['free'] == 30",
@@ -682,6 +683,8 @@ static void test_snapshot_full(void **state)
 		"d['ephemeral']['groups'][0]['tw_expiring_bands'] =="
 		" [40, 300, 400, 500, 600, 160]",
 		"d['ephemeral']['groups'][0]['new_per_s'] == 2500",
+		"d['ephemeral']['groups'][0]['stopped'] is False",
+		"d['ephemeral']['groups'][1]['stopped'] is True",
 		"d['ephemeral']['groups'][0]['hold_s'] == 1.5",
 		"d['ephemeral']['groups'][0]['steady_share'] == 1.8075",
 		"d['ephemeral']['groups'][0]['full_in_s'] == 12.75",

@@ -151,6 +151,7 @@ static void fill_tops(struct snapshot *s)
 	s->eph.groups[0].fc.full_in_s = 12.75;
 	set_group(&s->eph.groups[1], "2001:db8::2", "2001:db8::1", 8080, 0,
 		  0, 0, NULL);
+	s->eph.groups[1].stopped = true;
 	set_group(&s->eph.groups[2], "10.0.0.9", "10.0.0.3", 0, 1, 28209, 0,
 		  "steady at 25 %");
 	s->eph.groups[2].new_per_s = 0;
@@ -833,6 +834,7 @@ static void test_format2_roundtrip(void **state)
 	assert_true(g->fc.full_in_s == 12.75);
 	assert_string_equal(g->fc.text, "full in 12 s");
 	g = &b->eph.groups[1];
+	assert_true(g->stopped && !b->eph.groups[0].stopped);
 	assert_false(g->fc.known || g->fc.fills);
 	assert_true(g->new_per_s < 0 && g->fc.full_in_s < 0);
 	g = &b->eph.groups[2];
@@ -902,7 +904,7 @@ static void test_format1_forecast(void **state)
 			       "\"share\":0.625,\"pressure\":0.625,"
 			       "\"tw_young\":9,\"tw_expiring\":7,"
 			       "\"tw_expiring_bands\":[7,0,0,0,0,0],"
-			       "\"new_per_s\":1.5,\"hold_s\":60,"
+			       "\"new_per_s\":1.5,\"stopped\":false,\"hold_s\":60,"
 			       "\"steady_share\":1.15,\"full_in_s\":20,"
 			       "\"forecast\":\"full in 20 s\"}"));
 	free(out);

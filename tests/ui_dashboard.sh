@@ -21,10 +21,20 @@ got=$(screen_tw)
 wait_screen 'TIME_WAIT server side 200, client side 300'
 wait_screen 'ESTABLISHED +10 '
 # the top peer holds the 300 client-closed; the ports carry their side
-wait_screen '127\.0\.0\.2 +300 +60%'
+wait_screen '127\.0\.0\.2 +300 +[0-9.]+ +60%'
 wait_screen ':8080 +remote +client +300 '
 wait_screen ':8081 +local +server +200 '
-wait_screen '127\.0\.0\.1.127\.0\.0\.2:8080 +300 +27932 '
+# the ephemeral panel: the group's free and available ports, as ss and
+# the range make them (tcp_tw_reuse=0 here: nothing is reusable, so
+# available == free == range - used; no reserved port, no hole)
+range=$(ip netns exec "$ns" cat /proc/sys/net/ipv4/ip_local_port_range)
+size=$(( ${range#*[[:space:]]} - ${range%%[[:space:]]*} + 1 ))
+used=$(ip netns exec "$ns" ss -tanH dst 127.0.0.2:8080 | wc -l)
+[ "$used" = 300 ] || fail "ss counts $used sockets to 127.0.0.2:8080, want 300"
+free=$((size - used))
+wait_screen 'in use [0-9]+/[0-9]+  holes 0'
+wait_screen '127\.0\.0\.1.127\.0\.0\.2:8080 +steady at [0-9]+ %'
+wait_screen " $used used +$free free +$free avail(able)? +$((100 * used / size))% "
 wait_screen 'sockstat tw/dumped 500 / 500|sockstat tw / dumped TW +500 / 500'
 wait_screen 'TW/s 0 '
 

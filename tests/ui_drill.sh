@@ -46,11 +46,12 @@ wait_screen '127\.0\.0\.2 +301 '
 keys Down Enter
 wait_screen 'Drill-down: peer 127\.0\.0\.2 '
 wait_screen "^ $peer_all sockets, TIME_WAIT $peer_tw \\(server side 0, client side $peer_tw\\)"
-wait_screen "new TIME_WAIT ~?[0-9.]+/s .*kernel filter 'dst 127\\.0\\.0\\.2' fetched $peer_all\$"
-wait_screen 'destination groups \(3\): used, free'
+wait_screen "new TIME_WAIT [0-9.]+/s.* from TIME_WAIT ages .*kernel filter 'dst 127\\.0\\.0\\.2' fetched $peer_all\$"
+wait_screen 'destination groups \(3\) +used +free +reusable +available +full +forecast'
 for p in 8080 8081 8082; do
 	used=$(count dst "127.0.0.2:$p")
-	wait_screen "^ +127\\.0\\.0\\.1.127\\.0\\.0\\.2:$p +$used +$((size - used)) +[0-9]+% +steady at [0-9]+ %"
+	# tcp_tw_reuse=0: nothing reusable ("-"), available == free
+	wait_screen "^ +127\\.0\\.0\\.1.127\\.0\\.0\\.2:$p +$used +$((size - used)) +- +$((size - used)) +[0-9]+% +steady at [0-9]+ %"
 done
 wait_screen "sockets \\($peer_all of $peer_all\\)"
 wait_screen '^ ESTABLISHED +4 '
@@ -83,7 +84,7 @@ wait_screen 'Drill-down: remote port :9090 '
 wait_screen "^ $port_all sockets, TIME_WAIT $port_all "
 wait_screen "kernel filter 'dport = :9090' fetched $port_all\$"
 wait_screen 'destination groups \(1\)'
-wait_screen "127\\.0\\.0\\.1.127\\.0\\.0\\.4:9090 +$port_all +$((size - port_all)) "
+wait_screen "127\\.0\\.0\\.1.127\\.0\\.0\\.4:9090 +$port_all +$((size - port_all)) +- +$((size - port_all)) "
 wait_screen "sockets \\($port_all of $port_all\\)"
 keys Escape
 wait_screen 'Top ports by TIME_WAIT'

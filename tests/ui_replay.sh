@@ -53,7 +53,7 @@ check_record() {
 	wait_screen "^ ESTABLISHED +${v[1]} "
 	wait_screen "TCP states \\(${v[2]} sockets\\)"
 	[ "${v[3]}" = - ] ||
-		wait_screen "^ ${v[3]//./\\.} +${v[4]} +[0-9]+%"
+		wait_screen "^ ${v[3]//./\\.} +${v[4]} +[-0-9.]+ +[0-9]+%"
 }
 
 # --- a JSON Lines stream, with TIME_WAIT growing between samples ---------
@@ -185,9 +185,9 @@ name=$(basename "$snap")
 ui_start --replay "$snap" --snapshot-dir "$tmp/copies"
 check_record "$snap" "$name" 1
 wait_screen 'TIME_WAIT server side 200, client side 300'
-wait_screen '127\.0\.0\.2 +300 +60%'
+wait_screen '127\.0\.0\.2 +300 +[-0-9.]+ +60%'
 wait_screen ':8081 +local +server +200 '
-wait_screen 'TIME_WAIT trend \([0-9]+ samples, every [0-9.]+s, markers'
+wait_screen 'TIME_WAIT trend \([0-9]+ samples, markers m1-m[0-9]+(, every [0-9.]+s)?\)'
 keys Enter
 wait_screen 'Drill-down: peer 127\.0\.0\.2'
 wait_screen 'sockets \(300 of 300\)'

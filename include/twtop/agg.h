@@ -30,11 +30,19 @@ struct agg_params {
 	 * ended before it (a gap in the ages) is no rate. */
 	uint32_t window_ms;
 	bool first;
-	/* tcp_tw_reuse (-1 absent), tcp_timestamps != 0, and the age a
+	/* tcp_tw_reuse (-1 absent), tcp_timestamps != 0 now, and the age a
 	 * TIME_WAIT must pass before connect() may take it over. */
 	int tw_reuse;
 	bool timestamps;
 	uint32_t reuse_delay_ms;
+	/* A TIME_WAIT is reusable only if its connection carried timestamps,
+	 * which follows tcp_timestamps when it was made. When the sampler
+	 * saw the sysctl change: TIME_WAIT older than ts_old_after_ms were
+	 * made under ts_old; younger than ts_new_before_ms under the current
+	 * value; in between nobody knows, so none is counted reusable.
+	 * ts_new_before_ms = UINT32_MAX when no change was seen. */
+	bool ts_old;
+	uint32_t ts_old_after_ms, ts_new_before_ms;
 };
 
 /* Starts a sample. */
@@ -46,11 +54,14 @@ unsigned int agg_state(const struct diag_sock *sk);
 
 /* Whether tcp_tw_reuse covers this tuple, as tcp_twsk_unique decides
  * (net/ipv4/tcp_ipv4.c): 1, or 2 on a loopback tuple (either address, or
- * bound to lo), with timestamps on. connect() may then take over its
- * TIME_WAIT once older than the reuse delay. */
-bool agg_reuse_applies(const struct agg_params *p,
-		       const struct tw_addr *local,
-		       const struct tw_addr *remote, uint32_t ifindex);
+ * bound to lo). connect() may then take over its TIME_WAIT once older
+ * than the reuse delay, if its connection carried timestamps. */
+bool agg_reuse_tuple(const struct agg_params *p, const struct tw_addr *local,
+		     const struct tw_addr *remote, uint32_t ifindex);
+
+/* Whether a TIME_WAIT of age_ms carried timestamps, as far as the
+ * sysctl's history tells (see agg_params). */
+bool agg_tw_timestamps(const struct agg_params *p, uint32_t age_ms);
 
 /* The map of ports that were listening in the last sample (LISTEN only),
  * for the sampler's memory; valid after agg_finish. */

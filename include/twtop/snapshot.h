@@ -47,7 +47,8 @@ struct snap_forecast {
 	double capacity;	/* ports connect() can pick: used + free */
 	double share;		/* used / capacity */
 	double pressure;	/* 1 - available / capacity */
-	double rate_in;		/* new TIME_WAIT per second (measured) */
+	double rate_in;		/* new TIME_WAIT per second (measured; 0 when
+				 * the flow stopped) */
 	double hold_s;		/* how long a TIME_WAIT keeps its port from
 				 * connect(): the reuse delay, or 60 s */
 	double steady_used;	/* rate_in x hold_s + non-TIME_WAIT sockets */
@@ -75,6 +76,8 @@ struct snap_group {
 	uint32_t tw_expiring;	/* of those, expiring within 10 s */
 	uint32_t tw_exp[SNAP_EXP_BANDS];	/* by time left, 10 s bands */
 	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
+	bool stopped;		/* its flow stopped: a gap after its youngest
+				 * TIME_WAIT (forecasts take no rate) */
 	struct snap_forecast fc;	/* advice_derive */
 };
 
