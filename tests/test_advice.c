@@ -483,8 +483,26 @@ static void test_group_reuse_clause(void **state)
 	g->reuse = false;
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
-			"tcp_tw_reuse cannot work while "
-			"net.ipv4.tcp_timestamps=0: set it non-zero");
+			"tcp_tw_reuse cannot take over the TIME_WAIT of "
+			"connections made while net.ipv4.tcp_timestamps=0: "
+			"set it non-zero");
+	/* full, on loopback, timestamps off now: TIME_WAIT made before may
+	 * still be taken over, which nothing here can know */
+	addr_parse("127.0.0.1", &g->local);
+	s->eph.tw_reuse = 2;
+	set_use(g, 28232, 0, 0, false);
+	g->time_wait = 28000;
+	advice_eval(s);
+	assert_contains(find(s, "port-group-pressure")->text,
+			"full now: connect() to it fails with EADDRNOTAVAIL "
+			"now, unless its TIME_WAIT were made while "
+			"net.ipv4.tcp_timestamps was on (those connect() can "
+			"still take over).");
+	s->eph.timestamps = true;
+	advice_eval(s);
+	assert_contains(find(s, "port-group-pressure")->text,
+			"full now: connect() to it fails with EADDRNOTAVAIL "
+			"now. ");
 	snap_unref(s);
 }
 
