@@ -97,7 +97,9 @@ static void ports_cells(struct ui *u, int y, int x, int w,
 	enum theme_elem d = r ? (selected ? TH_SELECTED : TH_DIM) : TH_LABEL;
 	int rest = w - PORT_W - WHERE_W - SIDE_W - NUM_W, cx = x;
 	bool server = r && !r->remote && r->p->server;
-	const char *side = !r ? "side" : !server ? "client" :
+	/* a remote port's TIME_WAIT may be on either side (it is a server's
+	 * port or a client's ephemeral one): no side is claimed for it */
+	const char *side = !r ? "side" : r->remote ? "" : !server ? "client" :
 			   ports_server_gone(r->p) ? "server*" : "server";
 	char n[16];
 
