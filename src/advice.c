@@ -106,69 +106,86 @@ static void fmt_secs(char *buf, size_t len, double secs)
 		snprintf(buf, len, "%.0f min", floor(secs / 60));
 }
 
-/* TIME_WAIT of g still unexpired t seconds from now: its expiry bands,
- * each spread evenly over its 10 s. */
+/* TIME_WAIT of g still unexpired t seconds from now, from its 1 s expiry
+ * steps, each spread evenly over its second. */
 static double tw_alive(const struct snap_group *g, double t)
 {
-	double band = SNAP_EXP_BAND_MS / 1000.0, alive = 0;
+	double alive = 0;
 
-	for (int k = 0; k < SNAP_EXP_BANDS; k++) {
-		double lo = k * band, hi = lo + band;
-
-		if (t <= lo)
-			alive += g->tw_exp[k];
-		else if (t < hi)
-			alive += g->tw_exp[k] * (hi - t) / band;
+	for (int k = 0; k < SNAP_EXP_SECS; k++) {
+		if (t <= k)
+			alive += g->tw_exp_s[k];
+		else if (t < k + 1)
+			alive += g->tw_exp_s[k] * (k + 1 - t);
 	}
 	return alive;
 }
 
 /*
- * Seconds until connect() finds no port in a group that fills (steady_used
- * >= capacity). Without reuse the ports held are its other sockets, its
- * TIME_WAIT not yet expired and rate x t new ones: piecewise linear in t
- * over the 10 s expiry bands, so solved band by band; it is reached by
- * 60 s at the latest. With reuse the young TIME_WAIT (not reusable yet)
- * free up over the delay d while rate x t new ones arrive: reached by d.
+ * Seconds until the ports a group holds reach capacity at r new
+ * TIME_WAIT/s, or -1 if they never do. Without reuse they are its other
+ * sockets, its TIME_WAIT not yet expired and r x t new ones, which hold
+ * their ports 60 s: piecewise linear over the 1 s expiry steps, solved
+ * step by step up to 60 s, when the first new ones expire. With reuse
+ * the young TIME_WAIT (not reusable yet) free up over the delay d while
+ * r x t arrive: linear, reached by d or never.
  */
-static double full_in(const struct snap_group *g, const struct snap_forecast *fc,
-		      double d)
+static double fill_time(const struct snap_group *g, bool reuse, double r,
+			double cap, double d)
 {
 	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
-	double r = fc->rate_in, band = SNAP_EXP_BAND_MS / 1000.0;
+	double held = cap - g->available;
 
-	if (fc->reuse) {
+	if (g->available == 0)
+		return 0;
+	if (reuse) {
 		double young = g->time_wait > g->reusable ?
 			       g->time_wait - g->reusable : 0;
 		double slope = d > 0 ? r - young / d : r;
 
-		return slope > 0 ? g->available / slope : d;
+		if (non_tw + r * d < cap || !(slope > 0))
+			return -1;
+		return (cap - held) / slope;
 	}
-	for (int k = 0; k < SNAP_EXP_BANDS; k++) {
-		double t0 = k * band, t1 = t0 + band;
-		double h0 = non_tw + tw_alive(g, t0) + r * t0;
-		double h1 = non_tw + tw_alive(g, t1) + r * t1;
+	for (int k = 0; k < SNAP_EXP_SECS; k++) {
+		double h0 = non_tw + tw_alive(g, k) + r * k;
+		double h1 = non_tw + tw_alive(g, k + 1) + r * (k + 1);
 
-		if (h0 >= fc->capacity)
-			return t0;
-		if (h1 >= fc->capacity)
-			return t0 + (fc->capacity - h0) / (h1 - h0) * band;
+		if (h0 >= cap)
+			return k;
+		if (h1 >= cap)
+			return k + (cap - h0) / (h1 - h0);
 	}
-	return ADV_TW_LEN_S;
+	return -1;
+}
+
+/* A rate that may be unknown (< 0) as a number to forecast with. */
+static double known(double per_s)
+{
+	return per_s > 0 ? per_s : 0;
 }
 
 void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 		     struct snap_forecast *out)
 {
 	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
+	double now_rate, t;
 	char when[24];
 
 	memset(out, 0, sizeof(*out));
 	out->full_in_s = -1;
 	out->capacity = (double)g->used + g->free;
 	out->reuse = g->reuse;
-	/* a burst that ended is no rate (agg_stopped) */
-	out->rate_in = g->new_per_s > 0 && !g->stopped ? g->new_per_s : 0;
+	/*
+	 * The rate it settles on: what it surely is (the last 10 s, or the
+	 * last window less two standard deviations of its count), so one
+	 * busy second of a random flow does not say "full in". When it
+	 * fills, the time is told by the rate now if that is higher. A
+	 * burst that ended is no rate (agg_stopped).
+	 */
+	out->rate_in = g->stopped ? 0 : fmax(known(g->low_per_s),
+					     known(g->long_per_s));
+	now_rate = g->stopped ? 0 : fmax(out->rate_in, known(g->new_per_s));
 	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
 	if (!(out->capacity > 0))
 		return;
@@ -178,14 +195,21 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	/* Little's law: a TIME_WAIT holds its port for hold_s */
 	out->steady_used = out->rate_in * out->hold_s + non_tw;
 	out->steady_share = out->steady_used / out->capacity;
-	if (g->available == 0) {
+	/* full once held ports reach capacity: in the steady state, or on
+	 * the way, before older TIME_WAIT expire */
+	t = fill_time(g, g->reuse, out->rate_in, out->capacity,
+		      reuse_delay_s);
+	if (t >= 0)
+		t = fill_time(g, g->reuse, now_rate, out->capacity,
+			      reuse_delay_s);
+	if (t == 0) {
 		out->fills = true;
 		out->full_in_s = 0;
 		snprintf(out->text, sizeof(out->text), "full now");
-	} else if (out->steady_used >= out->capacity) {
+	} else if (t > 0) {
 		out->fills = true;
-		out->full_in_s = full_in(g, out, reuse_delay_s);
-		fmt_secs(when, sizeof(when), out->full_in_s);
+		out->full_in_s = t;
+		fmt_secs(when, sizeof(when), t);
 		snprintf(out->text, sizeof(out->text), "full in %s", when);
 	} else {
 		snprintf(out->text, sizeof(out->text), "steady at %d %%",
@@ -405,7 +429,8 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 	adv_ev(a, "available", g->available);
 	adv_ev(a, "capacity", fc->capacity);
 	adv_ev(a, "pressure", fc->pressure);
-	adv_ev(a, "new_per_s", fc->rate_in);
+	adv_ev(a, "new_per_s", known(g->new_per_s));
+	adv_ev(a, "forecast_per_s", fc->rate_in);
 	adv_ev(a, "hold_s", fc->hold_s);
 	adv_ev(a, "steady_share", fc->steady_share);
 	if (fc->fills && fc->full_in_s >= 0)
@@ -422,10 +447,15 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 		adv_text(a, " + %u TIME_WAIT older than %u ms, reusable "
 			 "assuming the peer sent timestamps", g->reusable,
 			 s->eph.reuse_delay_ms);
-	adv_text(a, "); +%.*f new TIME_WAIT/s, each holding its port %.0f s "
-		 "(%s), %s", rate_digits(fc->rate_in), fc->rate_in,
-		 fc->hold_s, fc->reuse ? "the reuse delay" : "no reuse",
-		 fc->text);
+	adv_text(a, "); +%.*f new TIME_WAIT/s", rate_digits(known(g->new_per_s)),
+		 known(g->new_per_s));
+	if (g->stopped)
+		adv_text(a, ", then none (the flow stopped)");
+	else if (fabs(fc->rate_in - known(g->new_per_s)) >= 0.05)
+		adv_text(a, ", %.*f/s surely", rate_digits(fc->rate_in),
+			 fc->rate_in);
+	adv_text(a, ", each holding its port %.0f s (%s), %s", fc->hold_s,
+		 fc->reuse ? "the reuse delay" : "no reuse", fc->text);
 	if (g->available == 0 && fc->reuse && g->time_wait > 0)
 		adv_text(a, ": connect() to it fails with EADDRNOTAVAIL until "
 			 "its TIME_WAIT pass the %u ms reuse delay. ",

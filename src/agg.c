@@ -1,4 +1,5 @@
 /* Streaming aggregation: socket records in, counts and top lists out. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,8 @@ static void win_add(struct agg_win *w, uint32_t window_ms, uint32_t age_ms)
 		w->n++;
 		if (age_ms > w->old_ms)
 			w->old_ms = age_ms;
+	} else if (age_ms < 2 * (uint64_t)window_ms) {
+		w->prev++;
 	}
 }
 
@@ -184,6 +187,7 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
 {
 	win_add(&nw->full, a->p.window_ms, tw->age_ms);
 	win_add(&nw->reuse, a->reuse_window_ms, tw->age_ms);
+	nw->n_long += tw->age_ms < AGG_LONG_MS;
 	nw->any_reuse |= tw->reuse && tw->timestamps;
 	if (nw->young1 == 0 || tw->age_ms + 1 < nw->young1)
 		nw->young1 = tw->age_ms + 1;
@@ -198,11 +202,12 @@ static const struct agg_win *row_win(const struct agg *a,
 }
 
 /*
- * Whether a row's flow has stopped: the youngest TIME_WAIT is older than
- * AGG_GAP_SPACINGS times the spacing of the new ones (their span over
- * their number; one alone spans the window) and than AGG_GAP_FLOOR_MS,
- * the timer's granularity. A flow still going leaves a gap that long
- * rarely (e^-5 for random arrivals).
+ * Whether a row's flow has stopped: the new ones stand alone (none in
+ * the window before theirs) and the youngest is older than
+ * AGG_GAP_SPACINGS times their spacing (their span over their number;
+ * one alone spans the window) and than AGG_GAP_FLOOR_MS, the timer's
+ * granularity. A burst that ended looks so; a flow still going, even in
+ * pulses, leaves TIME_WAIT in the window before.
  */
 bool agg_stopped(const struct agg *a, const struct agg_new *nw)
 {
@@ -210,13 +215,33 @@ bool agg_stopped(const struct agg *a, const struct agg_new *nw)
 	const struct agg_win *w = row_win(a, nw, &win);
 	double gap_ms;
 
-	if (win == 0 || w->n == 0)
-		return w->n == 0 && nw->young1 != 0;
+	if (win == 0 || w->n == 0 || w->prev > 0)
+		return false;
 	gap_ms = AGG_GAP_SPACINGS * (w->n > 1 ?
 		 (double)(w->old_ms + 1 - nw->young1) / (w->n - 1) : win);
 	if (gap_ms < AGG_GAP_FLOOR_MS)
 		gap_ms = AGG_GAP_FLOOR_MS;
 	return nw->young1 - 1 > gap_ms;
+}
+
+double agg_rate_long(const struct agg *a, const struct agg_new *nw)
+{
+	(void)a;
+	/* TIME_WAIT connect() took over are gone from the ages */
+	return nw->any_reuse ? -1 : nw->n_long * 1000.0 / AGG_LONG_MS;
+}
+
+double agg_rate_low(const struct agg *a, const struct agg_new *nw)
+{
+	uint32_t win;
+	const struct agg_win *w = row_win(a, nw, &win);
+	double n = w->n - 2 * sqrt((double)w->n);
+
+	if (win == 0)
+		return -1;
+	if (a->p.first && agg_stopped(a, nw))
+		return 0;
+	return n > 0 ? n * 1000.0 / win : 0;
 }
 
 /*
@@ -388,12 +413,14 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 			   agg_reuse_tuple(&a->p, &sk->local, &sk->remote,
 					   sk->ifindex);
 	if (tw != NULL) {
-		unsigned int band = sk->expires / SNAP_EXP_BAND_MS;
+		unsigned int sec = sk->expires / 1000;
+		uint16_t *e = &g->tw_exp_s[sec < SNAP_EXP_SECS ? sec :
+					   SNAP_EXP_SECS - 1];
 
 		a->tw_eph++;
 		g->tw++;
 		g->tw_young += tw->age_ms < AGG_YOUNG_MS;
-		g->tw_exp[band < SNAP_EXP_BANDS ? band : SNAP_EXP_BANDS - 1]++;
+		*e += *e < UINT16_MAX;
 		/* tcp_twsk_unique: ts_recent_stamp set (its connection
 		 * carried timestamps) and time_after32(now, stamp + delay) */
 		g->reusable += tw->reuse && tw->timestamps &&
@@ -591,9 +618,13 @@ void agg_group_out(const struct agg *a, const struct group_ent *g,
 	o->reuse = g->reuse;
 	o->time_wait = g->tw;
 	o->tw_young = g->tw_young;
-	o->tw_expiring = g->tw_exp[0];
-	memcpy(o->tw_exp, g->tw_exp, sizeof(o->tw_exp));
+	memcpy(o->tw_exp_s, g->tw_exp_s, sizeof(o->tw_exp_s));
+	for (unsigned int i = 0; i < SNAP_EXP_SECS; i++)
+		o->tw_exp[i * 1000 / SNAP_EXP_BAND_MS] += g->tw_exp_s[i];
+	o->tw_expiring = o->tw_exp[0];
 	o->new_per_s = agg_rate(a, &g->nw);
+	o->low_per_s = agg_rate_low(a, &g->nw);
+	o->long_per_s = agg_rate_long(a, &g->nw);
 	o->stopped = agg_stopped(a, &g->nw);
 }
 

@@ -12,6 +12,7 @@
 /* TIME_WAIT this young or this close to expiry give the in and out rates
  * of a group (advice.c's ADV_WINDOW_S) */
 #define AGG_YOUNG_MS 10000
+#define AGG_LONG_MS 10000	/* the window of a row's long_per_s */
 /* A gap in TIME_WAIT ages this short tells nothing: the timer counts in
  * jiffies: 4 ms at HZ=250, 10 ms at HZ=100. */
 #define AGG_GAP_FLOOR_MS 12
@@ -35,10 +36,12 @@ struct table {
 struct agg_win {
 	uint32_t n;
 	uint32_t old_ms;		/* oldest age among the n */
+	uint32_t prev;			/* in the window before: [w, 2w) */
 };
 
 struct agg_new {
 	struct agg_win full, reuse;	/* window_ms, reuse_window_ms */
+	uint32_t n_long;		/* younger than AGG_LONG_MS */
 	uint32_t young1;		/* youngest age + 1 ms; 0: none */
 	uint8_t any_reuse;		/* a TIME_WAIT tcp_tw_reuse covers */
 };
@@ -65,7 +68,7 @@ struct group_key {
 struct group_ent {
 	struct group_key key;		/* key */
 	uint32_t used, tw, tw_young, reusable;
-	uint32_t tw_exp[SNAP_EXP_BANDS];
+	uint16_t tw_exp_s[SNAP_EXP_SECS];	/* saturating */
 	struct agg_new nw;
 	uint8_t reuse;			/* tcp_tw_reuse covers the tuple */
 };
@@ -125,6 +128,10 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
 /* Whether a row's flow of new TIME_WAIT has stopped (a gap after the
  * youngest). */
 bool agg_stopped(const struct agg *a, const struct agg_new *nw);
+/* A row's new TIME_WAIT per second over the last AGG_LONG_MS, and its
+ * short-window rate less two standard deviations; < 0 when unknown. */
+double agg_rate_long(const struct agg *a, const struct agg_new *nw);
+double agg_rate_low(const struct agg *a, const struct agg_new *nw);
 /* A row's new TIME_WAIT per second; < 0 when unknown. */
 double agg_rate(const struct agg *a, const struct agg_new *nw);
 /* Whether sk (not a listener) is server side, and whether only by the

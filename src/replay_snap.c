@@ -206,9 +206,12 @@ static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
 {
 	struct snap_forecast *fc = &g->fc;
 	const struct jr_value *text = replay_member(c, e, "forecast");
+	double rate;
 
 	fc->reuse = g->reuse;
 	fc->rate_in = g->new_per_s > 0 && !g->stopped ? g->new_per_s : 0;
+	if (replay_num(c, e, "forecast_per_s", &rate))
+		fc->rate_in = rate;
 	fc->capacity = (double)g->used + g->free;
 	replay_num(c, e, "capacity", &fc->capacity);
 	fc->share = NAN;

@@ -63,6 +63,22 @@ static void set_use(struct snap_group *g, uint32_t used, uint32_t free,
 	g->reuse = reuse || reusable > 0;
 }
 
+/* A steady rate r: measured, sure and over 10 s alike. */
+static void set_rates(struct snap_group *g, double r)
+{
+	g->new_per_s = g->low_per_s = g->long_per_s = r;
+}
+
+/* n TIME_WAIT expiring evenly from..to seconds from now (to excluded). */
+static void spread(struct snap_group *g, int from, int to, uint32_t n)
+{
+	uint32_t w = (uint32_t)(to - from);
+
+	for (int k = from; k < to; k++)
+		g->tw_exp_s[k] = (uint16_t)(n / w + ((uint32_t)(k - from) <
+						     n % w));
+}
+
 /* Appends a destination group with no reuse: available = free. Its
  * TIME_WAIT all expire in 50-60 s (young). */
 static struct snap_group *add_group(struct snapshot *s, const char *local,
@@ -77,7 +93,7 @@ static struct snap_group *add_group(struct snapshot *s, const char *local,
 	g->remote_port = rport;
 	set_use(g, used, free, 0, false);
 	g->time_wait = tw;
-	g->tw_exp[SNAP_EXP_BANDS - 1] = tw;
+	spread(g, 50, 60, tw);
 	s->eph.groups_total = s->eph.n_groups;
 	return g;
 }
@@ -170,11 +186,12 @@ static void test_forecast(void **state)
 {
 	struct snap_group g = { .used = 15210, .free = 13022,
 				.available = 13022, .time_wait = 15000,
-				.new_per_s = 250 };
+				.new_per_s = 250, .low_per_s = 250,
+				.long_per_s = 250 };
 	struct snap_forecast fc;
 
 	(void)state;
-	g.tw_exp[5] = 15000;
+	spread(&g, 50, 60, 15000);
 	/* 250/s x 60 s + 210 non-TIME_WAIT = 15210 of 28232 */
 	advice_forecast(&g, 1, &fc);
 	assert_true(fc.known && !fc.fills && !fc.reuse);
@@ -188,7 +205,7 @@ static void test_forecast(void **state)
 	assert_string_equal(fc.text, "steady at 53 %");
 
 	/* 500/s: 30210 >= 28232; nothing expires for 50 s: 13022 / 500 */
-	g.new_per_s = 500;
+	set_rates(&g, 500);
 	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
 	assert_close(fc.steady_used, 30210);
@@ -197,8 +214,8 @@ static void test_forecast(void **state)
 
 	/* 1000 expire within 10 s: +400/s for 10 s (4000 of 13022), then
 	 * +500/s for the remaining 9022 */
-	g.tw_exp[0] = 1000;
-	g.tw_exp[5] = 14000;
+	spread(&g, 0, 10, 1000);
+	spread(&g, 50, 60, 14000);
 	advice_forecast(&g, 1, &fc);
 	assert_close(fc.full_in_s, 10 + 9022.0 / 500);
 	assert_string_equal(fc.text, "full in 28 s");
@@ -211,12 +228,12 @@ static void test_forecast(void **state)
 	assert_close(fc.rate_in, 0);
 	assert_string_equal(fc.text, "steady at 0 %");
 	g.stopped = false;
-	g.new_per_s = 0;
+	set_rates(&g, 0);
 	advice_forecast(&g, 1, &fc);
 	assert_string_equal(fc.text, "steady at 0 %");
 
 	/* unknown rate (an old replay): taken as none */
-	g.new_per_s = -1;
+	set_rates(&g, -1);
 	advice_forecast(&g, 1, &fc);
 	assert_close(fc.rate_in, 0);
 
@@ -225,8 +242,9 @@ static void test_forecast(void **state)
 	 * (available / rate alone would say 16 s) */
 	g = (struct snap_group){ .used = 20000, .free = 8232,
 				 .available = 8232, .time_wait = 19000,
-				 .new_per_s = 500 };
-	g.tw_exp[1] = 19000;
+				 .new_per_s = 500, .low_per_s = 500,
+				.long_per_s = 500 };
+	spread(&g, 10, 20, 19000);
 	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
 	assert_close(fc.steady_used, 500 * 60 + 1000);
@@ -246,12 +264,78 @@ static void test_forecast(void **state)
 	assert_string_equal(fc.text, "");
 }
 
+/* What the forecast settles on and when it fills: a sure rate decides,
+ * the rate now times it, and older TIME_WAIT that expire too late do not
+ * save a group from a peak before. 200-port groups. */
+static void test_forecast_rates(void **state)
+{
+	struct snap_group g = { .time_wait = 10 };
+	struct snap_forecast fc;
+
+	(void)state;
+	/* a random 2/s flow with a busy second (5 new): the sure rate is
+	 * the last 10 s', 2/s: 60 %, not "full in" */
+	set_use(&g, 10, 190, 0, false);
+	spread(&g, 55, 60, 10);
+	g.new_per_s = 5;
+	g.low_per_s = 5 - 2 * sqrt(5);
+	g.long_per_s = 2;
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	assert_close(fc.rate_in, 2);
+	assert_string_equal(fc.text, "steady at 60 %");
+
+	/* a ramp: the sure rate (5/s, over the 10 s only 3/s) fills it;
+	 * when is told by the rate now, 12/s: 190 free / 12 */
+	g.new_per_s = 12;
+	g.low_per_s = 5;
+	g.long_per_s = 3;
+	advice_forecast(&g, 1, &fc);
+	assert_true(fc.fills);
+	assert_close(fc.rate_in, 5);
+	assert_close(fc.full_in_s, 190.0 / 12);
+	assert_string_equal(fc.text, "full in 15 s");
+
+	/* a peak on the way: 185 old TIME_WAIT expire in 14-15 s, 4 young;
+	 * 2/s settles at 60 %, but 189 + 2 t reaches 200 at 5.5 s */
+	g = (struct snap_group){ .time_wait = 189 };
+	set_use(&g, 189, 11, 0, false);
+	spread(&g, 14, 15, 185);
+	spread(&g, 59, 60, 4);
+	set_rates(&g, 2);
+	advice_forecast(&g, 1, &fc);
+	assert_true(fc.fills);
+	assert_close(fc.steady_share, 120.0 / 200);
+	assert_close(fc.full_in_s, 5.5);
+	assert_string_equal(fc.text, "full in 5 s");
+	/* ... which 175 expiring in 7-8 s barely lets through at 1/s: the
+	 * peak 183 + 7 = 190 stays below, and so does 60 */
+	g = (struct snap_group){ .time_wait = 183 };
+	set_use(&g, 183, 17, 0, false);
+	spread(&g, 7, 8, 175);
+	spread(&g, 59, 60, 8);
+	set_rates(&g, 1);
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	/* at 4/s it is full at 183 + 4 t = 200, t = 4.25 s, before they go */
+	set_rates(&g, 4);
+	advice_forecast(&g, 1, &fc);
+	assert_close(fc.full_in_s, 4.25);
+
+	/* stopped: no rate at all, whatever the windows say */
+	g.stopped = true;
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	assert_close(fc.rate_in, 0);
+}
+
 /* With tcp_tw_reuse covering the group, a TIME_WAIT holds its port only
  * for the reuse delay: a 100-port group full of TIME_WAIT is not full
  * once they are older than it. */
 static void test_forecast_reuse(void **state)
 {
-	struct snap_group g = { .time_wait = 100, .new_per_s = 20 };
+	struct snap_group g = { .time_wait = 100, .new_per_s = 20,
+				.low_per_s = 20, .long_per_s = 20 };
 	struct snap_forecast fc;
 
 	(void)state;
@@ -273,14 +357,14 @@ static void test_forecast_reuse(void **state)
 	/* 150/s x 1 s >= 100: it fills; 50 young age out over 1 s while 150/s
 	 * arrive: 50 available / (150 - 50) = 0.5 s */
 	set_use(&g, 100, 0, 50, true);
-	g.new_per_s = 150;
+	set_rates(&g, 150);
 	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
 	assert_close(fc.full_in_s, 0.5);
 	assert_string_equal(fc.text, "full in under 1 s");
 
 	/* a longer delay (tcp_tw_reuse_delay = 5000 ms) holds ports longer */
-	g.new_per_s = 15;
+	set_rates(&g, 15);
 	advice_forecast(&g, 5, &fc);
 	assert_close(fc.steady_used, 75);
 	assert_string_equal(fc.text, "steady at 75 %");
@@ -340,9 +424,10 @@ static void test_group_text(void **state)
 	const struct snap_advisory *a;
 
 	(void)state;
-	*g = (struct snap_group){ .time_wait = 15000, .new_per_s = 250 };
+	*g = (struct snap_group){ .time_wait = 15000 };
+	set_rates(g, 250);
 	set_use(g, 15210, 13022, 0, false);
-	g->tw_exp[5] = 15000;
+	spread(g, 50, 60, 15000);
 	addr_parse("10.0.0.1", &g->local);
 	addr_parse("10.0.0.2", &g->remote);
 	g->remote_port = 8080;
@@ -370,7 +455,7 @@ static void test_group_text(void **state)
 	/* listening holes: reserve them; no IP_BIND_ADDRESS_NO_PORT (it
 	 * cannot help a listener) */
 	s->eph.holes = s->eph.holes_listen = 3;
-	g->new_per_s = 500;
+	set_rates(g, 500);
 	advice_eval(s);
 	a = find(s, "port-group-pressure");
 	assert_contains(a->text, "+500 new TIME_WAIT/s, each holding its port "
@@ -395,7 +480,7 @@ static void test_group_text(void **state)
 			"connect()'s reach while their connections or "
 			"TIME_WAIT remain.");
 
-	g->new_per_s = 0.5;
+	set_rates(g, 0.5);
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
 			"(53 %); connect() can take 13022 (13022 free); +0.5 "
@@ -420,7 +505,8 @@ static void test_group_reuse_text(void **state)
 	const struct snap_advisory *a;
 
 	(void)state;
-	*g = (struct snap_group){ .time_wait = 100, .new_per_s = 150 };
+	*g = (struct snap_group){ .time_wait = 100 };
+	set_rates(g, 150);
 	addr_parse("127.0.0.1", &g->local);
 	addr_parse("127.0.0.1", &g->remote);
 	g->remote_port = 8080;
@@ -441,7 +527,7 @@ static void test_group_reuse_text(void **state)
 	assert_contains(a->text, "tcp_tw_reuse=2 already lets connect() take "
 			"over TIME_WAIT older than 1000 ms");
 	/* at 20/s it settles at 20 %: quiet though 100 % used */
-	g->new_per_s = 20;
+	set_rates(g, 20);
 	advice_eval(s);
 	assert_int_equal(count_id(s, "port-group-pressure"), 1);
 	g->reusable = 90;
@@ -518,8 +604,8 @@ static void test_group_forecast_and_order(void **state)
 	(void)state;
 	set_use(g, 2823, 25409, 0, false);	/* 10 % */
 	g->time_wait = 2800;
-	g->tw_exp[5] = 2800;
-	g->new_per_s = 500;	/* steady far past capacity */
+	spread(g, 50, 60, 2800);
+	set_rates(g, 500);	/* steady far past capacity */
 	advice_eval(s);
 	a = find(s, "port-group-pressure");
 	assert_int_equal(a->level, ADV_WARN);
@@ -531,13 +617,13 @@ static void test_group_forecast_and_order(void **state)
 			"s (no reuse), full in 51 s: then");
 
 	/* settles at 91 %: a warning now, at 10 % */
-	g->new_per_s = (0.91 * 28232 - 23) / 60;
+	set_rates(g, (0.91 * 28232 - 23) / 60);
 	advice_eval(s);
 	a = find(s, "port-group-pressure");
 	assert_int_equal(a->level, ADV_WARN);
 	assert_contains(a->text, "steady at 91 %");
 	/* settles at 49 %: quiet */
-	g->new_per_s = (0.49 * 28232 - 23) / 60;
+	set_rates(g, (0.49 * 28232 - 23) / 60);
 	advice_eval(s);
 	assert_int_equal(count_id(s, "port-group-pressure"), 0);
 	snap_unref(s);
@@ -571,9 +657,9 @@ static void test_derive(void **state)
 	f.n_groups = 1;
 	set_use(&f.groups[0], 60, 40, 0, false);
 	f.groups[0].time_wait = 60;
-	f.groups[0].new_per_s = 1;
+	set_rates(&f.groups[0], 1);
 	s->focus = &f;
-	s->eph.groups[0].new_per_s = 100;
+	set_rates(&s->eph.groups[0], 100);
 	advice_derive(s);
 	assert_string_equal(s->eph.groups[0].fc.text, "steady at 22 %");
 	assert_close(s->eph.groups[0].fc.steady_used, 100 * 60 + 300);
@@ -586,10 +672,10 @@ static void test_derive(void **state)
 	s = base();
 	s->eph.n_groups = 0;
 	add_group(s, "127.0.0.1", "127.0.0.2", 8080, 300, 700, 300);
-	add_group(s, "127.0.0.1", "127.0.0.3", 9090, 209, 791, 209)
-		->new_per_s = 25;
-	add_group(s, "127.0.0.1", "127.0.0.4", 9091, 100, 900, 100)
-		->new_per_s = 100;
+	set_rates(add_group(s, "127.0.0.1", "127.0.0.3", 9090, 209, 791, 209),
+		  25);
+	set_rates(add_group(s, "127.0.0.1", "127.0.0.4", 9091, 100, 900, 100),
+		  100);
 	add_group(s, "127.0.0.1", "127.0.0.5", 9092, 400, 600, 400);
 	advice_derive(s);
 	assert_int_equal(s->eph.groups[0].remote_port, 9091);	/* 9 s */
@@ -940,7 +1026,7 @@ static struct snapshot *everything(long long reuse, long long recycle,
 			"2001:db8:1111:2222:3333:4444:5555:6666",
 			(uint16_t)(65535 - i), 28000u - 100u * i, 232, 27000);
 
-		g->new_per_s = 9999.9;
+		set_rates(g, 9999.9);
 	}
 	return s;
 }
@@ -1037,6 +1123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_host),
 		cmocka_unit_test(test_forecast),
+		cmocka_unit_test(test_forecast_rates),
 		cmocka_unit_test(test_forecast_reuse),
 		cmocka_unit_test(test_group_thresholds),
 		cmocka_unit_test(test_group_text),

@@ -458,6 +458,36 @@ static void test_first_sample_burst(void **state)
 		    1e-9);
 	assert_false(group_by_remote(s, "127.0.0.3")->stopped);
 	snap_unref(s);
+
+	/* pulses: 20 back to back every second, the last 500 ms ago: the
+	 * previous pulse is in the window before, so the flow goes on */
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 60; i++)
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.2", 8080,
+		    TS_TIME_WAIT, 60000 - 500 - 1000u * (i / 20) - i % 20);
+	s = finish(a, 10);
+	assert_false(s->eph.groups[0].stopped);
+	assert_true(fabs(s->eph.groups[0].new_per_s - 20) < 1e-9);
+	/* the sure rates: 20 - 2 sqrt(20) in the last second, 60 in 10 s */
+	assert_true(fabs(s->eph.groups[0].low_per_s -
+			 (20 - 2 * sqrt(20))) < 1e-9);
+	assert_true(fabs(s->eph.groups[0].long_per_s - 6) < 1e-9);
+	/* expiry in 1 s steps: 20 each with 59, 58 and 57 s left */
+	assert_int_equal(s->eph.groups[0].tw_exp_s[59], 20);
+	assert_int_equal(s->eph.groups[0].tw_exp_s[58], 20);
+	assert_int_equal(s->eph.groups[0].tw_exp_s[57], 20);
+	assert_int_equal(s->eph.groups[0].tw_exp_s[56], 0);
+	assert_int_equal(s->eph.groups[0].tw_exp[5], 60);
+	snap_unref(s);
+
+	/* under reuse a long window is unknown: older ones may be gone */
+	p.tw_reuse = 2;
+	agg_begin(a, &p);
+	add(a, "127.0.0.1", 40000, "127.0.0.2", 8080, TS_TIME_WAIT, 59900);
+	s = finish(a, 10);
+	assert_true(s->eph.groups[0].long_per_s < 0);
+	snap_unref(s);
+	p.tw_reuse = 0;
 	p.first = true;
 	p.window_ms = 2000;
 

@@ -904,7 +904,8 @@ static void test_format1_forecast(void **state)
 			       "\"share\":0.625,\"pressure\":0.625,"
 			       "\"tw_young\":9,\"tw_expiring\":7,"
 			       "\"tw_expiring_bands\":[7,0,0,0,0,0],"
-			       "\"new_per_s\":1.5,\"stopped\":false,\"hold_s\":60,"
+			       "\"new_per_s\":1.5,\"stopped\":false,"
+			       "\"forecast_per_s\":1.5,\"hold_s\":60,"
 			       "\"steady_share\":1.15,\"full_in_s\":20,"
 			       "\"forecast\":\"full in 20 s\"}"));
 	free(out);

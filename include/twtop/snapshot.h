@@ -20,6 +20,7 @@
 
 #define SNAP_EXP_BANDS	6	/* TIME_WAIT by time left, 10 s bands */
 #define SNAP_EXP_BAND_MS 10000
+#define SNAP_EXP_SECS	60	/* the same in 1 s steps, for forecasts */
 
 struct snap_peer {
 	struct tw_addr addr;
@@ -47,8 +48,9 @@ struct snap_forecast {
 	double capacity;	/* ports connect() can pick: used + free */
 	double share;		/* used / capacity */
 	double pressure;	/* 1 - available / capacity */
-	double rate_in;		/* new TIME_WAIT per second (measured; 0 when
-				 * the flow stopped) */
+	double rate_in;		/* the rate it settles on: the larger of
+				 * long_per_s and low_per_s, 0 when the flow
+				 * stopped */
 	double hold_s;		/* how long a TIME_WAIT keeps its port from
 				 * connect(): the reuse delay, or 60 s */
 	double steady_used;	/* rate_in x hold_s + non-TIME_WAIT sockets */
@@ -75,9 +77,16 @@ struct snap_group {
 	uint32_t tw_young;	/* of those, younger than 10 s */
 	uint32_t tw_expiring;	/* of those, expiring within 10 s */
 	uint32_t tw_exp[SNAP_EXP_BANDS];	/* by time left, 10 s bands */
+	uint16_t tw_exp_s[SNAP_EXP_SECS];	/* by time left, 1 s steps
+						 * (saturating; not saved) */
 	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
+	double low_per_s;	/* new_per_s less two standard deviations of
+				 * its count (Poisson): what it surely is */
+	double long_per_s;	/* over the last 10 s; < 0 where connect()
+				 * may have taken older ones over (reuse) */
 	bool stopped;		/* its flow stopped: a gap after its youngest
-				 * TIME_WAIT (forecasts take no rate) */
+				 * TIME_WAIT, none before them in the window
+				 * before (forecasts take no rate) */
 	struct snap_forecast fc;	/* advice_derive */
 };
 
