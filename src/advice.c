@@ -177,15 +177,18 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	out->capacity = (double)g->used + g->free;
 	out->reuse = g->reuse;
 	/*
-	 * The rate it settles on: what it surely is (the last 10 s, or the
-	 * last window less two standard deviations of its count), so one
-	 * busy second of a random flow does not say "full in". When it
-	 * fills, the time is told by the rate now if that is higher. A
-	 * burst that ended is no rate (agg_stopped).
+	 * The rate it settles on is its best estimate: the last 10 s, or
+	 * under reuse the last window. "full in" is said only when the rate
+	 * it surely keeps (low_per_s) gets there, so one busy second of a
+	 * random flow does not; when it does, the time is told by the
+	 * highest of the rates (a ramp). A burst that ended is no rate
+	 * (agg_stopped).
 	 */
-	out->rate_in = g->stopped ? 0 : fmax(known(g->low_per_s),
-					     known(g->long_per_s));
-	now_rate = g->stopped ? 0 : fmax(out->rate_in, known(g->new_per_s));
+	out->rate_in = g->stopped ? 0 : g->long_per_s >= 0 ? g->long_per_s :
+		       known(g->new_per_s);
+	out->sure_in = g->stopped ? 0 : known(g->low_per_s);
+	now_rate = fmax(fmax(out->rate_in, out->sure_in),
+			g->stopped ? 0 : known(g->new_per_s));
 	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
 	if (!(out->capacity > 0))
 		return;
@@ -197,7 +200,7 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	out->steady_share = out->steady_used / out->capacity;
 	/* full once held ports reach capacity: in the steady state, or on
 	 * the way, before older TIME_WAIT expire */
-	t = fill_time(g, g->reuse, out->rate_in, out->capacity,
+	t = fill_time(g, g->reuse, out->sure_in, out->capacity,
 		      reuse_delay_s);
 	if (t >= 0)
 		t = fill_time(g, g->reuse, now_rate, out->capacity,
@@ -211,6 +214,9 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 		out->full_in_s = t;
 		fmt_secs(when, sizeof(when), t);
 		snprintf(out->text, sizeof(out->text), "full in %s", when);
+	} else if (out->steady_share >= 1) {
+		/* the estimate gets there, the sure rate not (yet) */
+		snprintf(out->text, sizeof(out->text), "may fill");
 	} else {
 		snprintf(out->text, sizeof(out->text), "steady at %d %%",
 			 pct(out->steady_share));
@@ -431,6 +437,7 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 	adv_ev(a, "pressure", fc->pressure);
 	adv_ev(a, "new_per_s", known(g->new_per_s));
 	adv_ev(a, "forecast_per_s", fc->rate_in);
+	adv_ev(a, "sure_per_s", fc->sure_in);
 	adv_ev(a, "hold_s", fc->hold_s);
 	adv_ev(a, "steady_share", fc->steady_share);
 	if (fc->fills && fc->full_in_s >= 0)
@@ -452,8 +459,8 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 	if (g->stopped)
 		adv_text(a, ", then none (the flow stopped)");
 	else if (fabs(fc->rate_in - known(g->new_per_s)) >= 0.05)
-		adv_text(a, ", %.*f/s surely", rate_digits(fc->rate_in),
-			 fc->rate_in);
+		adv_text(a, " (%.*f/s over the last 10 s)",
+			 rate_digits(fc->rate_in), fc->rate_in);
 	adv_text(a, ", each holding its port %.0f s (%s), %s", fc->hold_s,
 		 fc->reuse ? "the reuse delay" : "no reuse", fc->text);
 	if (g->available == 0 && fc->reuse && g->time_wait > 0)

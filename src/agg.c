@@ -187,7 +187,11 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
 {
 	win_add(&nw->full, a->p.window_ms, tw->age_ms);
 	win_add(&nw->reuse, a->reuse_window_ms, tw->age_ms);
-	nw->n_long += tw->age_ms < AGG_LONG_MS;
+	if (tw->age_ms < AGG_LONG_MS) {
+		nw->n_long++;
+		if (tw->age_ms > nw->old_long_ms)
+			nw->old_long_ms = tw->age_ms;
+	}
 	nw->any_reuse |= tw->reuse && tw->timestamps;
 	if (nw->young1 == 0 || tw->age_ms + 1 < nw->young1)
 		nw->young1 = tw->age_ms + 1;
@@ -201,47 +205,79 @@ static const struct agg_win *row_win(const struct agg *a,
 	return nw->any_reuse ? &nw->reuse : &nw->full;
 }
 
-/*
- * Whether a row's flow has stopped: the new ones stand alone (none in
- * the window before theirs) and the youngest is older than
- * AGG_GAP_SPACINGS times their spacing (their span over their number;
- * one alone spans the window) and than AGG_GAP_FLOOR_MS, the timer's
- * granularity. A burst that ended looks so; a flow still going, even in
- * pulses, leaves TIME_WAIT in the window before.
- */
-bool agg_stopped(const struct agg *a, const struct agg_new *nw)
+/* Whether the youngest TIME_WAIT is older than AGG_GAP_SPACINGS times
+ * the spacing of the n in w (their span over their number; one alone
+ * spans the window) and than AGG_GAP_FLOOR_MS, the timer's granularity. */
+static bool gap_after(const struct agg_new *nw, const struct agg_win *w,
+		      uint32_t win)
 {
-	uint32_t win;
-	const struct agg_win *w = row_win(a, nw, &win);
-	double gap_ms;
+	double gap_ms = AGG_GAP_SPACINGS * (w->n > 1 ?
+			(double)(w->old_ms + 1 - nw->young1) / (w->n - 1) :
+			win);
 
-	if (win == 0 || w->n == 0 || w->prev > 0)
-		return false;
-	gap_ms = AGG_GAP_SPACINGS * (w->n > 1 ?
-		 (double)(w->old_ms + 1 - nw->young1) / (w->n - 1) : win);
 	if (gap_ms < AGG_GAP_FLOOR_MS)
 		gap_ms = AGG_GAP_FLOOR_MS;
 	return nw->young1 - 1 > gap_ms;
 }
 
+/* The span the last AGG_LONG_MS of a row's ages cover, in seconds: from
+ * its oldest there, at least the rate window (a flow younger than 10 s
+ * is not diluted over 10 s). */
+static double long_span(const struct agg *a, const struct agg_new *nw)
+{
+	uint32_t ms = nw->old_long_ms > a->p.window_ms ? nw->old_long_ms :
+		      a->p.window_ms;
+
+	return (ms > 0 ? ms : 1) / 1000.0;
+}
+
+/*
+ * Whether a row's flow has stopped. A burst that ended: its new ones
+ * stand alone (none in the window before theirs) with a gap after them
+ * (gap_after). Or nothing new in the window, and the youngest older than
+ * AGG_STOP_GAPS mean gaps of the rate over the last 10 s. A flow that
+ * goes on, even in pulses, leaves TIME_WAIT in the window before, or
+ * gaps shorter than that. Where connect() may take TIME_WAIT over, older
+ * ones may be gone: only a first sample's gap tells there.
+ */
+bool agg_stopped(const struct agg *a, const struct agg_new *nw)
+{
+	uint32_t win;
+	const struct agg_win *w = row_win(a, nw, &win);
+
+	if (win == 0 || nw->young1 == 0)
+		return false;
+	if (nw->any_reuse)
+		return a->p.first && w->n > 0 && gap_after(nw, w, win);
+	if (w->n > 0)
+		return w->prev == 0 && gap_after(nw, w, win);
+	return nw->n_long > 0 && (nw->young1 - 1) / 1000.0 * nw->n_long >
+				 AGG_STOP_GAPS * long_span(a, nw);
+}
+
 double agg_rate_long(const struct agg *a, const struct agg_new *nw)
 {
-	(void)a;
 	/* TIME_WAIT connect() took over are gone from the ages */
-	return nw->any_reuse ? -1 : nw->n_long * 1000.0 / AGG_LONG_MS;
+	if (nw->any_reuse || a->p.window_ms == 0)
+		return -1;
+	return nw->n_long / long_span(a, nw);
 }
 
 double agg_rate_low(const struct agg *a, const struct agg_new *nw)
 {
 	uint32_t win;
 	const struct agg_win *w = row_win(a, nw, &win);
-	double n = w->n - 2 * sqrt((double)w->n);
+	double sure = (w->n - 2 * sqrt((double)w->n)) * 1000.0 / win;
 
 	if (win == 0)
 		return -1;
 	if (a->p.first && agg_stopped(a, nw))
 		return 0;
-	return n > 0 ? n * 1000.0 / win : 0;
+	/* the last 10 s are many more: one standard deviation is enough */
+	if (!nw->any_reuse)
+		sure = fmax(sure, (nw->n_long - sqrt((double)nw->n_long)) /
+				  long_span(a, nw));
+	return sure > 0 ? sure : 0;
 }
 
 /*

@@ -16,7 +16,8 @@
 /* A gap in TIME_WAIT ages this short tells nothing: the timer counts in
  * jiffies: 4 ms at HZ=250, 10 ms at HZ=100. */
 #define AGG_GAP_FLOOR_MS 12
-#define AGG_GAP_SPACINGS 5	/* a gap this many spacings ends a flow */
+#define AGG_GAP_SPACINGS 5	/* a gap this many spacings ends a burst */
+#define AGG_STOP_GAPS 20	/* this many mean gaps with none: stopped */
 #define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
 #define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
 
@@ -42,6 +43,7 @@ struct agg_win {
 struct agg_new {
 	struct agg_win full, reuse;	/* window_ms, reuse_window_ms */
 	uint32_t n_long;		/* younger than AGG_LONG_MS */
+	uint32_t old_long_ms;		/* the oldest of those */
 	uint32_t young1;		/* youngest age + 1 ms; 0: none */
 	uint8_t any_reuse;		/* a TIME_WAIT tcp_tw_reuse covers */
 };
@@ -128,8 +130,10 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
 /* Whether a row's flow of new TIME_WAIT has stopped (a gap after the
  * youngest). */
 bool agg_stopped(const struct agg *a, const struct agg_new *nw);
-/* A row's new TIME_WAIT per second over the last AGG_LONG_MS, and its
- * short-window rate less two standard deviations; < 0 when unknown. */
+/* A row's new TIME_WAIT per second over the last AGG_LONG_MS (since its
+ * flow began, when later), and the rate it surely keeps: the larger of
+ * the window's count less two standard deviations and the last 10 s'
+ * less one; < 0 when unknown. */
 double agg_rate_long(const struct agg *a, const struct agg_new *nw);
 double agg_rate_low(const struct agg *a, const struct agg_new *nw);
 /* A row's new TIME_WAIT per second; < 0 when unknown. */

@@ -475,6 +475,7 @@ static void json_group(struct jw *w, const struct snap_group *g)
 	kv_rate(w, "new_per_s", g->new_per_s);
 	kv_bool(w, "stopped", g->stopped);
 	kv_double(w, "forecast_per_s", fc->known ? fc->rate_in : NAN);
+	kv_double(w, "sure_per_s", fc->known ? fc->sure_in : NAN);
 	kv_double(w, "hold_s", fc->hold_s);
 	kv_double(w, "steady_share", fc->known ? fc->steady_share : NAN);
 	kv_double(w, "full_in_s", fc->known && fc->fills &&

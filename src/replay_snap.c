@@ -212,6 +212,9 @@ static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
 	fc->rate_in = g->new_per_s > 0 && !g->stopped ? g->new_per_s : 0;
 	if (replay_num(c, e, "forecast_per_s", &rate))
 		fc->rate_in = rate;
+	fc->sure_in = fc->rate_in;
+	if (replay_num(c, e, "sure_per_s", &rate))
+		fc->sure_in = rate;
 	fc->capacity = (double)g->used + g->free;
 	replay_num(c, e, "capacity", &fc->capacity);
 	fc->share = NAN;

@@ -283,6 +283,7 @@ static void test_forecast_rates(void **state)
 	advice_forecast(&g, 1, &fc);
 	assert_false(fc.fills);
 	assert_close(fc.rate_in, 2);
+	assert_close(fc.sure_in, 5 - 2 * sqrt(5));
 	assert_string_equal(fc.text, "steady at 60 %");
 
 	/* a ramp: the sure rate (5/s, over the 10 s only 3/s) fills it;
@@ -292,9 +293,21 @@ static void test_forecast_rates(void **state)
 	g.long_per_s = 3;
 	advice_forecast(&g, 1, &fc);
 	assert_true(fc.fills);
-	assert_close(fc.rate_in, 5);
+	assert_close(fc.rate_in, 3);
+	assert_close(fc.sure_in, 5);
 	assert_close(fc.full_in_s, 190.0 / 12);
 	assert_string_equal(fc.text, "full in 15 s");
+
+	/* the estimate (3.5/s x 60 = 105 %) gets there, the sure rate
+	 * (2/s) not: "may fill", no time */
+	g.new_per_s = 4;
+	g.low_per_s = 2;
+	g.long_per_s = 3.5;
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	assert_close(fc.full_in_s, -1);
+	assert_close(fc.steady_share, 3.5 * 60 / 200);
+	assert_string_equal(fc.text, "may fill");
 
 	/* a peak on the way: 185 old TIME_WAIT expire in 14-15 s, 4 young;
 	 * 2/s settles at 60 %, but 189 + 2 t reaches 200 at 5.5 s */

@@ -468,16 +468,35 @@ static void test_first_sample_burst(void **state)
 	s = finish(a, 10);
 	assert_false(s->eph.groups[0].stopped);
 	assert_true(fabs(s->eph.groups[0].new_per_s - 20) < 1e-9);
-	/* the sure rates: 20 - 2 sqrt(20) in the last second, 60 in 10 s */
+	/* the last 10 s: 60 since the oldest, 2.519 s ago (the flow began
+	 * then: not diluted over 10 s); surely that less one deviation, more
+	 * than the last second's 20 less two */
+	assert_true(fabs(s->eph.groups[0].long_per_s - 60 / 2.519) < 1e-9);
 	assert_true(fabs(s->eph.groups[0].low_per_s -
-			 (20 - 2 * sqrt(20))) < 1e-9);
-	assert_true(fabs(s->eph.groups[0].long_per_s - 6) < 1e-9);
+			 (60 - sqrt(60)) / 2.519) < 1e-9);
 	/* expiry in 1 s steps: 20 each with 59, 58 and 57 s left */
 	assert_int_equal(s->eph.groups[0].tw_exp_s[59], 20);
 	assert_int_equal(s->eph.groups[0].tw_exp_s[58], 20);
 	assert_int_equal(s->eph.groups[0].tw_exp_s[57], 20);
 	assert_int_equal(s->eph.groups[0].tw_exp_s[56], 0);
 	assert_int_equal(s->eph.groups[0].tw_exp[5], 60);
+	snap_unref(s);
+
+	/* nothing new in the window: 20/s for 5 s that ended 2 s ago has
+	 * stopped (2 s is 40 of its gaps); 0.5/s, the last 1.5 s ago, not */
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 100; i++)
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.2", 8080,
+		    TS_TIME_WAIT, 60000 - 2000 - 50u * i);
+	for (uint16_t i = 0; i < 5; i++)
+		add(a, "127.0.0.1", (uint16_t)(41000 + i), "127.0.0.3", 8080,
+		    TS_TIME_WAIT, 60000 - 1500 - 2000u * i);
+	s = finish(a, 10);
+	assert_true(group_by_remote(s, "127.0.0.2")->stopped);
+	assert_true(fabs(group_by_remote(s, "127.0.0.2")->new_per_s) < 1e-9);
+	assert_false(group_by_remote(s, "127.0.0.3")->stopped);
+	assert_true(fabs(group_by_remote(s, "127.0.0.3")->long_per_s -
+			 5 / 9.5) < 1e-9);
 	snap_unref(s);
 
 	/* under reuse a long window is unknown: older ones may be gone */

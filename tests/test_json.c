@@ -467,7 +467,8 @@ static void fill_tops(struct snapshot *s)
 	s->eph.groups[0].new_per_s = 2500;
 	set_forecast(&s->eph.groups[0], 2130, 1.5, 1.8075, 12.75,
 		     "full in 12 s");
-	s->eph.groups[0].fc.rate_in = 2400;	/* the sure rate */
+	s->eph.groups[0].fc.rate_in = 2400;	/* the last 10 s */
+	s->eph.groups[0].fc.sure_in = 2300;
 	/* empty: no capacity, nothing known */
 	set_group(&s->eph.groups[1], "2001:db8::2", "2001:db8::1", 8080, 0,
 		  0, 0, 0);
@@ -667,7 +668,8 @@ static void test_snapshot_full(void **state)
 		" 'remote_port', 'used', 'free', 'reusable', 'available',"
 		" 'reuse', 'time_wait', 'capacity', 'share', 'pressure',"
 		" 'tw_young', 'tw_expiring', 'tw_expiring_bands', 'new_per_s',"
-		" 'stopped', 'forecast_per_s', 'hold_s', 'steady_share',"
+		" 'stopped', 'forecast_per_s', 'sure_per_s', 'hold_s',"
+		" 'steady_share',"
 		" 'full_in_s', 'forecast']",
 		"d['ephemeral']['groups'][0]['used'] == 2100",
 		/* available is free + reusable, as stored */
@@ -688,6 +690,7 @@ static void test_snapshot_full(void **state)
 		"d['ephemeral']['groups'][0]['stopped'] is False",
 		"d['ephemeral']['groups'][1]['stopped'] is True",
 		"d['ephemeral']['groups'][0]['forecast_per_s'] == 2400",
+		"d['ephemeral']['groups'][0]['sure_per_s'] == 2300",
 		"d['ephemeral']['groups'][1]['forecast_per_s'] is None",
 		"d['ephemeral']['groups'][0]['hold_s'] == 1.5",
 		"d['ephemeral']['groups'][0]['steady_share'] == 1.8075",

@@ -905,7 +905,8 @@ static void test_format1_forecast(void **state)
 			       "\"tw_young\":9,\"tw_expiring\":7,"
 			       "\"tw_expiring_bands\":[7,0,0,0,0,0],"
 			       "\"new_per_s\":1.5,\"stopped\":false,"
-			       "\"forecast_per_s\":1.5,\"hold_s\":60,"
+			       "\"forecast_per_s\":1.5,\"sure_per_s\":1.5,"
+			       "\"hold_s\":60,"
 			       "\"steady_share\":1.15,\"full_in_s\":20,"
 			       "\"forecast\":\"full in 20 s\"}"));
 	free(out);

@@ -48,9 +48,9 @@ struct snap_forecast {
 	double capacity;	/* ports connect() can pick: used + free */
 	double share;		/* used / capacity */
 	double pressure;	/* 1 - available / capacity */
-	double rate_in;		/* the rate it settles on: the larger of
-				 * long_per_s and low_per_s, 0 when the flow
-				 * stopped */
+	double rate_in;		/* the rate it settles on: long_per_s, or
+				 * new_per_s under reuse; 0 when stopped */
+	double sure_in;		/* low_per_s: "full in" only at this rate */
 	double hold_s;		/* how long a TIME_WAIT keeps its port from
 				 * connect(): the reuse delay, or 60 s */
 	double steady_used;	/* rate_in x hold_s + non-TIME_WAIT sockets */
@@ -80,10 +80,12 @@ struct snap_group {
 	uint16_t tw_exp_s[SNAP_EXP_SECS];	/* by time left, 1 s steps
 						 * (saturating; not saved) */
 	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
-	double low_per_s;	/* new_per_s less two standard deviations of
-				 * its count (Poisson): what it surely is */
-	double long_per_s;	/* over the last 10 s; < 0 where connect()
-				 * may have taken older ones over (reuse) */
+	double low_per_s;	/* the rate it surely keeps: new_per_s less
+				 * two standard deviations of its count
+				 * (Poisson), or long_per_s less one */
+	double long_per_s;	/* over the last 10 s (since the flow began
+				 * when later); < 0 where connect() may have
+				 * taken older ones over (reuse) */
 	bool stopped;		/* its flow stopped: a gap after its youngest
 				 * TIME_WAIT, none before them in the window
 				 * before (forecasts take no rate) */
