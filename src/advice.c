@@ -180,15 +180,14 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	 * The rate it settles on is its best estimate: the last 10 s, or
 	 * under reuse the last window. "full in" is said only when the rate
 	 * it surely keeps (low_per_s) gets there, so one busy second of a
-	 * random flow does not; when it does, the time is told by the
-	 * highest of the rates (a ramp). A burst that ended is no rate
-	 * (agg_stopped).
+	 * random flow does not; when it does, the time is told by the rate
+	 * since the last sample when higher (a ramp, pulses). A burst that
+	 * ended is no rate (agg_stopped).
 	 */
 	out->rate_in = g->stopped ? 0 : g->long_per_s >= 0 ? g->long_per_s :
 		       known(g->new_per_s);
 	out->sure_in = g->stopped ? 0 : known(g->low_per_s);
-	now_rate = fmax(fmax(out->rate_in, out->sure_in),
-			g->stopped ? 0 : known(g->new_per_s));
+	now_rate = g->stopped ? 0 : known(g->new_per_s);
 	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
 	if (!(out->capacity > 0))
 		return;
@@ -202,7 +201,7 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	 * the way, before older TIME_WAIT expire */
 	t = fill_time(g, g->reuse, out->sure_in, out->capacity,
 		      reuse_delay_s);
-	if (t >= 0)
+	if (t > 0 && now_rate > out->sure_in)
 		t = fill_time(g, g->reuse, now_rate, out->capacity,
 			      reuse_delay_s);
 	if (t == 0) {

@@ -220,20 +220,31 @@ static bool gap_after(const struct agg_new *nw, const struct agg_win *w,
 	return nw->young1 - 1 > gap_ms;
 }
 
-/* The span the last AGG_LONG_MS of a row's ages cover, in seconds: from
- * its oldest there, at least the rate window (a flow younger than 10 s
- * is not diluted over 10 s). */
-static double long_span(const struct agg *a, const struct agg_new *nw)
+/*
+ * A row's rate over the last AGG_LONG_MS: its arrivals there over the
+ * time since its flow began, estimated as one mean gap before its oldest
+ * TIME_WAIT there (a flow younger than 10 s is not diluted over 10 s),
+ * with one standard deviation taken off when sure (*sure).
+ */
+static double long_rate(const struct agg *a, const struct agg_new *nw,
+			double *sure)
 {
-	uint32_t ms = nw->old_long_ms > a->p.window_ms ? nw->old_long_ms :
-		      a->p.window_ms;
+	double span, n = nw->n_long, old = nw->old_long_ms / 1000.0;
 
-	return (ms > 0 ? ms : 1) / 1000.0;
+	if (n < 2) {
+		span = fmax(a->p.window_ms / 1000.0, old);
+		*sure = 0;
+		return span > 0 ? n / span : 0;
+	}
+	span = old + (old - (nw->young1 - 1) / 1000.0) / (n - 1);
+	span = fmax(span, 0.001);
+	*sure = fmax(n - sqrt(n), 0) / span;
+	return n / span;
 }
 
 /*
  * Whether a row's flow has stopped. A burst that ended: its new ones
- * stand alone (none in the window before theirs) with a gap after them
+ * stand alone (none other in the last 10 s) with a gap after them
  * (gap_after). Or nothing new in the window, and the youngest older than
  * AGG_STOP_GAPS mean gaps of the rate over the last 10 s. A flow that
  * goes on, even in pulses, leaves TIME_WAIT in the window before, or
@@ -244,39 +255,44 @@ bool agg_stopped(const struct agg *a, const struct agg_new *nw)
 {
 	uint32_t win;
 	const struct agg_win *w = row_win(a, nw, &win);
+	double sure;
 
 	if (win == 0 || nw->young1 == 0)
 		return false;
 	if (nw->any_reuse)
 		return a->p.first && w->n > 0 && gap_after(nw, w, win);
 	if (w->n > 0)
-		return w->prev == 0 && gap_after(nw, w, win);
-	return nw->n_long > 0 && (nw->young1 - 1) / 1000.0 * nw->n_long >
-				 AGG_STOP_GAPS * long_span(a, nw);
+		return w->prev == 0 && w->n == nw->n_long &&
+		       gap_after(nw, w, win);
+	return (nw->young1 - 1) / 1000.0 * long_rate(a, nw, &sure) >
+	       AGG_STOP_GAPS;
 }
 
 double agg_rate_long(const struct agg *a, const struct agg_new *nw)
 {
+	double sure;
+
 	/* TIME_WAIT connect() took over are gone from the ages */
 	if (nw->any_reuse || a->p.window_ms == 0)
 		return -1;
-	return nw->n_long / long_span(a, nw);
+	return long_rate(a, nw, &sure);
 }
 
 double agg_rate_low(const struct agg *a, const struct agg_new *nw)
 {
 	uint32_t win;
 	const struct agg_win *w = row_win(a, nw, &win);
-	double sure = (w->n - 2 * sqrt((double)w->n)) * 1000.0 / win;
+	double sure = (w->n - 2 * sqrt((double)w->n)) * 1000.0 / win, lsure;
 
 	if (win == 0)
 		return -1;
 	if (a->p.first && agg_stopped(a, nw))
 		return 0;
 	/* the last 10 s are many more: one standard deviation is enough */
-	if (!nw->any_reuse)
-		sure = fmax(sure, (nw->n_long - sqrt((double)nw->n_long)) /
-				  long_span(a, nw));
+	if (!nw->any_reuse) {
+		long_rate(a, nw, &lsure);
+		sure = fmax(sure, lsure);
+	}
 	return sure > 0 ? sure : 0;
 }
 

@@ -468,12 +468,13 @@ static void test_first_sample_burst(void **state)
 	s = finish(a, 10);
 	assert_false(s->eph.groups[0].stopped);
 	assert_true(fabs(s->eph.groups[0].new_per_s - 20) < 1e-9);
-	/* the last 10 s: 60 since the oldest, 2.519 s ago (the flow began
-	 * then: not diluted over 10 s); surely that less one deviation, more
-	 * than the last second's 20 less two */
-	assert_true(fabs(s->eph.groups[0].long_per_s - 60 / 2.519) < 1e-9);
+	/* the last 10 s: 60 since the flow began, one mean gap before the
+	 * oldest (2.519 s ago; not diluted over 10 s); surely that less one
+	 * deviation, more than the last second's 20 less two */
+	assert_true(fabs(s->eph.groups[0].long_per_s -
+			 60 / (2.519 + 2.019 / 59)) < 1e-9);
 	assert_true(fabs(s->eph.groups[0].low_per_s -
-			 (60 - sqrt(60)) / 2.519) < 1e-9);
+			 (60 - sqrt(60)) / (2.519 + 2.019 / 59)) < 1e-9);
 	/* expiry in 1 s steps: 20 each with 59, 58 and 57 s left */
 	assert_int_equal(s->eph.groups[0].tw_exp_s[59], 20);
 	assert_int_equal(s->eph.groups[0].tw_exp_s[58], 20);
@@ -495,8 +496,9 @@ static void test_first_sample_burst(void **state)
 	assert_true(group_by_remote(s, "127.0.0.2")->stopped);
 	assert_true(fabs(group_by_remote(s, "127.0.0.2")->new_per_s) < 1e-9);
 	assert_false(group_by_remote(s, "127.0.0.3")->stopped);
+	/* 5 since one gap (2 s) before the oldest, 9.5 s ago */
 	assert_true(fabs(group_by_remote(s, "127.0.0.3")->long_per_s -
-			 5 / 9.5) < 1e-9);
+			 5 / 11.5) < 1e-9);
 	snap_unref(s);
 
 	/* under reuse a long window is unknown: older ones may be gone */
