@@ -213,7 +213,8 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 		out->full_in_s = t;
 		fmt_secs(when, sizeof(when), t);
 		snprintf(out->text, sizeof(out->text), "full in %s", when);
-	} else if (out->steady_share >= 1) {
+	} else if (fill_time(g, g->reuse, out->rate_in, out->capacity,
+			     reuse_delay_s) >= 0) {
 		/* the estimate gets there, the sure rate not (yet) */
 		snprintf(out->text, sizeof(out->text), "may fill");
 	} else {

@@ -335,6 +335,21 @@ static void test_forecast_rates(void **state)
 	advice_forecast(&g, 1, &fc);
 	assert_close(fc.full_in_s, 4.25);
 
+	/* the estimate's peak gets there before the old ones go (186 +
+	 * 3.3 x 7 > 200), the sure rate's not (186 + 1.5 x 7): "may fill",
+	 * though the estimate settles below capacity (99 %) */
+	g = (struct snap_group){ .time_wait = 186 };
+	set_use(&g, 186, 14, 0, false);
+	spread(&g, 7, 8, 175);
+	spread(&g, 57, 60, 11);
+	g.new_per_s = 3;
+	g.long_per_s = 3.3;
+	g.low_per_s = 1.5;
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	assert_true(fc.steady_share < 1);
+	assert_string_equal(fc.text, "may fill");
+
 	/* stopped: no rate at all, whatever the windows say */
 	g.stopped = true;
 	advice_forecast(&g, 1, &fc);
