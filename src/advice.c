@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "twtop/advice.h"
+#include "advice_priv.h"
 
 #define NEAR_CAP_SHARE	0.9	/* of tcp_max_tw_buckets */
 #define SERVER_TW_FLOOR	100	/* TIME_WAIT below this is no pattern */
@@ -63,13 +64,6 @@ static bool sysctl_num(const struct snapshot *s, const char *name,
 	return true;
 }
 
-/* Floor of a fraction in percent, so 49.9 % shows as 49 and matches the
- * thresholds, which compare the exact fraction. */
-static int pct(double share)
-{
-	return isfinite(share) ? (int)floor(share * 100.0) : 0;
-}
-
 /* The share of a group's capacity connect() cannot take now. */
 static double group_pressure(const struct snap_group *g)
 {
@@ -93,177 +87,6 @@ static void fmt_group(const struct snap_group *g, char *buf, size_t len)
 static int rate_digits(double per_s)
 {
 	return per_s > 0 && per_s < 10 ? 1 : 0;
-}
-
-/* "43 s", "5 min", "under 1 s". */
-static void fmt_secs(char *buf, size_t len, double secs)
-{
-	if (secs < 1)
-		snprintf(buf, len, "under 1 s");
-	else if (secs < 120)
-		snprintf(buf, len, "%.0f s", floor(secs));
-	else
-		snprintf(buf, len, "%.0f min", floor(secs / 60));
-}
-
-/* TIME_WAIT of g still unexpired t seconds from now, from its 1 s expiry
- * steps, each spread evenly over its second. */
-static double tw_alive(const struct snap_group *g, double t)
-{
-	double alive = 0;
-
-	for (int k = 0; k < SNAP_EXP_SECS; k++) {
-		if (t <= k)
-			alive += g->tw_exp_s[k];
-		else if (t < k + 1)
-			alive += g->tw_exp_s[k] * (k + 1 - t);
-	}
-	return alive;
-}
-
-/*
- * Seconds until the ports a group holds reach capacity at r new
- * TIME_WAIT/s, or -1 if they never do. Without reuse they are its other
- * sockets, its TIME_WAIT not yet expired and r x t new ones, which hold
- * their ports 60 s: piecewise linear over the 1 s expiry steps, solved
- * step by step up to 60 s, when the first new ones expire. With reuse
- * the young TIME_WAIT (not reusable yet) free up over the delay d while
- * r x t arrive: linear, reached by d or never.
- */
-static double fill_time(const struct snap_group *g, bool reuse, double r,
-			double cap, double d)
-{
-	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
-	double held = cap - g->available;
-
-	if (g->available == 0)
-		return 0;
-	if (reuse) {
-		double young = g->time_wait > g->reusable ?
-			       g->time_wait - g->reusable : 0;
-		double slope = d > 0 ? r - young / d : r;
-
-		if (non_tw + r * d < cap || !(slope > 0))
-			return -1;
-		return (cap - held) / slope;
-	}
-	for (int k = 0; k < SNAP_EXP_SECS; k++) {
-		double h0 = non_tw + tw_alive(g, k) + r * k;
-		double h1 = non_tw + tw_alive(g, k + 1) + r * (k + 1);
-
-		if (h0 >= cap)
-			return k;
-		if (h1 >= cap)
-			return k + (cap - h0) / (h1 - h0);
-	}
-	return -1;
-}
-
-/* A rate that may be unknown (< 0) as a number to forecast with. */
-static double known(double per_s)
-{
-	return per_s > 0 ? per_s : 0;
-}
-
-void advice_forecast(const struct snap_group *g, double reuse_delay_s,
-		     struct snap_forecast *out)
-{
-	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
-	double now_rate, t;
-	char when[24];
-
-	memset(out, 0, sizeof(*out));
-	out->full_in_s = -1;
-	out->capacity = (double)g->used + g->free;
-	out->reuse = g->reuse;
-	/*
-	 * The rate it settles on is its best estimate: the last 10 s, or
-	 * under reuse the last window. "full in" is said only when the rate
-	 * it surely keeps (low_per_s) gets there, so one busy second of a
-	 * random flow does not; when it does, the time is told by the rate
-	 * since the last sample when higher (a ramp, pulses). A burst that
-	 * ended is no rate (agg_stopped).
-	 */
-	out->rate_in = g->stopped ? 0 : g->long_per_s >= 0 ? g->long_per_s :
-		       known(g->new_per_s);
-	out->sure_in = g->stopped ? 0 : known(g->low_per_s);
-	now_rate = g->stopped ? 0 : known(g->new_per_s);
-	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
-	if (!(out->capacity > 0))
-		return;
-	out->known = true;
-	out->share = g->used / out->capacity;
-	out->pressure = 1 - g->available / out->capacity;
-	/* Little's law: a TIME_WAIT holds its port for hold_s */
-	out->steady_used = out->rate_in * out->hold_s + non_tw;
-	out->steady_share = out->steady_used / out->capacity;
-	/* full once held ports reach capacity: in the steady state, or on
-	 * the way, before older TIME_WAIT expire */
-	t = fill_time(g, g->reuse, out->sure_in, out->capacity,
-		      reuse_delay_s);
-	if (t > 0 && now_rate > out->sure_in)
-		t = fill_time(g, g->reuse, now_rate, out->capacity,
-			      reuse_delay_s);
-	if (t == 0) {
-		out->fills = true;
-		out->full_in_s = 0;
-		snprintf(out->text, sizeof(out->text), "full now");
-	} else if (t > 0) {
-		out->fills = true;
-		out->full_in_s = t;
-		fmt_secs(when, sizeof(when), t);
-		snprintf(out->text, sizeof(out->text), "full in %s", when);
-	} else if (fill_time(g, g->reuse, out->rate_in, out->capacity,
-			     reuse_delay_s) >= 0) {
-		/* the estimate gets there, the sure rate not (yet) */
-		snprintf(out->text, sizeof(out->text), "may fill");
-	} else {
-		snprintf(out->text, sizeof(out->text), "steady at %d %%",
-			 pct(out->steady_share));
-	}
-}
-
-/* Whether group a is in a worse state than b: it fills (sooner), else
- * connect() can take less of it, else it settles fuller. */
-static bool group_worse(const struct snap_group *a, const struct snap_group *b)
-{
-	if (a->fc.fills != b->fc.fills)
-		return a->fc.fills;
-	if (a->fc.fills && a->fc.full_in_s != b->fc.full_in_s)
-		return a->fc.full_in_s < b->fc.full_in_s;
-	if (a->fc.pressure != b->fc.pressure)
-		return a->fc.pressure > b->fc.pressure;
-	return a->fc.steady_share > b->fc.steady_share;
-}
-
-/* Forecasts n groups and orders them worst first (stable): a group that
- * will fill goes before a fuller one that will not. */
-static void derive_groups(struct snap_group *g, uint32_t n, double delay_s)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		struct snap_group t;
-		uint32_t j = i;
-
-		advice_forecast(&g[i], delay_s, &g[i].fc);
-		if (j == 0 || !group_worse(&g[j], &g[j - 1]))
-			continue;
-		t = g[j];
-		for (; j > 0 && group_worse(&t, &g[j - 1]); j--)
-			g[j] = g[j - 1];
-		g[j] = t;
-	}
-}
-
-void advice_derive(struct snapshot *s)
-{
-	double d = s->eph.reuse_delay_ms / 1000.0;
-
-	derive_groups(s->eph.groups, s->eph.n_groups < SNAP_TOP_MAX ?
-		      s->eph.n_groups : SNAP_TOP_MAX, d);
-	if (s->focus != NULL)
-		derive_groups(s->focus->groups, s->focus->n_groups <
-			      FOCUS_GROUPS_MAX ? s->focus->n_groups :
-			      FOCUS_GROUPS_MAX, d);
 }
 
 /* Whether tcp_max_tw_buckets overflowed since the last sample. */
@@ -357,7 +180,7 @@ static void rule_near_cap(struct snapshot *s)
 		 "(TcpExtTCPTimeWaitOverflow counts them). Raise "
 		 "tcp_max_tw_buckets; do not lower it. Keep-alive or "
 		 "connection pooling lowers the TIME_WAIT count.",
-		 count, pct(count / (double)cap), cap);
+		 count, advice_pct(count / (double)cap), cap);
 }
 
 /* The tcp_tw_reuse part of a group's remedies, by what is set now. */
@@ -435,7 +258,7 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 	adv_ev(a, "available", g->available);
 	adv_ev(a, "capacity", fc->capacity);
 	adv_ev(a, "pressure", fc->pressure);
-	adv_ev(a, "new_per_s", known(g->new_per_s));
+	adv_ev(a, "new_per_s", advice_known(g->new_per_s));
 	adv_ev(a, "forecast_per_s", fc->rate_in);
 	adv_ev(a, "sure_per_s", fc->sure_in);
 	adv_ev(a, "hold_s", fc->hold_s);
@@ -449,16 +272,16 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 	fmt_group(g, dest, sizeof(dest));
 	adv_text(a, "%s holds %u of %.0f ephemeral ports (%d %%); connect() "
 		 "can take %u (%u free", dest, g->used, fc->capacity,
-		 pct(fc->share), g->available, g->free);
+		 advice_pct(fc->share), g->available, g->free);
 	if (fc->reuse)
 		adv_text(a, " + %u TIME_WAIT older than %u ms, reusable "
 			 "assuming the peer sent timestamps", g->reusable,
 			 s->eph.reuse_delay_ms);
-	adv_text(a, "); +%.*f new TIME_WAIT/s", rate_digits(known(g->new_per_s)),
-		 known(g->new_per_s));
+	adv_text(a, "); +%.*f new TIME_WAIT/s", rate_digits(advice_known(g->new_per_s)),
+		 advice_known(g->new_per_s));
 	if (g->stopped)
 		adv_text(a, ", then none (the flow stopped)");
-	else if (fabs(fc->rate_in - known(g->new_per_s)) >= 0.05)
+	else if (fabs(fc->rate_in - advice_known(g->new_per_s)) >= 0.05)
 		adv_text(a, " (%.*f/s over the last 10 s)",
 			 rate_digits(fc->rate_in), fc->rate_in);
 	adv_text(a, ", each holding its port %.0f s (%s), %s", fc->hold_s,
@@ -575,7 +398,7 @@ static void rule_server_side(struct snapshot *s)
 		adv_ev(a, "port", port);
 	adv_text(a, "%u of %u TIME_WAIT (%d %%) sit on server-side ports "
 		 "(listening now or within the last 60 s", s->tw.server_side,
-		 s->tw.total, pct((double)s->tw.server_side / s->tw.total));
+		 s->tw.total, advice_pct((double)s->tw.server_side / s->tw.total));
 	if (s->tw.server_inferred > 0)
 		adv_text(a, "; %u of them taken as server side because their "
 			 "port is outside the ephemeral range and the peer's "
@@ -637,7 +460,7 @@ static void reuse_loopback_only(struct snapshot *s)
 		 "among them). Setting it to 1 lets connect() reuse TIME_WAIT "
 		 "ports for all outgoing connections (needs tcp_timestamps "
 		 "non-zero on both ends); it never helps inbound "
-		 "connections.", dest, pct(share), g->time_wait);
+		 "connections.", dest, advice_pct(share), g->time_wait);
 }
 
 /* tw-reuse-off: reuse is off (or loopback only) while client-side
@@ -669,7 +492,7 @@ static void rule_reuse(struct snapshot *s)
 		 "port for a new outgoing connection (needs tcp_timestamps "
 		 "non-zero on both ends); it never helps inbound connections, "
 		 "and keep-alive avoids the TIME_WAIT in the first place.",
-		 s->tw.eph_held, pct(share));
+		 s->tw.eph_held, advice_pct(share));
 }
 
 /* timestamps-off: reuse is configured but cannot work without them. */

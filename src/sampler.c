@@ -279,6 +279,33 @@ static void remember_listeners(struct sampler *sp, uint32_t now_ms)
 	}
 }
 
+/* What the sample starting at t0 is counted against: the range, reuse
+ * inputs, listener memory and rate window. Returns ms since the first
+ * dump, the memory's clock. */
+static uint32_t sample_params(struct sampler *sp, const struct snapshot *s,
+			      double t0, struct agg_params *p)
+{
+	uint32_t now_ms;
+
+	memset(p, 0, sizeof(*p));
+	p->reserved = sp->reserved;
+	p->remembered = sp->remembered;
+	read_range(sp, s, &p->low, &p->high);
+	read_reuse(s, p);
+	timestamps_history(sp, p, t0);
+	if (!sp->have_dump)
+		sp->first_dump = t0;
+	now_ms = (uint32_t)((t0 - sp->first_dump) * 1000.0);
+	recall_listeners(sp, now_ms);
+	p->infer_sides = now_ms < MEMORY_MS;
+	p->first = !sp->have_dump;
+	p->window_ms = p->first ? FIRST_WINDOW_MS :
+		       (uint32_t)((t0 - sp->prev_dump) * 1000.0 + 0.5);
+	sp->have_dump = true;
+	sp->prev_dump = t0;
+	return now_ms;
+}
+
 /* Where dumped sockets go: to agg, unless the filter (when user space
  * has to check it) rejects them. */
 struct dump_ctx {
@@ -384,25 +411,11 @@ static void uncount_rejected(const struct dump_ctx *c, struct snapshot *s)
 static void sample_sockets(struct sampler *sp, struct snapshot *s)
 {
 	struct dump_ctx c;
-	struct agg_params p = { .reserved = sp->reserved,
-				.remembered = sp->remembered };
+	struct agg_params p;
 	double t0 = now_mono();
-	uint32_t now_ms;
+	uint32_t now_ms = sample_params(sp, s, t0, &p);
 	int tries, err = 0;
 
-	read_range(sp, s, &p.low, &p.high);
-	read_reuse(s, &p);
-	timestamps_history(sp, &p, t0);
-	if (!sp->have_dump)
-		sp->first_dump = t0;
-	now_ms = (uint32_t)((t0 - sp->first_dump) * 1000.0);
-	recall_listeners(sp, now_ms);
-	p.infer_sides = now_ms < MEMORY_MS;
-	p.first = !sp->have_dump;
-	p.window_ms = p.first ? FIRST_WINDOW_MS :
-		      (uint32_t)((t0 - sp->prev_dump) * 1000.0 + 0.5);
-	sp->have_dump = true;
-	sp->prev_dump = t0;
 	for (tries = 0; tries < PASS_TRIES; tries++) {
 		int intr = 0;
 
