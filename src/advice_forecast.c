@@ -44,9 +44,10 @@ static double tw_alive(const struct snap_group *g, double t)
 /*
  * Seconds until the ports a group holds reach capacity at r new
  * TIME_WAIT/s, or -1 if they never do. Without reuse they are its other
- * sockets, its TIME_WAIT not yet expired and r x t new ones, which hold
- * their ports 60 s: piecewise linear over the 1 s expiry steps, solved
- * step by step up to 60 s, when the first new ones expire. With reuse
+ * sockets, its TIME_WAIT neither expired nor reusable, and r x t new
+ * ones, which hold their ports 60 s: piecewise linear over the 1 s
+ * expiry steps, solved step by step up to 60 s, when the first new ones
+ * expire. With reuse
  * the young TIME_WAIT (not reusable yet) free up over the delay d while
  * r x t arrive: linear, reached by d or never.
  */
@@ -54,7 +55,7 @@ static double fill_time(const struct snap_group *g, bool reuse, double r,
 			double cap, double d)
 {
 	double non_tw = g->used > g->time_wait ? g->used - g->time_wait : 0;
-	double held = cap - g->available;
+	double held = cap - g->available, scale;
 
 	if (g->available == 0)
 		return 0;
@@ -67,9 +68,13 @@ static double fill_time(const struct snap_group *g, bool reuse, double r,
 			return -1;
 		return (cap - held) / slope;
 	}
+	/* TIME_WAIT connect() may take over now (made with timestamps
+	 * before tcp_timestamps was turned off) hold nothing */
+	scale = g->time_wait > 0 ? (double)(g->time_wait - g->reusable) /
+				   g->time_wait : 0;
 	for (int k = 0; k < SNAP_EXP_SECS; k++) {
-		double h0 = non_tw + tw_alive(g, k) + r * k;
-		double h1 = non_tw + tw_alive(g, k + 1) + r * (k + 1);
+		double h0 = non_tw + scale * tw_alive(g, k) + r * k;
+		double h1 = non_tw + scale * tw_alive(g, k + 1) + r * (k + 1);
 
 		if (h0 >= cap)
 			return k;

@@ -391,6 +391,26 @@ static void test_forecast_reuse(void **state)
 	assert_close(fc.full_in_s, 0.5);
 	assert_string_equal(fc.text, "full in under 1 s");
 
+	/* timestamps turned off after these 100 were made with them: new
+	 * connections are not covered (hold 60 s), yet connect() may take
+	 * over all 100 now: not "full now" */
+	g = (struct snap_group){ .time_wait = 100 };
+	set_use(&g, 100, 0, 100, false);
+	g.reuse = false;
+	spread(&g, 50, 60, 100);
+	set_rates(&g, 0.5);
+	advice_forecast(&g, 1, &fc);
+	assert_false(fc.fills);
+	assert_close(fc.hold_s, 60);
+	assert_string_equal(fc.text, "steady at 30 %");
+	/* at 2/s its new TIME_WAIT fill the 100 ports in 50 s */
+	set_rates(&g, 2);
+	advice_forecast(&g, 1, &fc);
+	assert_close(fc.full_in_s, 50);
+	g = (struct snap_group){ .time_wait = 100, .new_per_s = 15,
+				 .low_per_s = 15, .long_per_s = 15 };
+	set_use(&g, 100, 0, 50, true);
+
 	/* a longer delay (tcp_tw_reuse_delay = 5000 ms) holds ports longer */
 	set_rates(&g, 15);
 	advice_forecast(&g, 5, &fc);
