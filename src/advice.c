@@ -322,7 +322,7 @@ static int group_level(const struct snap_forecast *fc)
 		return -1;
 	if (fc->pressure >= ADV_ALARM_SHARE)
 		return ADV_ALARM;
-	if (fc->pressure >= ADV_WARN_SHARE || fc->fills ||
+	if (fc->pressure >= ADV_WARN_SHARE || fc->fills || fc->may_fill ||
 	    fc->steady_share >= ADV_WARN_SHARE)
 		return ADV_WARN;
 	return -1;

@@ -47,9 +47,8 @@ static double tw_alive(const struct snap_group *g, double t)
  * sockets, its TIME_WAIT neither expired nor reusable, and r x t new
  * ones, which hold their ports 60 s: piecewise linear over the 1 s
  * expiry steps, solved step by step up to 60 s, when the first new ones
- * expire. With reuse
- * the young TIME_WAIT (not reusable yet) free up over the delay d while
- * r x t arrive: linear, reached by d or never.
+ * expire. With reuse the young TIME_WAIT (not reusable yet) free up over
+ * the delay d while r x t arrive: linear, reached by d or never.
  */
 static double fill_time(const struct snap_group *g, bool reuse, double r,
 			double cap, double d)
@@ -140,6 +139,7 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 	} else if (fill_time(g, g->reuse, out->rate_in, out->capacity,
 			     reuse_delay_s) >= 0) {
 		/* the estimate gets there, the sure rate not (yet) */
+		out->may_fill = true;
 		snprintf(out->text, sizeof(out->text), "may fill");
 	} else {
 		snprintf(out->text, sizeof(out->text), "steady at %d %%",

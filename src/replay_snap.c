@@ -233,6 +233,7 @@ static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
 	fc->fills = fc->full_in_s >= 0;
 	replay_str(c, e, "forecast", fc->text, sizeof(fc->text), false);
 	fc->known = text != NULL && text->type == JR_STRING;
+	fc->may_fill = fc->known && strcmp(fc->text, "may fill") == 0;
 }
 
 /* A "groups" array into out (at most max); returns how many. Members a

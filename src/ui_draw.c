@@ -256,8 +256,8 @@ void ui_bar(const struct ui *u, int y, int x, int w, double frac,
  * it settles past half (connect() slows there), else dim. */
 enum theme_elem ui_forecast_elem(const struct snap_group *g)
 {
-	return g->fc.fills ? TH_ALARM : g->fc.steady_share >= ADV_WARN_SHARE ?
-	       TH_WARN : TH_DIM;
+	return g->fc.fills ? TH_ALARM : g->fc.may_fill ||
+	       g->fc.steady_share >= ADV_WARN_SHARE ? TH_WARN : TH_DIM;
 }
 
 /* A group's forecast in at most w columns: fc.text ("steady at 38 %",
@@ -271,6 +271,8 @@ const char *ui_forecast_text(const struct snap_group *g, int w, char *buf,
 		return g->fc.text;
 	if (g->fc.fills)
 		snprintf(buf, len, "fills");
+	else if (g->fc.may_fill)
+		snprintf(buf, len, "may");
 	else	/* as fc.text says it: whole percent, rounded down */
 		snprintf(buf, len, "steady %d%%",
 			 (int)(g->fc.steady_share * 100));

@@ -347,6 +347,7 @@ static void test_forecast_rates(void **state)
 	g.low_per_s = 1.5;
 	advice_forecast(&g, 1, &fc);
 	assert_false(fc.fills);
+	assert_true(fc.may_fill);
 	assert_true(fc.steady_share < 1);
 	assert_string_equal(fc.text, "may fill");
 
