@@ -153,6 +153,9 @@ void agg_ports_clear(struct ports *p)
 	for (uint32_t i = 0; i < p->n_touched; i++)
 		memset(&p->n[p->touched[i]], 0, sizeof(p->n[0]));
 	p->n_touched = 0;
+	for (uint32_t i = 0; i < p->n_nw_touched; i++)
+		memset(&p->nw[p->nw_touched[i]], 0, sizeof(p->nw[0]));
+	p->n_nw_touched = 0;
 }
 
 void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
@@ -163,7 +166,11 @@ void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
 	p->n[port].total++;
 	if (tw != NULL) {
 		p->n[port].tw++;
-		agg_new_add(a, &p->n[port].nw, tw);
+		if (tw->age_ms < a->horizon_ms) {
+			if (p->nw[port].young1 == 0)
+				p->nw_touched[p->n_nw_touched++] = port;
+			agg_new_add(a, &p->nw[port], tw);
+		}
 	}
 }
 
@@ -191,6 +198,10 @@ void agg_begin(struct agg *a, const struct agg_params *p)
 	else
 		memset(a->remembered, 0, sizeof(a->remembered));
 	a->p = *p;
+	a->horizon_ms = 2 * (uint64_t)p->window_ms > AGG_LONG_MS ?
+			(uint32_t)(2 * (uint64_t)p->window_ms > UINT32_MAX ?
+				   UINT32_MAX : 2 * (uint64_t)p->window_ms) :
+			AGG_LONG_MS;
 	a->reuse_window_ms = p->reuse_delay_ms > 0 &&
 			     p->reuse_delay_ms < p->window_ms ?
 			     p->reuse_delay_ms : p->window_ms;
@@ -452,7 +463,7 @@ void agg_fill_ports(const struct agg *a, const struct ports *p, bool local,
 		out[i].port = port;
 		out[i].time_wait = p->n[port].tw;
 		out[i].total = p->n[port].total;
-		out[i].new_per_s = agg_rate(a, &p->n[port].nw);
+		out[i].new_per_s = agg_rate(a, &p->nw[port]);
 		if (local) {
 			out[i].listening = BIT_GET(a->listening, port);
 			out[i].server = out[i].listening ||

@@ -79,15 +79,19 @@ struct group_ent {
 struct ports {
 	struct {
 		uint32_t tw, total;	/* side by side: one cache line */
-		struct agg_new nw;
 	} n[NPORTS];
 	uint16_t touched[NPORTS];
 	uint32_t n_touched;
+	/* new TIME_WAIT, apart: only young ones touch them (agg_new_add) */
+	struct agg_new nw[NPORTS];
+	uint16_t nw_touched[NPORTS];
+	uint32_t n_nw_touched;
 };
 
 struct agg {
 	struct agg_params p;		/* its maps point at the copies below */
 	uint32_t reuse_window_ms;	/* window_ms, at most the reuse delay */
+	uint32_t horizon_ms;		/* older TIME_WAIT count in no rate */
 	uint32_t states[TS_MAX];
 	uint32_t sockets;
 	uint32_t tw_server, tw_client, tw_inferred, tw_eph;
@@ -124,7 +128,8 @@ void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
 uint32_t agg_tw_age(uint32_t expires_ms);
 /* A TIME_WAIT socket as rates see it. */
 struct agg_tw agg_tw_of(const struct agg *a, const struct diag_sock *sk);
-/* Counts a TIME_WAIT into a row's new TIME_WAIT. */
+/* Counts a TIME_WAIT into a row's new TIME_WAIT; one as old as the
+ * horizon or older counts in no window, and is left out at once. */
 void agg_new_add(const struct agg *a, struct agg_new *nw,
 		 const struct agg_tw *tw);
 /* Whether a row's flow of new TIME_WAIT has stopped (a gap after the

@@ -58,6 +58,9 @@ static void win_add(struct agg_win *w, uint32_t window_ms, uint32_t age_ms)
 void agg_new_add(const struct agg *a, struct agg_new *nw,
 		 const struct agg_tw *tw)
 {
+	/* every window, the window before and the last 10 s end here */
+	if (tw->age_ms >= a->horizon_ms)
+		return;
 	win_add(&nw->full, a->p.window_ms, tw->age_ms);
 	win_add(&nw->reuse, a->reuse_window_ms, tw->age_ms);
 	if (tw->age_ms < AGG_LONG_MS) {
