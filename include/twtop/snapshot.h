@@ -55,7 +55,8 @@ struct snap_forecast {
 				 * connect(): the reuse delay, or 60 s */
 	double steady_used;	/* rate_in x hold_s + non-TIME_WAIT sockets */
 	double steady_share;	/* steady_used / capacity */
-	bool fills;		/* heads for available 0 */
+	bool fills;		/* surely heads for available 0 */
+	bool may_fill;		/* only the estimate does ("may fill") */
 	double full_in_s;	/* when fills: seconds left, < 0 unknown */
 	char text[40];		/* "full in 43 s", "steady at 38 %" */
 };
