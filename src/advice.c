@@ -281,7 +281,8 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 		 advice_known(g->new_per_s));
 	if (g->stopped)
 		adv_text(a, ", then none (the flow stopped)");
-	else if (fabs(fc->rate_in - advice_known(g->new_per_s)) >= 0.05)
+	else if (fabs(fc->rate_in - advice_known(g->new_per_s)) >=
+		 fmax(0.05, 0.1 * fc->rate_in))
 		adv_text(a, " (%.*f/s over the last 10 s)",
 			 rate_digits(fc->rate_in), fc->rate_in);
 	adv_text(a, ", each holding its port %.0f s (%s), %s", fc->hold_s,

@@ -529,6 +529,20 @@ static void test_group_text(void **state)
 			"connect()'s reach while their connections or "
 			"TIME_WAIT remain.");
 
+	/* a busier last second than the last 10 s: both are said; a
+	 * stopped flow says so */
+	set_rates(g, 250);
+	g->new_per_s = 300;
+	advice_eval(s);
+	assert_contains(find(s, "port-group-pressure")->text,
+			"+300 new TIME_WAIT/s (250/s over the last 10 s), each "
+			"holding its port 60 s");
+	g->stopped = true;
+	advice_eval(s);
+	assert_contains(find(s, "port-group-pressure")->text,
+			"+300 new TIME_WAIT/s, then none (the flow stopped), "
+			"each holding");
+	g->stopped = false;
 	set_rates(g, 0.5);
 	advice_eval(s);
 	assert_contains(find(s, "port-group-pressure")->text,
