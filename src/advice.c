@@ -279,7 +279,7 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 			 s->eph.reuse_delay_ms);
 	adv_text(a, "); +%.*f new TIME_WAIT/s", rate_digits(advice_known(g->new_per_s)),
 		 advice_known(g->new_per_s));
-	if (g->stopped)
+	if (g->stopped && g->new_per_s > 0)
 		adv_text(a, ", then none (the flow stopped)");
 	else if (fabs(fc->rate_in - advice_known(g->new_per_s)) >=
 		 fmax(0.05, 0.1 * fc->rate_in))
