@@ -150,8 +150,8 @@ static int demo_spawn(struct demo *d, const char *bin,
 		      char *err, size_t errlen)
 {
 	static const char *const stage[] = {
-		"", "entering a new network namespace", "joining the demo "
-		"namespace", "running",
+		"", "entering a new network namespace",
+		"joining the demo namespace", "running",
 	};
 	char *argv[32];
 	int p[2], msg[2], n = 0;

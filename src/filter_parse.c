@@ -52,6 +52,7 @@ static const struct { const char *op; enum tok tok; } operators[] = {
 };
 
 /* Records the first error as "position N: expected ...". */
+__attribute__((format(printf, 3, 4)))
 static int perr(struct parser *p, size_t pos, const char *fmt, ...)
 {
 	va_list ap;

@@ -103,6 +103,7 @@ void options_defaults(struct options *o)
 	o->interval = 1.0;
 }
 
+__attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
