@@ -1,12 +1,16 @@
 /* The user's defaults file: key = value lines over the built-in options. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "twtop/config.h"
+#include "twtop/printable.h"
 
 #define CONFIG_MAX_BYTES (64 * 1024)
 
@@ -76,7 +80,7 @@ static const char *config_apply(struct options *o, const char *key,
 				const char *v)
 {
 	static char msg[128];
-	char *end;
+	char *end, tok[48];
 	double d;
 
 	if (*v == '\0')
@@ -92,8 +96,9 @@ static const char *config_apply(struct options *o, const char *key,
 		d = strtod(v, &end);
 		if (errno || *end || end == v || !isfinite(d) ||
 		    d < 0.1 || d > 3600) {
-			snprintf(msg, sizeof(msg), "interval '%.40s' is not a "
-				 "number of seconds from 0.1 to 3600", v);
+			snprintf(msg, sizeof(msg), "interval '%s' is not a "
+				 "number of seconds from 0.1 to 3600",
+				 printable_str(tok, sizeof(tok), v));
 			return msg;
 		}
 		o->interval = d;
@@ -106,8 +111,9 @@ static const char *config_apply(struct options *o, const char *key,
 			return "snapshot_dir too long";
 		return NULL;
 	}
-	snprintf(msg, sizeof(msg), "unknown setting '%.40s' (known: theme, "
-		 "interval, snapshot_dir)", key);
+	snprintf(msg, sizeof(msg), "unknown setting '%s' (known: theme, "
+		 "interval, snapshot_dir)",
+		 printable_str(tok, sizeof(tok), key));
 	return msg;
 }
 
@@ -154,10 +160,37 @@ int config_parse(struct options *o, const char *text, const char *path,
 	return 0;
 }
 
+/* Opens path for reading if it is a regular file: O_NONBLOCK so that a
+ * FIFO cannot block the open (not even --help's), then fstat. NULL with
+ * errno (EINVAL for a file that is not regular). */
+static FILE *config_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	e = fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+	if (e) {
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 int config_load_file(struct options *o, const char *path, char *err,
 		     size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = config_open(path);
 	char *buf;
 	size_t n;
 	int rc;
@@ -166,6 +199,7 @@ int config_load_file(struct options *o, const char *path, char *err,
 		if (errno == ENOENT)
 			return 0;
 		return config_fail(err, errlen, path, 0, "%s",
+				   errno == EINVAL ? "not a regular file" :
 				   strerror(errno));
 	}
 	buf = malloc(CONFIG_MAX_BYTES + 1);

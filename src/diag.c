@@ -105,10 +105,14 @@ enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,
 			    struct diag_parse_info *info)
 {
 	const struct nlmsghdr *nlh = buf;
-	int rem = (int)len;
+	size_t rem = len;
 	struct diag_sock s;
 
-	while (mnl_nlmsg_ok(nlh, rem)) {
+	/* Not mnl_nlmsg_ok/mnl_nlmsg_next: they take the length as int, so
+	 * an nlmsg_len of 2^31 or more (untrusted) passes as negative and
+	 * walks out of the buffer. Bounded here as unsigned. */
+	while (rem >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= rem) {
 		if ((seq && nlh->nlmsg_seq && nlh->nlmsg_seq != seq) ||
 		    (portid && nlh->nlmsg_pid && nlh->nlmsg_pid != portid)) {
 			info->error = EPROTO;
@@ -145,7 +149,13 @@ enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,
 		default:	/* NLMSG_NOOP and unknown types: skip */
 			break;
 		}
-		nlh = mnl_nlmsg_next(nlh, &rem);
+		if (MNL_ALIGN(nlh->nlmsg_len) >= rem) {
+			rem = 0;
+			break;
+		}
+		rem -= MNL_ALIGN(nlh->nlmsg_len);
+		nlh = (const struct nlmsghdr *)((const char *)nlh +
+						MNL_ALIGN(nlh->nlmsg_len));
 	}
 	if (rem != 0) {		/* a truncated message */
 		info->error = EBADMSG;

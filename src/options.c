@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "twtop/filter.h"
 #include "twtop/options.h"
+#include "twtop/prom.h"
 #include "twtop/sampler.h"
 #include "twtop/snapshot.h"
 
@@ -128,6 +131,42 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* Whether s is a plain decimal number: digits with at most one '.', no
+ * sign, blanks, exponent or hex (strtod takes " 1", "0x10", "1e1"). */
+static bool plain_decimal(const char *s)
+{
+	size_t digits = 0, dots = 0;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s == '.' && dots++ == 0)
+			;
+		else
+			return false;
+	}
+	return digits > 0;
+}
+
+/* 0 when path is a directory (writable too when write), else -1 with
+ * "option 'name': path: reason" in err. */
+static int check_dir(const char *name, const char *path, bool write,
+		     char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return fail(err, errlen, "option '%s': %s: %s", name, path,
+			    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fail(err, errlen, "option '%s': %s: %s", name, path,
+			    strerror(ENOTDIR));
+	if (write && access(path, W_OK | X_OK) < 0)
+		return fail(err, errlen, "option '%s': %s: %s", name, path,
+			    strerror(errno));
+	return 0;
+}
+
 /* Copies a string option, refusing empty or overlong values. */
 static int copy_arg(char *dst, size_t len, const char *arg)
 {
@@ -159,7 +198,8 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 	case 'd':
 		errno = 0;
 		o->interval = strtod(arg, &end);
-		if (errno || end == arg || *end || !isfinite(o->interval) ||
+		if (!plain_decimal(arg) || errno || end == arg || *end ||
+		    !isfinite(o->interval) ||
 		    o->interval < 0.1 || o->interval > 3600)
 			return fail(err, errlen, "option '%s': '%s' is not a "
 				    "number of seconds from 0.1 to 3600",
@@ -237,6 +277,22 @@ static int finish(struct options *o, bool count_set, char *err, size_t errlen)
 		return fail(err, errlen, "option '--replay': opens the "
 			    "dashboard on a file; not with --once, --batch, "
 			    "--json, --demo, --netns, --filter or --prometheus");
+	/* a missing --root made every value null, silently; a snapshot
+	 * directory that is not there failed only at the first 's' */
+	if (o->root[0] && check_dir("--root", o->root, false, err,
+				    errlen) < 0)
+		return -1;
+	if (o->mode == MODE_DASHBOARD && o->snapshot_dir[0] &&
+	    check_dir("--snapshot-dir", o->snapshot_dir, true, err,
+		      errlen) < 0)
+		return -1;
+	if (o->prometheus[0]) {
+		char perr[PATH_MAX + 100];
+
+		if (prom_check_target(o->prometheus, perr, sizeof(perr)) < 0)
+			return fail(err, errlen, "option '--prometheus': %s",
+				    perr);
+	}
 	if (o->quiet && o->mode != MODE_BATCH)
 		return fail(err, errlen, "option '--quiet': only with --batch");
 	if (o->netns[0] && o->netns_pid)

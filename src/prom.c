@@ -606,20 +606,71 @@ static int prom_tmp_name(const char *path, char *tmp, size_t len)
 	return 0;
 }
 
+/* What kind of file st is, for messages. */
+static const char *prom_file_kind(const struct stat *st)
+{
+	switch (st->st_mode & S_IFMT) {
+	case S_IFDIR: return "a directory";
+	case S_IFLNK: return "a symbolic link";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFIFO: return "a FIFO";
+	case S_IFSOCK: return "a socket";
+	default: return "not a regular file";
+	}
+}
+
+int prom_check_target(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (%s); refusing "
+			 "to replace it", path, prom_file_kind(&st));
+		return -1;
+	}
+	return 0;
+}
+
 int prom_write_file(const char *path, const struct snapshot *s,
 		    unsigned int top, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
 	int fd;
 
-	if (prom_tmp_name(path, tmp, sizeof(tmp)) < 0 ||
-	    (fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+	if (prom_tmp_name(path, tmp, sizeof(tmp)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* rename() would turn a device, FIFO or symlink into our file (as
+	 * root, /dev/null becomes a 0644 regular file): checked before the
+	 * temporary is made and again just before the rename */
+	if (prom_check_target(path, err, errlen) < 0)
+		return -1;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (prom_fill(fd, s, top) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	if (prom_check_target(path, err, errlen) < 0) {
+		unlink(tmp);
 		return -1;
 	}
 	/* The reader sees the old file or the new one, never a part:
 	 * rename() within one directory replaces atomically. */
-	if (prom_fill(fd, s, top) < 0 || rename(tmp, path) < 0) {
+	if (rename(tmp, path) < 0) {
 		int e = errno;
 
 		unlink(tmp);

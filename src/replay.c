@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,7 @@ double replay_interval(const struct snapshot *s)
 	if (n < 2)
 		return 0;	/* one gap may be a sample taken early */
 	qsort(gap, n, sizeof(gap[0]), replay_cmp);
-	/* the median, to 10 ms: samples drift by a pass time or so */
-	return (double)(long long)(gap[n / 2] * 100 + 0.5) / 100;
+	/* the median, to 10 ms: samples drift by a pass time or so; round()
+	 * rather than a cast, which is undefined past LLONG_MAX */
+	return round(gap[n / 2] * 100) / 100;
 }

@@ -1,6 +1,7 @@
 /* Typed reads of JSON members for the replay, with messages that say
  * where: "file:line: top_peers[2].time_wait: expected X". */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,11 +10,12 @@
 #include <time.h>
 
 #include "replay_priv.h"
+#include "twtop/printable.h"
 
 void replay_fail(struct replay_conv *c, const struct jr_value *v,
 		 const char *key, const char *fmt, ...)
 {
-	char what[256];
+	char what[256], msg[PATH_MAX + 512];
 	va_list ap;
 
 	if (c->failed)
@@ -22,9 +24,11 @@ void replay_fail(struct replay_conv *c, const struct jr_value *v,
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%u: %s%s%s%s%s", c->file,
+	snprintf(msg, sizeof(msg), "%s:%u: %s%s%s%s%s", c->file,
 		 v ? v->line : 1, c->where, c->where[0] && key ? "." : "",
 		 key ? key : "", c->where[0] || key ? ": " : "", what);
+	/* keys and values are the file's: no terminal controls out */
+	printable_str(c->err, c->errlen, msg);
 }
 
 const struct jr_value *replay_member(struct replay_conv *c,

@@ -18,6 +18,9 @@
 #include "replay_priv.h"
 #include "ui_markers.h"
 
+/* Largest |t| of a history sample: Unix seconds up to the year 33658 */
+#define REPLAY_T_MAX 1e12
+
 /* "format" and "twtop_version": what makes a JSON object twtop's. */
 static int snap_identity(struct replay_conv *c, const struct jr_value *root)
 {
@@ -536,7 +539,11 @@ static void snap_history(struct replay_conv *c, const struct jr_value *root,
 		const struct jr_value *e = replay_entry(c, arr, "history", i,
 							&at);
 
-		replay_num(c, e, "t", &h->t);
+		/* a time, in Unix seconds: bounded so that gaps between
+		 * samples can be rounded (replay_interval) without overflow */
+		if (replay_num(c, e, "t", &h->t) &&
+		    !(fabs(h->t) <= REPLAY_T_MAX))
+			replay_fail(c, jr_get(e, "t"), "t", "out of range");
 		h->time_wait = replay_u32(c, e, "time_wait");
 		h->established = replay_u32(c, e, "established");
 		if (!replay_num(c, e, "new_tw_per_s", &h->new_tw_per_s))

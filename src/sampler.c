@@ -68,7 +68,9 @@ struct sampler {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t thread;
-	bool running, stop, kick, paused, reset_hist;
+	bool running;			/* a thread to join: set and cleared by
+					 * sampler_start/stop, under lock too */
+	bool stop, kick, paused, reset_hist;
 	double interval;
 	struct focus_req focus;
 	struct filter *next_filter;	/* from sampler_set_filter, owned */
@@ -661,28 +663,43 @@ int sampler_start(struct sampler *sp, void (*notify)(void *), void *arg)
 {
 	int rc;
 
+	/* Everything the thread reads is set under the lock it takes first,
+	 * running included (it was written after pthread_create, unlocked,
+	 * next to flags the thread reads under the lock). */
+	pthread_mutex_lock(&sp->lock);
+	if (sp->running) {
+		pthread_mutex_unlock(&sp->lock);
+		errno = EBUSY;
+		return -1;
+	}
 	sp->notify = notify;
 	sp->notify_arg = arg;
 	sp->stop = false;
 	rc = pthread_create(&sp->thread, NULL, sampler_thread, sp);
+	sp->running = rc == 0;
+	pthread_mutex_unlock(&sp->lock);
 	if (rc != 0) {
 		errno = rc;
 		return -1;
 	}
-	sp->running = true;
 	return 0;
 }
 
 void sampler_stop(struct sampler *sp)
 {
-	if (!sp->running)
-		return;
+	bool running;
+
 	pthread_mutex_lock(&sp->lock);
+	running = sp->running;
 	sp->stop = true;
 	pthread_cond_signal(&sp->wake);
 	pthread_mutex_unlock(&sp->lock);
+	if (!running)
+		return;
 	pthread_join(sp->thread, NULL);
+	pthread_mutex_lock(&sp->lock);
 	sp->running = false;
+	pthread_mutex_unlock(&sp->lock);
 }
 
 struct snapshot *sampler_current(struct sampler *sp)

@@ -11,7 +11,7 @@
 #include "twtop/snapfile.h"
 #include "twtop/syncfile.h"
 
-#define SNAPFILE_TRIES 100
+#define SNAPFILE_TRIES 64	/* names taken by others while searching */
 
 int snapfile_name(time_t t, unsigned int n, char *buf, size_t len)
 {
@@ -67,27 +67,86 @@ static void snapfile_sync_dir(const char *dir)
 	}
 }
 
-/* Picks the first free name and renames tmp onto it. 0 or -1/errno. */
+/* dir/snapfile_name(when, n) into path. 0 or -1/errno. */
+static int snapfile_path(const char *dir, time_t when, unsigned int n,
+			 char *path, size_t pathlen)
+{
+	char name[64];
+	int k;
+
+	if (snapfile_name(when, n, name, sizeof(name)) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	k = snprintf(path, pathlen, "%s/%s", dir, name);
+	if (k < 0 || (size_t)k >= pathlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether name n of that second exists: 1, 0, or -1/errno. */
+static int snapfile_taken(const char *dir, time_t when, unsigned int n,
+			  char *path, size_t pathlen)
+{
+	struct stat st;
+
+	if (snapfile_path(dir, when, n, path, pathlen) < 0)
+		return -1;
+	if (lstat(path, &st) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : -1;
+}
+
+/* Picks a free name and renames tmp onto it, never replacing a file. 0 or
+ * -1/errno. The counter has no limit (a burst of SIGUSR1 saves many files
+ * in one second): after a taken name, a free one is found by doubling
+ * then bisecting, a few lstat()s however many exist; the rename itself
+ * refuses a name taken in the meantime, and the search goes on from it. */
 static int snapfile_place(const char *dir, const char *tmp, time_t when,
 			  char *path, size_t pathlen)
 {
-	for (unsigned int n = 0; n < SNAPFILE_TRIES; n++) {
-		char name[64];
-		int k;
+	unsigned int lo = 0, hi, mid;
+	int t;
 
-		if (snapfile_name(when, n, name, sizeof(name)) < 0) {
-			errno = EINVAL;
-			return -1;
+	for (int round = 0; round < SNAPFILE_TRIES; round++) {
+		if (round == 0) {
+			hi = 0;
+		} else {
+			/* lo is taken: double to a free hi, bisect to the
+			 * first free one after a run of taken names */
+			for (hi = lo ? lo * 2 : 1;
+			     (t = snapfile_taken(dir, when, hi, path,
+						 pathlen)) == 1;
+			     hi *= 2) {
+				lo = hi;
+				if (hi > UINT_MAX / 4) {
+					errno = EEXIST;
+					return -1;
+				}
+			}
+			if (t < 0)
+				return -1;
+			while (hi - lo > 1) {
+				mid = lo + (hi - lo) / 2;
+				t = snapfile_taken(dir, when, mid, path,
+						   pathlen);
+				if (t < 0)
+					return -1;
+				if (t)
+					lo = mid;
+				else
+					hi = mid;
+			}
 		}
-		k = snprintf(path, pathlen, "%s/%s", dir, name);
-		if (k < 0 || (size_t)k >= pathlen) {
-			errno = ENAMETOOLONG;
+		if (snapfile_path(dir, when, hi, path, pathlen) < 0)
 			return -1;
-		}
 		if (snapfile_publish(tmp, path) == 0)
 			return 0;
 		if (errno != EEXIST)
 			return -1;
+		lo = hi;
 	}
 	errno = EEXIST;
 	return -1;

@@ -2,14 +2,17 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "twtop/printable.h"
 #include "twtop/theme.h"
 
 #define THEME_FILE_MAX (64 * 1024)
@@ -153,7 +156,7 @@ static const char *theme_parse_style(char *rhs, struct theme_style *st,
 {
 	struct theme_style out = { THEME_COLOR_DEFAULT, THEME_COLOR_DEFAULT,
 				   0 };
-	char *save = NULL;
+	char *save = NULL, tok[40];
 	int nword = 0;
 
 	for (char *w = strtok_r(rhs, " \t", &save); w;
@@ -162,16 +165,18 @@ static const char *theme_parse_style(char *rhs, struct theme_style *st,
 			continue;
 		if (nword == 0) {
 			snprintf(msg, msglen, "unknown foreground colour "
-				 "'%.32s' (a name like red or bright-blue, "
-				 "default, or 0-255)", w);
+				 "'%s' (a name like red or bright-blue, "
+				 "default, or 0-255)",
+				 printable_str(tok, sizeof(tok), w));
 			return msg;
 		}
 		if (nword == 1 && theme_parse_color(w, &out.bg) == 0)
 			continue;
 		if (theme_parse_attr(w, &out.attrs) < 0) {
-			snprintf(msg, msglen, "unknown %s '%.32s'",
+			snprintf(msg, msglen, "unknown %s '%s'",
 				 nword == 1 ? "background colour or attribute"
-				 : "attribute", w);
+				 : "attribute",
+				 printable_str(tok, sizeof(tok), w));
 			return msg;
 		}
 	}
@@ -196,7 +201,7 @@ static int theme_fail(char *err, size_t errlen, const char *path,
 static const char *theme_parse_line(struct theme *t, char *s, char *msg,
 				    size_t msglen)
 {
-	char *eq = strchr(s, '='), *key, *e;
+	char *eq = strchr(s, '='), *key, *e, tok[40];
 	int elem;
 
 	if (!eq)
@@ -213,7 +218,8 @@ static const char *theme_parse_line(struct theme *t, char *s, char *msg,
 		return "missing element name before '='";
 	elem = theme_find_elem(key);
 	if (elem < 0) {
-		snprintf(msg, msglen, "unknown element '%.32s'", key);
+		snprintf(msg, msglen, "unknown element '%s'",
+			 printable_str(tok, sizeof(tok), key));
 		return msg;
 	}
 	return theme_parse_style(eq + 1, &t->st[elem], msg, msglen);
@@ -277,17 +283,45 @@ static void theme_name_from_path(struct theme *t, const char *path)
 	t->name[n] = '\0';
 }
 
+/* Opens path for reading if it is a regular file: O_NONBLOCK so that a
+ * FIFO cannot block the open, then fstat. NULL with errno (EINVAL for a
+ * file that is not regular). */
+static FILE *theme_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	e = fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+	if (e) {
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 int theme_load_file(struct theme *t, const char *path, char *err,
 		    size_t errlen)
 {
 	struct theme tmp;
-	FILE *f = fopen(path, "r");
+	FILE *f = theme_open(path);
 	char *buf;
 	size_t n;
 	int rc;
 
 	if (!f)
-		return theme_fail(err, errlen, path, 0, strerror(errno));
+		return theme_fail(err, errlen, path, 0, errno == EINVAL ?
+				  "not a regular file" : strerror(errno));
 	buf = malloc(THEME_FILE_MAX + 1);
 	if (!buf) {
 		fclose(f);
@@ -354,17 +388,14 @@ int theme_find(const char *name, char *path, size_t len)
 	if (!theme_valid_name(name))
 		return -1;
 	for (unsigned int i = 0; i < n; i++) {
-		FILE *f;
 		int k = snprintf(path, len, "%s/%s%s", dirs[i], name,
 				 THEME_SUFFIX);
 
 		if (k < 0 || (size_t)k >= len)
 			continue;
-		f = fopen(path, "r");
-		if (f) {
-			fclose(f);
+		/* not fopen(): opening a FIFO would block */
+		if (access(path, R_OK) == 0)
 			return 0;
-		}
 	}
 	return -1;
 }
@@ -372,7 +403,7 @@ int theme_find(const char *name, char *path, size_t len)
 int theme_load(struct theme *t, const char *name_or_path, char *err,
 	       size_t errlen)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], name[72];
 	size_t n = strlen(name_or_path);
 	size_t sl = strlen(THEME_SUFFIX);
 
@@ -385,9 +416,10 @@ int theme_load(struct theme *t, const char *name_or_path, char *err,
 		theme_builtin_mono(t);
 		return 0;
 	}
-	snprintf(err, errlen, "theme '%.64s' not found (looked for %.64s%s "
-		 "in $TWTOP_THEME_DIR and %s)", name_or_path, name_or_path,
-		 THEME_SUFFIX,
+	/* the name may come from a config file */
+	printable_str(name, sizeof(name), name_or_path);
+	snprintf(err, errlen, "theme '%s' not found (looked for %s%s "
+		 "in $TWTOP_THEME_DIR and %s)", name, name, THEME_SUFFIX,
 #ifdef TWTOP_DATADIR
 		 TWTOP_DATADIR
 #else

@@ -6,7 +6,11 @@
 
 #include "twtop/addr.h"
 #include "twtop/advice.h"
+#include "twtop/printable.h"
 #include "ui_priv.h"
+
+/* Bytes of a text's escaped copy: more than a screen line can show */
+#define UI_TEXT_MAX 2048
 
 /* Maps a theme colour onto what the terminal has; bright colours on an
  * 8-colour terminal become bold, other unknown ones the default. */
@@ -73,12 +77,15 @@ attr_t ui_attr(const struct ui *u, enum theme_elem e)
 	return u->attr[e];
 }
 
-/* Display width of a UTF-8 string (unprintable characters count 1). */
+/* Display width of a UTF-8 string as ui_text() shows it: escaped by
+ * printable_str() (unprintable characters count 1). */
 int ui_width(const char *s)
 {
+	char esc[UI_TEXT_MAX];
 	mbstate_t ms;
 	int w = 0;
 
+	s = printable_str(esc, sizeof(esc), s);
 	memset(&ms, 0, sizeof(ms));
 	while (*s) {
 		wchar_t wc;
@@ -101,10 +108,15 @@ int ui_width(const char *s)
 }
 
 /* Draws s at (y, x) clipped to w columns in element e; returns the
- * columns drawn. Bytes that are not valid characters become '?'. */
+ * columns drawn. Every text on the screen passes here, much of it from
+ * files or the network (marker labels, filters, replayed names): it is
+ * escaped first (printable_str), so no control, bidi override or
+ * zero-width character reaches the terminal; what the locale still
+ * cannot show becomes '?'. */
 int ui_text(const struct ui *u, int y, int x, int w, enum theme_elem e,
 	    const char *s)
 {
+	char esc[UI_TEXT_MAX];
 	wchar_t buf[512];
 	mbstate_t ms;
 	int used = 0, n = 0;
@@ -113,6 +125,7 @@ int ui_text(const struct ui *u, int y, int x, int w, enum theme_elem e,
 		return 0;
 	if (x + w > COLS)
 		w = COLS - x;
+	s = printable_str(esc, sizeof(esc), s);
 	memset(&ms, 0, sizeof(ms));
 	while (*s && n < (int)(sizeof(buf) / sizeof(buf[0])) - 1) {
 		wchar_t wc;
@@ -343,28 +356,6 @@ void ui_panel_frame_elem(struct ui *u, const struct ui_rect *r,
 		n = strlen(t);
 	}
 	ui_text_words(u, r->y, r->x, r->w, e, t);
-}
-
-/* A count in at most 7 columns: exact below ten million. */
-const char *ui_count(char *buf, size_t len, unsigned long long v)
-{
-	if (v < 10000000ULL)
-		snprintf(buf, len, "%llu", v);
-	else
-		snprintf(buf, len, "%.1fM", (double)v / 1e6);
-	return buf;
-}
-
-/* A per-second rate, "-" when it needs another sample. */
-const char *ui_rate(char *buf, size_t len, bool valid, double v)
-{
-	if (!valid)
-		snprintf(buf, len, "-");
-	else if (v != 0 && v < 10 && v > -10)
-		snprintf(buf, len, "%.1f", v);
-	else
-		snprintf(buf, len, "%.0f", v);
-	return buf;
 }
 
 const char *ui_addr(const struct tw_addr *a, char *buf, size_t len)

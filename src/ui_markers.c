@@ -76,6 +76,21 @@ static void marker_json(struct jw *w, const struct ui_marker *m)
 	jw_obj_end(w);
 }
 
+/* b - a without overflow (counters read from a file may be any int64):
+ * exact when it fits in long long or is positive; a fall of more than
+ * 2^63, which no kernel counter makes, is unknown (null). */
+static void phase_delta_json(struct jw *w, long long a, long long b)
+{
+	long long d;
+
+	if (!__builtin_sub_overflow(b, a, &d))
+		jw_int(w, d);
+	else if (b > a)
+		jw_uint(w, (unsigned long long)b - (unsigned long long)a);
+	else
+		jw_null(w);
+}
+
 /* One phase from a to b as a JSON object: seconds and counter deltas
  * (null when either end lacks the counter). */
 static void phase_json(struct jw *w, const struct ui_marker *a,
@@ -91,7 +106,7 @@ static void phase_json(struct jw *w, const struct ui_marker *a,
 	for (int i = 0; i < UI_MARKER_NCOUNTERS; i++) {
 		jw_key(w, ui_marker_counters[i]);
 		if (a->has[i] && b->has[i])
-			jw_int(w, b->counter[i] - a->counter[i]);
+			phase_delta_json(w, a->counter[i], b->counter[i]);
 		else
 			jw_null(w);
 	}

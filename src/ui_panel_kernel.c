@@ -12,10 +12,42 @@ struct kitem {
 	const char *label;	/* one per line */
 	const char *brief;	/* in the packed form */
 	char value[64];
+	bool pair;		/* value is "a / b" of the counts a and b */
+	bool has_a;		/* a is known ("n/a" otherwise) */
+	unsigned long long a, b;
 	const char *note;
 	const char *note_short;	/* when note does not fit, or NULL */
 	enum theme_elem e;
 };
+
+/* A pair item's "a / b" in at most w columns: exact, else both counts
+ * compact (ui_count_fit), so no digit is cut off at the column's end. */
+static const char *kernel_pair(const struct kitem *k, char *buf, size_t len,
+			       int w)
+{
+	static const int cw[] = { 20, 6, 5, 4 };
+
+	for (size_t i = 0; i < sizeof(cw) / sizeof(cw[0]); i++) {
+		char a[24], b[24];
+
+		if (k->has_a)
+			ui_count_fit(a, sizeof(a), k->a, cw[i]);
+		else
+			snprintf(a, sizeof(a), "n/a");
+		snprintf(buf, len, "%s / %s", a,
+			 ui_count_fit(b, sizeof(b), k->b, cw[i]));
+		if (ui_width(buf) <= w)
+			break;
+	}
+	return buf;
+}
+
+/* An item's value for w columns. */
+static const char *kernel_value(const struct kitem *k, char *buf, size_t len,
+				int w)
+{
+	return k->pair ? kernel_pair(k, buf, len, w) : k->value;
+}
 
 static void kernel_title(const struct ui *u, char *buf, size_t len)
 {
@@ -32,6 +64,7 @@ static void kernel_rate(const struct snapshot *s, struct kitem *it,
 
 	it->label = label;
 	it->brief = brief;
+	it->pair = false;
 	it->note = it->note_short = NULL;
 	it->e = TH_VALUE;
 	if (!s->counters_present || !r || !snap_counter(s, name)) {
@@ -124,6 +157,7 @@ static void kernel_sysctl(const struct snapshot *s, struct kitem *it,
 		n += 9;
 	it->label = n;
 	it->brief = n;
+	it->pair = false;
 	it->e = c->present ? TH_VALUE : TH_DIM;
 	if (!c->present)
 		snprintf(it->value, sizeof(it->value), "absent");
@@ -153,12 +187,10 @@ static int kernel_items(const struct snapshot *s, struct kitem *it)
 	it[n].note = "sockstat counts every timewait socket";
 	it[n].note_short = kernel_short(it[n].note);
 	it[n].e = s->sockstat.present ? TH_VALUE : TH_DIM;
-	if (s->sockstat.present)
-		snprintf(it[n].value, sizeof(it[n].value), "%lld / %u",
-			 s->sockstat.tw, s->tw.total);
-	else
-		snprintf(it[n].value, sizeof(it[n].value), "n/a / %u",
-			 s->tw.total);
+	it[n].pair = true;
+	it[n].has_a = s->sockstat.present && s->sockstat.tw >= 0;
+	it[n].a = it[n].has_a ? (unsigned long long)s->sockstat.tw : 0;
+	it[n].b = s->tw.total;
 	n++;
 	for (uint32_t i = 0; i < s->n_sysctls && n < ITEMS_MAX; i++)
 		kernel_sysctl(s, &it[n++], &s->sysctls[i]);
@@ -175,9 +207,11 @@ static void kernel_lines(struct ui *u, const struct ui_rect *r,
 	for (int i = 0; i < h && ps->top + i < n; i++) {
 		const struct kitem *k = &it[ps->top + i];
 		int y = r->y + 1 + i;
+		char v[64];
 
 		ui_text(u, y, x, LABEL_W - 1, TH_LABEL, k->label);
-		ui_text(u, y, x + LABEL_W, vw - 1, k->e, k->value);
+		ui_text(u, y, x + LABEL_W, vw - 1, k->e,
+			kernel_value(k, v, sizeof(v), vw - 1));
 		if (k->note && w > LABEL_W + vw + 4)
 			ui_text_alt(u, y, x + LABEL_W + vw, w - LABEL_W - vw,
 				    k->e == TH_VALUE ? TH_DIM : k->e,
@@ -195,8 +229,11 @@ static int kernel_chips(struct ui *u, const struct ui_rect *r,
 	int x = 0, line = 0, w = r->w - 2;
 
 	for (int i = 0; i < n; i++) {
-		int lw = ui_width(it[i].brief), vw = ui_width(it[i].value);
-		int cw = lw + 1 + vw;
+		char v[64];
+		int lw = ui_width(it[i].brief);
+		const char *val = kernel_value(&it[i], v, sizeof(v),
+					       w - lw - 1);
+		int vw = ui_width(val), cw = lw + 1 + vw;
 
 		if (x > 0 && x + cw > w) {
 			line++;
@@ -209,7 +246,7 @@ static int kernel_chips(struct ui *u, const struct ui_rect *r,
 				it[i].brief);
 			if (x + lw + 1 < w)
 				ui_text(u, y, r->x + 1 + x + lw + 1,
-					w - x - lw - 1, it[i].e, it[i].value);
+					w - x - lw - 1, it[i].e, val);
 		}
 		x += cw + 2;
 	}

@@ -84,7 +84,8 @@ static void peers_cells(struct ui *u, int y, int x, int w,
 	ui_text(u, y, x, c.aw - 1, p ? (selected ? TH_SELECTED : TH_NORMAL) :
 		TH_LABEL, p ? ui_addr(&p->addr, a, sizeof(a)) : "peer");
 	ui_text_right(u, y, cx, NUM_W, p ? v : TH_LABEL,
-		      p ? ui_count(n, sizeof(n), p->time_wait) : "TIME_WAIT");
+		      p ? ui_count_fit(n, sizeof(n), p->time_wait, NUM_W - 1) :
+		      "TIME_WAIT");
 	cx += NUM_W;
 	if (c.rate) {
 		if (p)
@@ -103,12 +104,14 @@ static void peers_cells(struct ui *u, int y, int x, int w,
 	}
 	if (c.est) {
 		ui_text_right(u, y, cx, EST_W, p ? (est ? v : d) : TH_LABEL,
-			      p ? ui_count(n, sizeof(n), est) : "estab");
+			      p ? ui_count_fit(n, sizeof(n), est, EST_W - 1) :
+			      "estab");
 		cx += EST_W;
 	}
 	if (c.other) {
 		ui_text_right(u, y, cx, OTH_W, p ? (other ? v : d) : TH_LABEL,
-			      p ? ui_count(n, sizeof(n), other) : "other");
+			      p ? ui_count_fit(n, sizeof(n), other, OTH_W - 1) :
+			      "other");
 		cx += OTH_W;
 	}
 	if (p && c.bw && s->peers[0].time_wait)

@@ -113,8 +113,8 @@ static void ports_cells(struct ui *u, int y, int x, int w,
 	ui_text(u, y, cx, SIDE_W, r && server && !selected ? TH_WARN : v,
 		side);
 	cx += SIDE_W;
-	ui_text_right(u, y, cx, NUM_W, v, r ? ui_count(n, sizeof(n),
-		      r->p->time_wait) : "TIME_WAIT");
+	ui_text_right(u, y, cx, NUM_W, v, r ? ui_count_fit(n, sizeof(n),
+		      r->p->time_wait, NUM_W - 1) : "TIME_WAIT");
 	cx += NUM_W;
 	if (rest >= RATE_W) {
 		if (r)
@@ -134,8 +134,8 @@ static void ports_cells(struct ui *u, int y, int x, int w,
 		rest -= PCT_W;
 	}
 	if (rest >= TOT_W) {
-		ui_text_right(u, y, cx, TOT_W, d, r ? ui_count(n, sizeof(n),
-			      r->p->total) : "total");
+		ui_text_right(u, y, cx, TOT_W, d, r ? ui_count_fit(n,
+			      sizeof(n), r->p->total, TOT_W - 1) : "total");
 		cx += TOT_W;
 		rest -= TOT_W;
 	}

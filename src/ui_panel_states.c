@@ -30,7 +30,7 @@ static void states_row(struct ui *u, int y, int x, int w, unsigned int st)
 	ui_text(u, y, x + 1, NAME_W, st == TS_TIME_WAIT ? TH_BAR_TW : TH_LABEL,
 		tcpstate_name(st));
 	ui_text_right(u, y, x + 1 + NAME_W, 8, c ? TH_VALUE : TH_DIM,
-		      ui_count(n, sizeof(n), c));
+		      ui_count_fit(n, sizeof(n), c, 7));
 	if (w - col >= 12) {
 		snprintf(n, sizeof(n), "%3.0f%%", frac * 100);
 		ui_text_right(u, y, x + col + 1, 5, TH_DIM, n);

@@ -124,7 +124,9 @@ void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
 		    bool focused);
 void ui_panel_frame_elem(struct ui *u, const struct ui_rect *r,
 			 const char *title, enum theme_elem e);
+#define UI_COUNT_W 7	/* columns of ui_count() */
 const char *ui_count(char *buf, size_t len, unsigned long long v);
+const char *ui_count_fit(char *buf, size_t len, unsigned long long v, int w);
 const char *ui_rate(char *buf, size_t len, bool valid, double v);
 const char *ui_addr(const struct tw_addr *a, char *buf, size_t len);
 const char *ui_arrow(const struct ui *u);

@@ -12,6 +12,33 @@
 
 #include "twtop/config.h"
 
+/* A FIFO or a directory as the config file is refused at once with a
+ * clear message (a FIFO blocked the open, --help included); alarm() turns
+ * a hang into a failure. */
+static void test_not_regular(void **state)
+{
+	char dir[] = "/tmp/test_config.XXXXXX", path[4200], want[4300];
+	char err[4400];
+	struct options o;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/config", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	alarm(10);
+	assert_int_equal(config_load_file(&o, path, err, sizeof(err)), -1);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	assert_string_equal(err, want);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(config_load_file(&o, path, err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* A zeroed options struct with the documented defaults we rely on. */
 static void fresh(struct options *o)
 {
@@ -64,6 +91,34 @@ static void test_bad(void **state)
 		fresh(&o);
 		assert_int_equal(config_parse(&o, cases[i].text, "cfg", err,
 					      sizeof(err)), -1);
+		assert_true(strncmp(err, cases[i].msg,
+				    strlen(cases[i].msg)) == 0);
+	}
+}
+
+/* Values and keys quoted in errors come out escaped: no raw ESC or BEL
+ * reaches the terminal (issue 10, item 1). */
+static void test_hostile_tokens(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+	} cases[] = {
+		{ "interval = \x1b]0;PWNED\x07\x1b[2J\n",
+		  "cfg:1: interval '\\x1b]0;PWNED\\x07\\x1b[2J' is not" },
+		{ "\x1b[2J\xe2\x80\x8b = 1\n",
+		  "cfg:1: unknown setting '\\x1b[2J\\u200b'" },
+	};
+	char err[256];
+	struct options o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fresh(&o);
+		assert_int_equal(config_parse(&o, cases[i].text, "cfg", err,
+					      sizeof(err)), -1);
+		assert_null(strchr(err, '\x1b'));
+		assert_null(strchr(err, '\x07'));
 		assert_true(strncmp(err, cases[i].msg,
 				    strlen(cases[i].msg)) == 0);
 	}
@@ -132,8 +187,10 @@ static void test_default_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_not_regular),
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_hostile_tokens),
 		cmocka_unit_test(test_default_path),
 	};
 

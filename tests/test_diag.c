@@ -226,6 +226,28 @@ static void test_truncated_buffer(void **state)
 	assert_int_equal(v.n, 1);
 }
 
+/* An nlmsg_len of 2^31 or more is refused before the message is used
+ * (libmnl's mnl_nlmsg_ok takes it as a negative int and walks on). */
+static void test_huge_nlmsg_len(void **state)
+{
+	static const uint32_t lens[] = { 0x80000000u, 0xfffffff0u };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct msgbuf m = { .len = 0 };
+		struct diag_parse_info info;
+		struct seen v;
+
+		put_sock(&m, AF_INET, "127.0.0.1", 1, "127.0.0.2", 2,
+			 TS_ESTABLISHED, 0, 0);
+		put_done(&m);
+		((struct nlmsghdr *)m.b)->nlmsg_len = lens[i];
+		assert_int_equal(run(&m, &v, &info), DIAG_ERROR);
+		assert_int_equal(info.error, EBADMSG);
+		assert_int_equal(v.n, 0);
+	}
+}
+
 static void test_short_payload(void **state)
 {
 	struct msgbuf m = { .len = 0 };
@@ -342,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_error_message),
 		cmocka_unit_test(test_short_error_message),
 		cmocka_unit_test(test_truncated_buffer),
+		cmocka_unit_test(test_huge_nlmsg_len),
 		cmocka_unit_test(test_short_payload),
 		cmocka_unit_test(test_bad_family),
 		cmocka_unit_test(test_dump_intr_flag),

@@ -1,5 +1,6 @@
 /* Tests for src/ui_markers.c: markers, their history column and the
  * "markers"/"phases" members of snapshot files. */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,6 +127,40 @@ static void test_json(void **state)
 	snap_unref(now);
 }
 
+/* Counter deltas past the range of long long (a crafted file) are not
+ * undefined behaviour: exact when positive, null when not representable. */
+static void test_json_extreme(void **state)
+{
+	struct ui_markers ms = { .n = 2 };
+	struct snapshot *now = sample(1030, 120, 1260, 430, true);
+	struct jw w;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	assert_non_null(f);
+	snprintf(ms.m[0].label, sizeof(ms.m[0].label), "m1");
+	snprintf(ms.m[1].label, sizeof(ms.m[1].label), "m2");
+	ms.m[0].has[0] = ms.m[1].has[0] = true;
+	ms.m[0].counter[0] = LLONG_MIN;
+	ms.m[1].counter[0] = LLONG_MAX;
+	ms.m[0].has[3] = ms.m[1].has[3] = true;
+	ms.m[0].counter[3] = LLONG_MAX;
+	ms.m[1].counter[3] = -2;
+	jw_init(&w, f, false);
+	jw_obj_begin(&w);
+	ui_markers_json(&w, now, &ms);
+	jw_obj_end(&w);
+	fclose(f);
+	assert_non_null(strstr(out, "{\"from\":\"m1\",\"to\":\"m2\","
+			       "\"seconds\":0,"
+			       "\"TcpExtTW\":18446744073709551615,"));
+	assert_non_null(strstr(out, "\"TcpActiveOpens\":null,"));
+	free(out);
+	snap_unref(now);
+}
+
 /* No markers: empty arrays. */
 static void test_json_empty(void **state)
 {
@@ -153,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_hist_index),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_extreme),
 		cmocka_unit_test(test_json_empty),
 	};
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -831,11 +832,11 @@ static void test_write_errors(void **state)
 	/* a missing directory */
 	snprintf(path, sizeof(path), "%s/missing/twtop.prom", dir);
 	assert_write_fails(path, "No such file or directory", dir, 0);
-	/* the target is a directory: written, then rename fails; the
-	 * temporary is removed */
+	/* the target is a directory: refused, no temporary left */
 	snprintf(sub, sizeof(sub), "%s/sub.prom", dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
-	assert_write_fails(sub, "Is a directory", dir, 1);
+	assert_write_fails(sub, "not a regular file (a directory); refusing "
+			   "to replace it", dir, 1);
 	/* a path ending in '/' names no file */
 	snprintf(path, sizeof(path), "%s/", dir);
 	assert_write_fails(path, "Is a directory", dir, 1);
@@ -855,6 +856,51 @@ static void test_write_errors(void **state)
 	snprintf(path, sizeof(path), "%s/plain", dir);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(sub), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* A target that exists and is not a regular file (FIFO, symbolic link,
+ * device) is refused and left as it was: rename() would replace it. */
+static void test_write_not_regular(void **state)
+{
+	char dir[] = "/tmp/test_prom.XXXXXX", path[PATH_MAX], reg[PATH_MAX];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo.prom", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_write_fails(path, "not a regular file (a FIFO); refusing to "
+			   "replace it", dir, 1);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	/* a symbolic link, even to a regular file, is not followed */
+	snprintf(reg, sizeof(reg), "%s/real", dir);
+	f = fopen(reg, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/link.prom", dir);
+	assert_int_equal(symlink(reg, path), 0);
+	assert_write_fails(path, "not a regular file (a symbolic link); "
+			   "refusing to replace it", dir, 2);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(unlink(reg), 0);
+	/* a device node (root only: mknod); a copy of /dev/null */
+	snprintf(path, sizeof(path), "%s/null.prom", dir);
+	if (mknod(path, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+		assert_write_fails(path, "not a regular file (a character "
+				   "device); refusing to replace it", dir, 1);
+		assert_int_equal(lstat(path, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		assert_int_equal(unlink(path), 0);
+	} else {
+		print_message("mknod: %s: device case skipped\n",
+			      strerror(errno));
+	}
 	assert_int_equal(rmdir(dir), 0);
 }
 
@@ -932,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_locale),
 		cmocka_unit_test(test_write_file),
 		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_write_not_regular),
 		cmocka_unit_test(test_write_unwritable),
 		cmocka_unit_test(test_write_full_disk),
 	};

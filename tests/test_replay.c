@@ -657,6 +657,69 @@ static void test_bad_members(void **state)
 	snap_unref(s);
 }
 
+/* Opening text fails with a message that carries no raw control byte
+ * and contains want. */
+static void open_fails_printable(const char *text, const char *want)
+{
+	char err[512] = "";
+	struct replay *r = replay_open_text("t.json", text, strlen(text),
+					    err, sizeof(err));
+
+	if (r) {
+		replay_free(r);
+		fail_msg("opened, wanted \"%s\"", want);
+	}
+	for (const char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			fail_msg("raw control 0x%02x in the error",
+				 (unsigned char)*p);
+	if (!strstr(err, want))
+		fail_msg("error \"%s\" lacks \"%s\"", err, want);
+}
+
+/* A key that would set the terminal's title and clear it comes out of
+ * the error message escaped (issue 10, item 1). */
+static void test_hostile_keys(void **state)
+{
+	struct json_opts o = { .top = 10, .pretty = true, .history = true,
+			       .version = "0.1.0" };
+	struct snapshot *s = full_snapshot();
+	char *in = emit(s, &o), *bad;
+
+	(void)state;
+	bad = edit(in, "\"TcpMaxConn\": -1",
+		   "\"\\u001b]0;PWNED\\u0007\\u001b[2J\": \"x\"");
+	open_fails_printable(bad, "counters.\\x1b]0;PWNED\\x07\\x1b[2J: "
+			     "expected an integer");
+	free(bad);
+	bad = edit(in, "\"TcpExtTWRecycled\": null",
+		   "\"\\u202e\\u001b[2J\": \"x\"");
+	open_fails_printable(bad, "rates.\\u202e\\x1b[2J: expected");
+	free(bad);
+	free(in);
+	snap_unref(s);
+}
+
+/* A history time too large to be a time is refused at open (it was
+ * rounded through long long, undefined behaviour, when shown). */
+static void test_history_range(void **state)
+{
+	struct json_opts o = { .top = 10, .pretty = true, .history = true,
+			       .version = "0.1.0" };
+	struct snapshot *s = full_snapshot();
+	char *in = emit(s, &o), *bad;
+
+	(void)state;
+	bad = edit(in, "\"t\": 1795255199.25", "\"t\": 1e302");
+	open_fails(bad, strlen(bad), "history[1].t: out of range");
+	free(bad);
+	bad = edit(in, "\"t\": 1795255198.5", "\"t\": -1e302");
+	open_fails(bad, strlen(bad), "history[0].t: out of range");
+	free(bad);
+	free(in);
+	snap_unref(s);
+}
+
 /* An older document with sections left out (format 0, say) opens, and
  * what is missing is absent, not made up. */
 static void test_older_format(void **state)
@@ -957,6 +1020,8 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_not_twtop),
 		cmocka_unit_test(test_bad_members),
+		cmocka_unit_test(test_history_range),
+		cmocka_unit_test(test_hostile_keys),
 		cmocka_unit_test(test_older_format),
 		cmocka_unit_test(test_format1_file),
 		cmocka_unit_test(test_format1_forecast),

@@ -159,6 +159,32 @@ static void test_write_twice(void **state)
 	rm_dir(dir);
 }
 
+/* More than 100 saves in one second (a burst of SIGUSR1) all get a name
+ * of their own: the counter has no limit and nothing is replaced. */
+static void test_write_many(void **state)
+{
+	char dir[] = "/tmp/twtop-snap-XXXXXX", path[4096], err[512];
+	struct snapshot *s = make_snap(1);
+	int hidden;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (int i = 0; i < 300; i++) {
+		char want[64];
+
+		if (snapfile_write(dir, s, &jo, 1700000000, path,
+				   sizeof(path), err, sizeof(err)) < 0)
+			fail_msg("save %d: %s", i + 1, err);
+		snapfile_name(1700000000, (unsigned int)i, want,
+			      sizeof(want));
+		assert_non_null(strstr(path, want));
+	}
+	assert_int_equal(count_files(dir, &hidden), 300);
+	assert_int_equal(hidden, 0);
+	snap_unref(s);
+	rm_dir(dir);
+}
+
 /* A directory that vanished: an error naming the reason, no file. */
 static void test_vanished_dir(void **state)
 {
@@ -221,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_write_twice),
+		cmocka_unit_test(test_write_many),
 		cmocka_unit_test(test_vanished_dir),
 		cmocka_unit_test(test_disk_full),
 	};

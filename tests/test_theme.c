@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -103,6 +104,36 @@ static void test_bad_lines(void **state)
 	}
 }
 
+/* Tokens quoted in errors come out escaped: no raw ESC, BEL or bidi
+ * override reaches the terminal (issue 10, item 1). */
+static void test_hostile_tokens(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+	} cases[] = {
+		{ "header = \x1b]0;PWNED\x07\x1b[2J\n",
+		  "t.theme:1: unknown foreground colour "
+		  "'\\x1b]0;PWNED\\x07\\x1b[2J'" },
+		{ "header = red \x1b[2J\n", "t.theme:1: unknown background "
+		  "colour or attribute '\\x1b[2J'" },
+		{ "x\xe2\x80\xae\x1b = red\n",
+		  "t.theme:1: unknown element 'x\\u202e\\x1b'" },
+	};
+	char err[256];
+	struct theme t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(&t, cases[i].text, err, sizeof(err)),
+				 -1);
+		assert_null(strchr(err, '\x1b'));
+		assert_null(strchr(err, '\x07'));
+		assert_true(strncmp(err, cases[i].msg,
+				    strlen(cases[i].msg)) == 0);
+	}
+}
+
 /* A failed parse leaves the theme untouched. */
 static void test_bad_keeps_theme(void **state)
 {
@@ -115,6 +146,32 @@ static void test_bad_keeps_theme(void **state)
 	assert_int_equal(theme_parse(&t, "header = red\nx = y\n", "f", err,
 				     sizeof(err)), -1);
 	assert_int_equal(t.st[TH_HEADER].fg, 3);
+}
+
+/* A FIFO or a directory as a theme file is refused at once (a FIFO
+ * blocked the open); alarm() turns a hang into a failure. */
+static void test_not_regular(void **state)
+{
+	char dir[] = "/tmp/test_theme.XXXXXX", path[4200], want[4300];
+	char err[4400];
+	struct theme t;
+
+	(void)state;
+	theme_builtin_mono(&t);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo.theme", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	alarm(10);
+	assert_int_equal(theme_load(&t, path, err, sizeof(err)), -1);
+	alarm(0);
+	assert_string_equal(err, want);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(theme_load(&t, path, err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* The shipped themes all parse and differ where they should. */
@@ -202,7 +259,9 @@ int main(void)
 		cmocka_unit_test(test_good_theme),
 		cmocka_unit_test(test_attr_as_second_word),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_hostile_tokens),
 		cmocka_unit_test(test_bad_keeps_theme),
+		cmocka_unit_test(test_not_regular),
 		cmocka_unit_test(test_shipped_themes),
 		cmocka_unit_test(test_dir_and_list),
 	};

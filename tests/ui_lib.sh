@@ -73,8 +73,9 @@ ss_tw() {
 	ip netns exec "$ns" ss -Htan state time-wait | wc -l
 }
 
-# Starts twtop (extra arguments passed on) in a detached 100x30 tmux
-# session; its exit status lands in $tmp/exit (see twtop_pid).
+# Starts twtop (extra arguments passed on) in a detached tmux session,
+# 100x30 unless UI_COLS and UI_ROWS say otherwise; its exit status lands
+# in $tmp/exit (see twtop_pid).
 ui_start() {
 	rm -f "$tmp/exit" "$tmp/pid"
 	# the shell survives Ctrl-C (a trap, unlike an ignore, is not
@@ -83,7 +84,8 @@ ui_start() {
 		"'$twtop' \"\$@\" 2>'$tmp/stderr'" "echo \$? >'$tmp/exit'" \
 		>"$tmp/run.sh"
 	chmod +x "$tmp/run.sh"
-	tmux -L "$ui_id" -f /dev/null new-session -d -s main -x 100 -y 30 \
+	tmux -L "$ui_id" -f /dev/null new-session -d -s main \
+		-x "${UI_COLS:-100}" -y "${UI_ROWS:-30}" \
 		env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
 		"$tmp/run.sh" "$@" || fail "tmux new-session"
 }

@@ -114,6 +114,59 @@ wait_screen '\[1/2\]'
 keys q
 [ "$(wait_exit)" = 0 ] || fail "cut stream: q did not exit 0"
 
+# --- text from the file made printable, 10M-scale counts never cut -------
+# (issue 10, items 1 and 8) a record whose host, filter and marker label
+# carry a bidi override, zero-width characters and ESC, and whose counts
+# run to 4294967295
+python3 - "$here/fixtures/replay/format1.json" "$tmp/h.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+big = 4294967295
+d["host"] = "\u202e\x1b[2J"
+d["kernel"] = "6"
+d["filter"] = "x\u202e\u200by"
+d["markers"] = [{"label": "m1\u202elabel\x1b]0;PWNED\x07",
+                 "t": d["unix_time"], "time_wait": 1,
+                 "new_tw_per_s": None}]
+d["sockets"] = big
+d["states"]["TIME_WAIT"] = big
+d["states"]["ESTABLISHED"] = 12345678
+d["time_wait"]["total"] = big
+d["sockstat"]["tw"] = 995584
+d["top_peers"][0].update(time_wait=big, total=big,
+                         states={"TIME_WAIT": big, "ESTABLISHED": big})
+d["top_local_ports"][0].update(time_wait=big, total=big)
+d["ephemeral"]["groups"][0].update(used=12345678, time_wait=12345678)
+open(sys.argv[2], "w").write(json.dumps(d))
+PY
+ui_start --replay "$tmp/h.json"
+wait_screen 'REPLAY h\.json .* \\u202e\\x1b\[2J  \['
+wait_screen 'filter: x\\u202e\\u200by'
+wait_screen 'markers m1-m1'
+wait_screen '^ 127\.0\.0\.2 +4\.3G +- +100% +4\.3G '
+screen | grep -q $'\xe2\x80\xae\|\xe2\x80\x8b\|\xe2\x81\xa6' &&
+	fail "a bidi or zero-width character reached the screen"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "h.json: q did not exit 0"
+UI_COLS=80 UI_ROWS=24 ui_start --replay "$tmp/h.json"
+wait_screen 'TCP states \(4\.3G sockets\)'
+wait_screen '^ ESTABLISHED +12\.3M +0% '
+wait_screen '^ TIME_WAIT +4\.3G +100% '
+wait_screen 'now 4\.3G +min 4\.3G +max 4\.3G'
+wait_screen '^ 127\.0\.0\.2 +4\.3G +- '
+wait_screen ':8081 +local +client +4\.3G +-$'
+wait_screen 'sockstat tw/dumped 995584 / 4294967295$'
+wait_screen '12\.3M used'
+screen | grep -q '4295\|429496729[0-4]' &&
+	fail "a count is cut at 80x24"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "h.json at 80x24: q did not exit 0"
+# tall: the Kernel panel one item a line, its value column 11 wide
+UI_COLS=150 UI_ROWS=50 ui_start --replay "$tmp/h.json"
+wait_screen 'sockstat tw / dumped TW 996k / 4\.3G +all timewait'
+keys q
+[ "$(wait_exit)" = 0 ] || fail "h.json at 150x50: q did not exit 0"
+
 # --- bad files: status 2, file:line:column, the terminal untouched ---------
 tmux -L "$ui_id" -f /dev/null new-session -d -s sh -x 100 -y 30 \
 	env TERM=xterm-256color PS1='$ ' bash --norc --noprofile ||

@@ -25,4 +25,13 @@ int prom_write(FILE *f, const struct snapshot *s, unsigned int top);
 int prom_write_file(const char *path, const struct snapshot *s,
 		    unsigned int top, char *err, size_t errlen);
 
+/*
+ * 0 when path is absent or a regular file (one prom_write_file may
+ * replace); -1 with "path: reason" in err when it is anything else (a
+ * device, FIFO, socket, directory or symbolic link, never followed) or
+ * cannot be looked at. prom_write_file checks it before each write; the
+ * command line checks it at startup.
+ */
+int prom_check_target(const char *path, char *err, size_t errlen);
+
 #endif
