@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dumpfloor: the least work that counts TCP sockets by state, the floor
  * bench/run measures twtop against. One NETLINK_SOCK_DIAG dump per family

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * focuscost: what the drill-down's kernel-filtered dump costs next to the
  * whole-host dumps of the same sample, in the calling namespace. Takes

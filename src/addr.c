@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Socket addresses: folding, formatting, parsing. */
 #include <arpa/inet.h>
 #include <stdio.h>

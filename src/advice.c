@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The advice engine: forecasts per destination group and advisories, each
  * stating its evidence and a remedy that is correct for Linux
  * (KERNEL-FACTS.md). Pure: a snapshot in, its advisories out. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where destination groups are heading: Little's law over the rate a
  * group surely keeps, and the time its held ports reach capacity
  * (KERNEL-FACTS.md, "Ephemeral port exhaustion is per destination"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals of the advice engine shared by advice.c and
  * advice_forecast.c. */
 #ifndef TWTOP_ADVICE_PRIV_H

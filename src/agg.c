@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Streaming aggregation: socket records in, counts and top lists out. */
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The drill-down pass: one peer's or port's sockets, after the whole-host
  * pass of the same sample. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals of the aggregation shared by agg.c and agg_focus.c. */
 #ifndef TWTOP_AGG_PRIV_H
 #define TWTOP_AGG_PRIV_H

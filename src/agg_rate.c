@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What TIME_WAIT ages tell: new TIME_WAIT per second per row, whether a
  * flow stopped, and which TIME_WAIT connect() may take over. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The user's defaults file: key = value lines over the built-in options. */
 #include <errno.h>
 #include <fcntl.h>

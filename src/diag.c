@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sock_diag dump of TCP sockets over NETLINK_SOCK_DIAG (libmnl). */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Socket filters: compile, match in user space, kernel passes. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The filter tree as inet_diag bytecode (INET_DIAG_REQ_BYTECODE).
  *
  * The kernel runs the program in inet_diag_bc_run(): each op tests one

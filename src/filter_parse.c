@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The ss filter language: tokens, grammar and terms, text to tree.
  * The grammar follows iproute2's misc/ssfilter.y (see filter.h). */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals of the filter module: the parsed expression tree, shared by
  * filter_parse.c (text to tree), filter_bc.c (tree to inet_diag
  * bytecode) and filter.c (the public API and user-space matching). */

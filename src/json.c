@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JSON output: a streaming writer (RFC 8259) and the snapshot schema. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small strict JSON reader (RFC 8259): a recursive descent parser that
  * builds an immutable tree in an arena, with bounds on nesting, size and
  * node count, and errors as "line L, column C: expected X". */

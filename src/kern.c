@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Readers for /proc/sys and /proc/net, below a root directory. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twtop: top for TCP teardown. Entry point and the headless modes. */
 #include <errno.h>
 #include <signal.h>

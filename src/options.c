@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command line parsing into struct options. */
 #include <errno.h>
 #include <getopt.h>
@@ -58,12 +59,13 @@ static const char usage_text[] =
 "Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage.\n"
 "Manual: man twtop (keys, JSON schema, TIME_WAIT facts).\n";
 
-/* GNU style: name and version, then copyright, licence and warranty. The
- * source carries no licence yet, so none is claimed here. */
+/* GNU style: name and version, then copyright, licence and warranty. */
 static const char version_text[] =
 "twtop %s\n"
 "Copyright (C) 2026 twtop developers\n"
-"License: none stated yet (the source has no LICENSE or COPYING file).\n"
+"License GPL-2.0-or-later: GNU GPL version 2 or later "
+"<https://gnu.org/licenses/gpl.html>.\n"
+"This is free software: you are free to change and redistribute it.\n"
 "There is NO WARRANTY, to the extent permitted by law.\n";
 
 enum {

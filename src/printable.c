@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Escapes controls, bidi and invisible characters and invalid UTF-8 so
  * that text from outside cannot drive or disguise itself on a terminal. */
 #include <stdbool.h>

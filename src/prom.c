@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Prometheus text exposition (format 0.0.4) of a snapshot, written
  * atomically for node_exporter's textfile collector. The metrics mean
  * what the JSON members of the same data mean (README.md, "JSON schema"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --replay: a snapshot file or a --batch --json stream read back. The
  * file is read once and every record checked; records are turned into
  * snapshots again when shown, from the text kept in memory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Typed reads of JSON members for the replay, with messages that say
  * where: "file:line: top_peers[2].time_wait: expected X". */
 #include <arpa/inet.h>

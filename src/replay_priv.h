@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals of the replay module, shared by replay.c (files, records),
  * replay_snap.c (one JSON object back into a snapshot) and replay_get.c
  * (typed member reads with "file:line: member: expected X" errors). */

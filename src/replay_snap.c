@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One twtop JSON object back into a struct snapshot: the inverse of
  * json.c's schema (README.md, "JSON schema"), section by section.
  * Members derived from others ("family", "side", "from_s", "phases") are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sampler: dumps, /proc reads and aggregation into snapshots, run
  * in a thread that publishes them for the UI. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Snapshot files: the JSON of one snapshot written atomically. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Snapshot lifetime (reference counted) and lookups. */
 #include <stdio.h>
 #include <stdlib.h>

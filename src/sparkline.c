@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sparklines and horizontal bars as text: scaling and glyphs. */
 #include <math.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Filling a temporary file: write, flush, fsync, close, keeping the first
  * errno. Shared by snapshot files and the Prometheus textfile. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* TCP state names. */
 #include <ctype.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Colour themes: "element = fg bg attrs" files, found by name. */
 #include <ctype.h>
 #include <dirent.h>

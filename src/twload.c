@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twload.c: command line and reporting of twload, a loopback-only TCP load
  * generator that leaves TIME_WAIT (or RST) on whichever side it is told to.
  *
@@ -95,11 +96,13 @@ static const char usage_text[] =
 "error, 2 usage error.\n"
 "Manual: man twload.\n";
 
-/* GNU style, as twtop's: the source carries no licence yet. */
+/* GNU style, as twtop's. */
 static const char version_text[] =
 "twload (twtop) %s\n"
 "Copyright (C) 2026 twtop developers\n"
-"License: none stated yet (the source has no LICENSE or COPYING file).\n"
+"License GPL-2.0-or-later: GNU GPL version 2 or later "
+"<https://gnu.org/licenses/gpl.html>.\n"
+"This is free software: you are free to change and redistribute it.\n"
 "There is NO WARRANTY, to the extent permitted by law.\n";
 
 /* Print a one-line usage error naming the option; return exit status 2. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twload.h: private interface between the parts of the twload program.
  *
  * twload is a loopback-only TCP load generator that runs both ends of every

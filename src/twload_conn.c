@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twload_conn.c: the endpoints of the twload engine and the protocol each
  * connection runs: non-blocking connect and accept, small HTTP-like
  * request/response exchanges, and a close by the side that was asked to.

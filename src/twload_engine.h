@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twload_engine.h: state shared by the two halves of the twload engine,
  * twload_conn.c (endpoints and the per-connection protocol) and
  * twload_loop.c (the epoll loop and the run phases). Not used elsewhere.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twload_loop.c: the twload engine's epoll loop, one thread running both
  * ends of every loopback connection, and the phases of a run: hold, load,
  * linger.

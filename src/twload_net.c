@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twload_net.c: process and socket setup for twload: file limits, a private
  * network namespace, namespace sysctls, destination lists and listeners.
  */

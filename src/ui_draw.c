@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Drawing helpers of the dashboard: colours, clipped text, bars. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The drill-down: one peer's or port's states, ports, TIME_WAIT ages and
  * sockets, from the sampler's focus data. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The dashboard's frame: header, panels or drill-down, status line. */
 #include <limits.h>
 #include <stdio.h>

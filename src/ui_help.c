@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The help overlay: every key, and the two facts people get wrong. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Keys of the dashboard and the actions behind them. */
 #include <errno.h>
 #include <limits.h>

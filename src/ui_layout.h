@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Screen layout arithmetic of the dashboard: pure, no curses. */
 #ifndef TWTOP_UI_LAYOUT_H
 #define TWTOP_UI_LAYOUT_H

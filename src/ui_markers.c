@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The dashboard's markers: moments of a load test and the phases
  * between them, for the screen and for snapshot files. */
 #include <math.h>

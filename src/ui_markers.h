@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The dashboard's markers ('m'): moments of a load test, kept with the
  * counters of that sample, and the phases between them. Pure: no curses. */
 #ifndef TWTOP_UI_MARKERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Selection in the dashboard's lists and status line messages. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Numbers of the dashboard in the columns they get: counts and rates
  * that never lose a digit to clipping. Pure, so tests call it alone. */
 #include <stdio.h>

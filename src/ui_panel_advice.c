@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: the advice engine's advisories (twtop/advice.h), most severe
  * first, wrapped; Enter shows the selected one's evidence numbers. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: the ephemeral port range and the destination groups closest to
  * running out (per-destination capacity, KERNEL-FACTS.md). Every figure
  * is the snapshot's (agg, advice_derive); this file only lays them out. */

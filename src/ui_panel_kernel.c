@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: the kernel's view: TIME_WAIT counters with per-second rates,
  * sockstat, and the sysctls that matter (absent ones shown absent). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: the peers holding the most TIME_WAIT, their new TIME_WAIT per
  * second (measured from ages by the sampler) and their other states. */
 #include <stdio.h>

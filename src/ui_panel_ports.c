@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: local and remote ports by TIME_WAIT with their new TIME_WAIT per
  * second, marked server side or client side (KERNEL-FACTS.md: the side
  * that closes first keeps the TIME_WAIT). A local port is server side as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: every TCP state with its count and a proportional bar. */
 #include <stdio.h>
 

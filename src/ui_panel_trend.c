@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: TIME_WAIT over the last samples as a sparkline, with
  * ESTABLISHED beside it on wide screens. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Private interface between the parts of the dashboard (src/ui*.c). */
 #ifndef TWTOP_UI_PRIV_H
 #define TWTOP_UI_PRIV_H

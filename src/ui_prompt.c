@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The '/' filter prompt on the status line and the 'm' markers. */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --replay in the dashboard: the records of a file stand in for the
  * sampler. Read only: keys that would change sampling say so. */
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration: the advice engine on real kernels states, in a namespace of
 # its own. A narrow ip_local_port_range with tcp_tw_reuse=0 drives one
 # destination group past 50 % (port-group-pressure and tw-reuse-off, with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile command lines and config files: refused at startup with a clear
 # message and exit 2, never a hang. A FIFO as the config file or theme
 # (the open blocked, --help and --version included), a missing --root, a
@@ -66,4 +67,20 @@ refused "$tmp/config/twtop/config: not a regular file" --once
 rm "$tmp/config/twtop/config"
 # (a FIFO as the theme is loaded by the dashboard only, in a terminal:
 # tests/test_theme.c, test_not_regular)
+
+# the licence: --version says it, and every source file carries it
+for bin in "$twtop" "$build/src/twload"; do
+	"$bin" --version | grep -q '^License GPL-2.0-or-later: ' ||
+		fail "$bin --version states no GPL-2.0-or-later"
+done
+src=$(cd "$(dirname "$0")/.." && pwd)
+for f in "$src"/src/*.[ch] "$src"/include/twtop/*.h "$src"/tests/*.[ch] \
+	"$src"/tests/*.sh "$src"/tests/*.py "$src"/bench/*.c "$src"/setup \
+	"$src"/configure.ac "$src"/Makefile.am "$src"/src/*.am \
+	"$src"/themes/*.theme; do
+	[ -e "$f" ] || continue
+	head -n 2 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' ||
+		fail "$f: no SPDX-License-Identifier line"
+done
+echo "ok: GPL-2.0-or-later in --version and every source file"
 exit 0

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare one `twtop --once --json` sample with ss, nstat and /proc
 read in the same namespace at the same moment. Prints every mismatch and
 exits 1 if there is any; exit 0 means every count agreed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Ground truth for twtop's ephemeral headroom: what connect() really does.
 Loopback only, run inside a test namespace; every loop is bounded in count
 and seconds. Output is one JSON object per line on stdout.

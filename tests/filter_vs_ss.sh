@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration: `twtop --once --json --filter EXPR` must count, state by
 # state, exactly the sockets `ss -tanH EXPR` lists, in a network namespace
 # of its own holding a known twload mix plus IPv4-mapped sockets on a

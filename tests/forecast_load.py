@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Forecast checks for twtop (tests/forecast_ns.sh): a scheduled loopback
 load, and the comparison of twtop's JSON with what connect() then did.
 

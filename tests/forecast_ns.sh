@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration: twtop's per-group rates and forecasts against what connect()
 # then really does, in a network namespace of its own. A 200-port
 # ip_local_port_range with tcp_tw_reuse=0 makes groups fill in seconds;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration (issue 9): twtop's ephemeral headroom against what connect()
 # then really does, in a network namespace of its own with a 100-port
 # range (40000-40099). For each scenario twtop samples (--once, or the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/install.sh: "make install" does what the README and the man pages
 # promise, and an installed twtop finds its installed themes.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration: in a network namespace of its own, twload builds a known mix
 # of sockets; every count of `twtop --once --json` must equal what ss,
 # nstat and /proc say in that namespace at the same moment.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the root-only namespace tests: sourced, not run.
 # Sets build, twtop, twload; ns_setup PREFIX makes a namespace "$ns" with
 # loopback up and tcp_tw_reuse=0 (so TIME_WAIT is not reused away while a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --prometheus end to end: the file twtop --batch -q writes on this host
 # must parse (tests/prom_parse.py always; promtool check metrics when
 # promtool is installed or $PROMTOOL names it) and its numbers must equal

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """An independent checker of the Prometheus text exposition format 0.0.4,
 as node_exporter's textfile collector reads it, plus twtop's own contract.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --prometheus refuses, at startup and with exit 2, a target that exists
 # and is not a regular file (FIFO, symbolic link, directory, device), and
 # leaves it as it was: rename() would replace it (as root, /dev/null

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for the advice engine on hand-built snapshots: each advisory fires
  * when it should, stays quiet when it should not, and none repeats a
  * misconception from KERNEL-FACTS.md. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the aggregation on synthetic socket records. */
 #include <math.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/config.c: the ~/.config/twtop/config defaults file. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for diag_parse on hand-built netlink messages. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the filter language: parse errors, user-space matching
  * on synthetic sockets, bytecode bytes, and (as root, in a namespace of
  * its own) kernel bytecode dumps against user-space evaluation. */

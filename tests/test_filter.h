@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The part of test_filter that needs root: tests/test_filter_live.c. */
 #ifndef TWTOP_TEST_FILTER_H
 #define TWTOP_TEST_FILTER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_filter, root part: in a network namespace of its own, a known mix
  * of loopback sockets; for each expression the kernel's bytecode dumps
  * must return exactly the sockets user-space evaluation picks out of an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/history.c: the bounded ring of trend samples. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for the JSON writer and the snapshot schema. Output is checked
  * byte for byte where the format is fixed, and whole documents are parsed
  * by Python's json module (strict: no NaN, no duplicate keys, UTF-8). */

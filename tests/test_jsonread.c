@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/jsonread.c: the strict JSON reader. Good documents build
  * the right tree; bad ones fail with "line L, column C: expected X". */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/kern.c: fixture trees, edge cases, and the real /proc. */
 #include <errno.h>
 #include <setjmp.h>

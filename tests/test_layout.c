@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/ui_layout.c: the dashboard's screen arithmetic. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/ui_markers.c: markers, their history column and the
  * "markers"/"phases" members of snapshot files. */
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for the dashboard's number formats (src/ui_num.c): exact while
  * the digits fit, then a compact form, never wider than its column. */
 #include <stdarg.h>

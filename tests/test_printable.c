@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for printable_escape(): every class of hidden character comes
  * out escaped, valid UTF-8 stays, and a cut never splits an escape. */
 #include <stdarg.h>

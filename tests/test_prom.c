@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for the Prometheus writer: exact sample lines and values from
  * hand-built snapshots, escaping, the bound on destination-group series,
  * absent data left out, advisory gauges, the format checked in C and by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/replay*.c: snapshot files and JSON Lines read back. The
  * main property: writing what was read gives the same bytes again,
  * json_snapshot(replay(json_snapshot(s))) == json_snapshot(s). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/snapfile.c: atomic, never-overwriting snapshot files. */
 #include <dirent.h>
 #include <errno.h>

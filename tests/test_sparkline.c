@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/sparkline.c: scaling and glyphs of sparklines and bars. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for src/theme.c: theme file parsing, lookup and listing. */
 #include <setjmp.h>
 #include <stdarg.h>

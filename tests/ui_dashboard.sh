@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux: twtop watches a namespace with a known twload mix.
 # The screen shows the counts ss sees, Enter drills into the first peer,
 # ? shows help, a resize to 50x14 and back survives, q exits with 0.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux: `twtop --demo` starts twload in a private namespace
 # and the panels come alive within seconds; q ends the load too.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux at 120x45: the drill-down on a peer and on a remote
 # port equals ss (sockets, TIME_WAIT, destination groups with their use
 # and headroom), shows the new TIME_WAIT rate and the kernel filter that

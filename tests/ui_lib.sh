@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/ui_lib.sh: helpers for the tmux end-to-end tests of the dashboard.
 # Sourced by tests/ui_*.sh. Each test gets its own tmux server (-L), its
 # own network namespace and temporary directory, all removed on exit.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux: --replay opens a --batch --json stream (JSON Lines)
 # and a snapshot saved with 's', marked REPLAY, showing the file's numbers;
 # Right and '>' step through the records; read-only keys say so; 's'

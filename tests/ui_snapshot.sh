@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux: 's' and SIGUSR1 write snapshot files that parse and
 # match the screen; a vanished snapshot directory is an error in the
 # status line, not the end of the dashboard. Also the refusals: no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux at 120x40: the drill-down equals ss and keeps the
 # selection, the '/' filter prompt (apply, bad expression, clear), 'm'
 # markers saved with their phases by 's', and the advisories panel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Socket addresses as twtop keeps them: family plus 16 bytes. */
 #ifndef TWTOP_ADDR_H
 #define TWTOP_ADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The advice engine: headroom forecasts per destination group and the
  * advisories derived from one snapshot (KERNEL-FACTS.md). */
 #ifndef TWTOP_ADVICE_H

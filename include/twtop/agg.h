@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Streaming aggregation of socket records into a snapshot. */
 #ifndef TWTOP_AGG_H
 #define TWTOP_AGG_H

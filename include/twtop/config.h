@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The user's defaults file: ~/.config/twtop/config. */
 #ifndef TWTOP_CONFIG_H
 #define TWTOP_CONFIG_H

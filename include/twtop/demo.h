@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twtop --demo: a bounded twload on loopback for the dashboard to watch. */
 #ifndef TWTOP_DEMO_H
 #define TWTOP_DEMO_H

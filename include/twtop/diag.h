@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sock_diag (NETLINK_SOCK_DIAG) dump of TCP sockets, via libmnl. */
 #ifndef TWTOP_DIAG_H
 #define TWTOP_DIAG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Socket filters in the language of ss(8): compiled once, run by the
  * kernel as inet_diag bytecode where it can, in user space where not.

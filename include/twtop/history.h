@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bounded ring of trend samples. */
 #ifndef TWTOP_HISTORY_H
 #define TWTOP_HISTORY_H

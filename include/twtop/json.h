@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JSON output: a small streaming writer and the snapshot schema. */
 #ifndef TWTOP_JSON_H
 #define TWTOP_JSON_H

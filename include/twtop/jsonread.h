@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small strict JSON reader (RFC 8259): text in, a tree out. */
 #ifndef TWTOP_JSONREAD_H
 #define TWTOP_JSONREAD_H

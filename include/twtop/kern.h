@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Readers for /proc/sys and /proc/net, below a root directory. */
 #ifndef TWTOP_KERN_H
 #define TWTOP_KERN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command line and configuration: parsed once, passed down. */
 #ifndef TWTOP_OPTIONS_H
 #define TWTOP_OPTIONS_H

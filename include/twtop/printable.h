@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Printable copies of text that came from outside (files, the network),
  * safe to put on a terminal or in an error message. */
 #ifndef TWTOP_PRINTABLE_H

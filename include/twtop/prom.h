@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Prometheus text exposition of a snapshot, for node_exporter's textfile
  * collector. */
 #ifndef TWTOP_PROM_H

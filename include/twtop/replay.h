@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --replay: snapshot files and --batch --json streams read back into
  * snapshots, one record at a time. */
 #ifndef TWTOP_REPLAY_H

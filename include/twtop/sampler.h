@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sampler: one pass = netlink dumps + /proc reads -> a snapshot.
  * It runs in its own thread and publishes immutable snapshots. */
 #ifndef TWTOP_SAMPLER_H

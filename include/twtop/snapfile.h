@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Snapshot files: the JSON of one snapshot written atomically. */
 #ifndef TWTOP_SNAPFILE_H
 #define TWTOP_SNAPFILE_H

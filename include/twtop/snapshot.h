@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One sample of a host's TCP state: immutable once published. */
 #ifndef TWTOP_SNAPSHOT_H
 #define TWTOP_SNAPSHOT_H

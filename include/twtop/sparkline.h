@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sparklines and horizontal bars as text: scaling and glyphs. */
 #ifndef TWTOP_SPARKLINE_H
 #define TWTOP_SPARKLINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Filling a temporary file before it is renamed into place. */
 #ifndef TWTOP_SYNCFILE_H
 #define TWTOP_SYNCFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* TCP states as sock_diag reports them (include/net/tcp_states.h). */
 #ifndef TWTOP_TCPSTATE_H
 #define TWTOP_TCPSTATE_H

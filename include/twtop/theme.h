@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Colour themes: parsing theme files and finding them by name. */
 #ifndef TWTOP_THEME_H
 #define TWTOP_THEME_H

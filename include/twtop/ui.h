@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The interactive dashboard (ncurses). */
 #ifndef TWTOP_UI_H
 #define TWTOP_UI_H
