@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The user's defaults file: key = value lines over the built-in options. */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "twtop/config.h"
 #include "twtop/printable.h"
+#include "twtop/syncfile.h"
 
 #define CONFIG_MAX_BYTES (64 * 1024)
 
@@ -161,37 +160,10 @@ int config_parse(struct options *o, const char *text, const char *path,
 	return 0;
 }
 
-/* Opens path for reading if it is a regular file: O_NONBLOCK so that a
- * FIFO cannot block the open (not even --help's), then fstat. NULL with
- * errno (EINVAL for a file that is not regular). */
-static FILE *config_open(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	FILE *f;
-	int e;
-
-	if (fd < 0)
-		return NULL;
-	e = fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
-	if (e) {
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		e = errno;
-		close(fd);
-		errno = e;
-	}
-	return f;
-}
-
 int config_load_file(struct options *o, const char *path, char *err,
 		     size_t errlen)
 {
-	FILE *f = config_open(path);
+	FILE *f = syncfile_open_regular(path);
 	char *buf;
 	size_t n;
 	int rc;

@@ -2,7 +2,9 @@
 /* Filling a temporary file: write, flush, fsync, close, keeping the first
  * errno. Shared by snapshot files and the Prometheus textfile. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "twtop/syncfile.h"
@@ -32,4 +34,28 @@ int syncfile_fill(int fd, int (*write)(FILE *f, void *arg), void *arg)
 	}
 	errno = e;
 	return rc;
+}
+
+FILE *syncfile_open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	e = fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+	if (e) {
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
 }

@@ -3,18 +3,18 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "twtop/printable.h"
+#include "twtop/syncfile.h"
 #include "twtop/theme.h"
+#include "twtop/syncfile.h"
 
 #define THEME_FILE_MAX (64 * 1024)
 #define THEME_SUFFIX ".theme"
@@ -284,38 +284,11 @@ static void theme_name_from_path(struct theme *t, const char *path)
 	t->name[n] = '\0';
 }
 
-/* Opens path for reading if it is a regular file: O_NONBLOCK so that a
- * FIFO cannot block the open, then fstat. NULL with errno (EINVAL for a
- * file that is not regular). */
-static FILE *theme_open(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	FILE *f;
-	int e;
-
-	if (fd < 0)
-		return NULL;
-	e = fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
-	if (e) {
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		e = errno;
-		close(fd);
-		errno = e;
-	}
-	return f;
-}
-
 int theme_load_file(struct theme *t, const char *path, char *err,
 		    size_t errlen)
 {
 	struct theme tmp;
-	FILE *f = theme_open(path);
+	FILE *f = syncfile_open_regular(path);
 	char *buf;
 	size_t n;
 	int rc;

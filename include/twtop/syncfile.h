@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Filling a temporary file before it is renamed into place. */
+/* Files twtop reads and writes: filling a temporary file before it is
+ * renamed into place, and opening a file others hand us. */
 #ifndef TWTOP_SYNCFILE_H
 #define TWTOP_SYNCFILE_H
 
@@ -12,5 +13,12 @@
  * none); fd is closed either way.
  */
 int syncfile_fill(int fd, int (*write)(FILE *f, void *arg), void *arg);
+
+/*
+ * Opens path for reading if it is a regular file: O_NONBLOCK so that a
+ * FIFO cannot block the open (not even --help's), then fstat. NULL with
+ * errno (EINVAL for a file that is not regular).
+ */
+FILE *syncfile_open_regular(const char *path);
 
 #endif
