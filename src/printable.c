@@ -68,7 +68,7 @@ char *printable_escape(char *buf, size_t size, const char *s, size_t len)
 	if (size == 0)
 		return buf;
 	while (i < len) {
-		char esc[8];
+		char esc[16];
 		const char *out;
 		size_t n, k;
 		uint32_t c;
