@@ -145,14 +145,30 @@ bool agg_stopped(const struct agg *a, const struct agg_new *nw)
 	       AGG_STOP_GAPS;
 }
 
+/*
+ * Whether the last 10 s are stale: the last window's count, plus two
+ * standard deviations (and 2, for small counts), is below what the last
+ * 10 s surely give: the flow has slowed or ended since (a burst with a
+ * straggler), and the window tells the rate now.
+ */
+static bool long_stale(const struct agg *a, const struct agg_new *nw,
+		       double lsure)
+{
+	uint32_t win;
+	const struct agg_win *w = row_win(a, nw, &win);
+
+	return (w->n + 2 * sqrt((double)w->n) + 2) * 1000.0 / win < lsure;
+}
+
 double agg_rate_long(const struct agg *a, const struct agg_new *nw)
 {
-	double sure;
+	double sure, r;
 
 	/* TIME_WAIT connect() took over are gone from the ages */
 	if (nw->any_reuse || a->p.window_ms == 0)
 		return -1;
-	return long_rate(a, nw, &sure);
+	r = long_rate(a, nw, &sure);
+	return long_stale(a, nw, sure) ? agg_rate(a, nw) : r;
 }
 
 double agg_rate_low(const struct agg *a, const struct agg_new *nw)
@@ -165,10 +181,12 @@ double agg_rate_low(const struct agg *a, const struct agg_new *nw)
 		return -1;
 	if (a->p.first && agg_stopped(a, nw))
 		return 0;
-	/* the last 10 s are many more: one standard deviation is enough */
+	/* the last 10 s are many more: one standard deviation is enough,
+	 * unless the last window says they are stale */
 	if (!nw->any_reuse) {
 		long_rate(a, nw, &lsure);
-		sure = fmax(sure, lsure);
+		if (!long_stale(a, nw, lsure))
+			sure = fmax(sure, lsure);
 	}
 	return sure > 0 ? sure : 0;
 }

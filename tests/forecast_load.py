@@ -563,13 +563,15 @@ def check_burst(a):
         if a.ss_count is not None:
             v.need(g["used"] == a.ss_count,
                    f"{name}: used {g['used']} but ss counts {a.ss_count}")
-        v.need(g["new_per_s"] is not None and g["new_per_s"] <= 0.5,
+        # one TIME_WAIT whose timer restarted (a late segment on loopback)
+        # looks new: at most one in the window
+        v.need(g["new_per_s"] is not None and g["new_per_s"] <= 1.05,
                f"{name} ({after:.3f} s after the burst): new_per_s "
                f"{g['new_per_s']} for a burst that ended")
         v.need(g["full_in_s"] is None and not g["forecast"].startswith("full"),
                f"{name} ({after:.3f} s after the burst): {g['forecast']!r}")
         if p is not None and p.get("new_per_s") is not None:
-            v.need(p["new_per_s"] <= 0.5,
+            v.need(p["new_per_s"] <= 1.05,
                    f"{name}: top_peers[{a.dst}].new_per_s {p['new_per_s']}")
     if once["unix_time"] - end > a.within:
         print(f"  note: --once ran {once['unix_time'] - end:.3f} s after the "
@@ -615,10 +617,12 @@ def check_two(a):
         v.need(g is not None, f"idle sample {k}: group missing")
         if g is None:
             continue
-        v.need(g["new_per_s"] is not None and g["new_per_s"] <= 0.5,
+        # one TIME_WAIT whose timer restarted (a late segment on loopback)
+        # looks new: at most one in the window
+        v.need(g["new_per_s"] is not None and g["new_per_s"] <= 1.05,
                f"idle sample {k}: new_per_s {g['new_per_s']} (idle group)")
         if p is not None and p.get("new_per_s") is not None:
-            v.need(p["new_per_s"] <= 0.5,
+            v.need(p["new_per_s"] <= 1.05,
                    f"idle sample {k}: top_peers new_per_s {p['new_per_s']}")
         v.need(g["full_in_s"] is None, f"idle sample {k}: {g['forecast']!r}")
     no_fail(idle, v, "idle: ")

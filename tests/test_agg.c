@@ -502,6 +502,20 @@ static void test_first_sample_burst(void **state)
 			 5 / 11.5) < 1e-9);
 	snap_unref(s);
 
+	/* a burst of 150 1.07 s ago and one straggler since (a TIME_WAIT
+	 * whose timer restarted looks new): the last window says the 10 s
+	 * are stale, so the sure rate and the estimate are the window's */
+	agg_begin(a, &p);
+	for (uint16_t i = 0; i < 150; i++)
+		add(a, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.4", 8080,
+		    TS_TIME_WAIT, 60000 - 1070 - i / 30u);
+	add(a, "127.0.0.1", 40200, "127.0.0.4", 8080, TS_TIME_WAIT, 59700);
+	s = finish(a, 10);
+	assert_true(fabs(s->eph.groups[0].new_per_s - 1) < 1e-9);
+	assert_true(fabs(s->eph.groups[0].long_per_s - 1) < 1e-9);
+	assert_true(fabs(s->eph.groups[0].low_per_s) < 1e-9);
+	snap_unref(s);
+
 	/* under reuse a long window is unknown: older ones may be gone */
 	p.tw_reuse = 2;
 	agg_begin(a, &p);
