@@ -10,8 +10,7 @@
 #include "twtop/agg.h"
 
 #define NPORTS 65536
-/* TIME_WAIT this young or this close to expiry give the in and out rates
- * of a group (advice.c's ADV_WINDOW_S) */
+/* TIME_WAIT this young are a group's tw_young (shown, not forecast on) */
 #define AGG_YOUNG_MS 10000
 #define AGG_LONG_MS 10000	/* the window of a row's long_per_s */
 /* A gap in TIME_WAIT ages this short tells nothing: the timer counts in
