@@ -13,10 +13,12 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "twtop/buildtree.h"
 #include "twtop/demo.h"
 
 #define DEMO_PROCS 2
@@ -47,37 +49,33 @@ static const char *const load_server[] = {
 /* True when path names an executable regular file. */
 static bool demo_executable(const char *path)
 {
-	return access(path, X_OK) == 0;
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(path, X_OK) == 0;
+}
+
+/* Copies path into buf: 0, or -1 when it does not fit. */
+static int demo_copy(char *buf, size_t len, const char *path)
+{
+	int k = snprintf(buf, len, "%s", path);
+
+	return k >= 0 && (size_t)k < len ? 0 : -1;
 }
 
 int demo_find_twload(char *buf, size_t len)
 {
-	char self[PATH_MAX], *slash, *path, *save = NULL;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	const char *env = getenv("PATH");
+	static const char installed[] = TWTOP_PKGLIBEXECDIR "/twload";
+	char top[PATH_MAX], tree[PATH_MAX + 16] = "";
 
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			if (snprintf(buf, len, "%s/twload", self) < (int)len &&
-			    demo_executable(buf))
-				return 0;
-		}
+	if (buildtree_top(top, sizeof(top)) == 0) {
+		snprintf(tree, sizeof(tree), "%s/src/twload", top);
+		if (demo_executable(tree))
+			return demo_copy(buf, len, tree);
 	}
-	path = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
-	if (!path)
-		return -1;
-	for (char *d = strtok_r(path, ":", &save); d;
-	     d = strtok_r(NULL, ":", &save)) {
-		if (snprintf(buf, len, "%s/twload", *d ? d : ".") < (int)len &&
-		    demo_executable(buf)) {
-			free(path);
-			return 0;
-		}
-	}
-	free(path);
+	if (demo_executable(installed))
+		return demo_copy(buf, len, installed);
+	snprintf(buf, len, "%s%s%s", tree, *tree ? " or " : "", installed);
 	return -1;
 }
 
@@ -203,8 +201,8 @@ struct demo *demo_start(char *err, size_t errlen)
 		return NULL;
 	}
 	if (demo_find_twload(bin, sizeof(bin)) < 0) {
-		snprintf(err, errlen, "demo: twload not found next to twtop "
-			 "or in PATH (build it with make)");
+		snprintf(err, errlen, "demo: twload not found (looked for %s)",
+			 bin);
 		free(d);
 		return NULL;
 	}

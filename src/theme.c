@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "twtop/buildtree.h"
 #include "twtop/printable.h"
 #include "twtop/syncfile.h"
 #include "twtop/theme.h"
@@ -319,28 +321,34 @@ int theme_load_file(struct theme *t, const char *path, char *err,
 	return rc;
 }
 
-/* The theme directories in search order; returns how many. The source
- * tree's themes serve a binary that was built but not installed: once the
- * installed directory exists, the source tree (maybe gone, maybe another
- * version) is not looked at. */
-static unsigned int theme_dirs(const char *dirs[3])
+/* The theme directories in search order. */
+struct theme_dirs {
+	const char *dir[2];
+	unsigned int n;
+	char tree[PATH_MAX];
+};
+
+/* An installed twtop looks only in the installed data directory, and has
+ * no build path compiled in. An uninstalled one, run from its build tree
+ * (buildtree.h), looks in $TWTOP_THEME_DIR, then in the source tree's
+ * themes/, and never at an installed directory of maybe another version. */
+static void theme_dirs(struct theme_dirs *td)
 {
 	const char *env = getenv("TWTOP_THEME_DIR");
-	unsigned int n = 0;
-	bool installed = false;
+	char top[PATH_MAX];
 
-	if (env && *env)
-		dirs[n++] = env;
+	td->n = 0;
+	if (buildtree_top(top, sizeof(top)) == 0 &&
+	    snprintf(td->tree, sizeof(td->tree), "%s/%s", top,
+		     BUILDTREE_THEMES) < (int)sizeof(td->tree)) {
+		if (env && *env)
+			td->dir[td->n++] = env;
+		td->dir[td->n++] = td->tree;
+		return;
+	}
 #ifdef TWTOP_DATADIR
-	dirs[n++] = TWTOP_DATADIR;
-	installed = access(TWTOP_DATADIR, X_OK) == 0;
+	td->dir[td->n++] = TWTOP_DATADIR;
 #endif
-#ifdef TWTOP_SRCDIR
-	if (!installed)
-		dirs[n++] = TWTOP_SRCDIR "/themes";
-#endif
-	(void)installed;
-	return n;
 }
 
 /* A theme name is letters, digits, '-' and '_'. */
@@ -356,13 +364,13 @@ static int theme_valid_name(const char *name)
 
 int theme_find(const char *name, char *path, size_t len)
 {
-	const char *dirs[3];
-	unsigned int n = theme_dirs(dirs);
+	struct theme_dirs td;
 
 	if (!theme_valid_name(name))
 		return -1;
-	for (unsigned int i = 0; i < n; i++) {
-		int k = snprintf(path, len, "%s/%s%s", dirs[i], name,
+	theme_dirs(&td);
+	for (unsigned int i = 0; i < td.n; i++) {
+		int k = snprintf(path, len, "%s/%s%s", td.dir[i], name,
 				 THEME_SUFFIX);
 
 		if (k < 0 || (size_t)k >= len)
@@ -377,9 +385,9 @@ int theme_find(const char *name, char *path, size_t len)
 int theme_load(struct theme *t, const char *name_or_path, char *err,
 	       size_t errlen)
 {
-	char path[PATH_MAX], name[72];
-	size_t n = strlen(name_or_path);
-	size_t sl = strlen(THEME_SUFFIX);
+	char path[PATH_MAX], name[72], where[2 * PATH_MAX + 8];
+	size_t n = strlen(name_or_path), sl = strlen(THEME_SUFFIX), w = 0;
+	struct theme_dirs td;
 
 	if (strchr(name_or_path, '/') ||
 	    (n > sl && strcmp(name_or_path + n - sl, THEME_SUFFIX) == 0))
@@ -390,16 +398,18 @@ int theme_load(struct theme *t, const char *name_or_path, char *err,
 		theme_builtin_mono(t);
 		return 0;
 	}
-	/* the name may come from a config file */
+	/* the name may come from a config file, the directory from the
+	 * environment */
 	printable_str(name, sizeof(name), name_or_path);
-	snprintf(err, errlen, "theme '%s' not found (looked for %s%s "
-		 "in $TWTOP_THEME_DIR and %s)", name, name, THEME_SUFFIX,
-#ifdef TWTOP_DATADIR
-		 TWTOP_DATADIR
-#else
-		 "the data directory"
-#endif
-		 );
+	theme_dirs(&td);
+	where[0] = '\0';
+	for (unsigned int i = 0; i < td.n && w < sizeof(where); i++) {
+		printable_str(path, sizeof(path), td.dir[i]);
+		w += (size_t)snprintf(where + w, sizeof(where) - w, "%s%s",
+				      i ? ", " : "", path);
+	}
+	snprintf(err, errlen, "theme '%s' not found (looked for %s%s in %s)",
+		 name, name, THEME_SUFFIX, td.n ? where : "no directory");
 	return -1;
 }
 
@@ -411,11 +421,12 @@ static int theme_cmp(const void *a, const void *b)
 
 unsigned int theme_list(char names[][THEME_NAME_MAX], unsigned int max)
 {
-	const char *dirs[3];
-	unsigned int nd = theme_dirs(dirs), n = 0;
+	struct theme_dirs td;
+	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < nd; i++) {
-		DIR *d = opendir(dirs[i]);
+	theme_dirs(&td);
+	for (unsigned int i = 0; i < td.n; i++) {
+		DIR *d = opendir(td.dir[i]);
 		struct dirent *de;
 
 		while (d && (de = readdir(d)) != NULL && n < max) {

@@ -3,16 +3,20 @@
 # tests/install.sh: "make install" does what the README and the man pages
 # promise, and an installed twtop finds its installed themes.
 #
-# 1. make install DESTDIR=$tmp/dest from this build: the programs, the four
-#    themes and the two man pages land under $(prefix); the pages have no
-#    roff warnings and render; the staged programs answer --help and
-#    --version as GNU asks; make uninstall DESTDIR=... leaves no file.
+# 1. make install DESTDIR=$tmp/dest from this build: twtop in $(bindir),
+#    twload in $(pkglibexecdir) and not in $(bindir), the four themes and
+#    the two man pages under $(prefix); the pages have no roff warnings and
+#    render; the staged programs answer --help and --version as GNU asks
+#    and hold no path of the build or source tree; make uninstall
+#    DESTDIR=... leaves no file.
 # 2. The distributed tree (make distdir) is configured with
 #    --prefix=$tmp/prefix, built, installed, and then deleted, so the
 #    installed twtop cannot fall back to a source tree's themes/. In tmux
 #    it must come up in the "default" theme, cycle to the other installed
-#    themes with 't', take --theme light, and name the installed directory
-#    when a theme is missing.
+#    themes with 't', take --theme light, ignore $TWTOP_THEME_DIR (a hook
+#    for the build tree only), and name the installed directory when a
+#    theme is missing. --demo looks for twload in $(pkglibexecdir) alone
+#    and, as root or in a user namespace, runs the installed one.
 # Writes only below a temporary directory (make distcheck's source tree is
 # read-only). Needs make; the terminal part needs tmux (else SKIP).
 set -u
@@ -47,7 +51,11 @@ unset MAKEFLAGS MFLAGS MAKELEVEL DESTDIR TWTOP_THEME_DIR NO_COLOR
 # The installation directories as this build's Makefile has them.
 cat >"$tmp/vars.mk" <<'EOF'
 twtop-install-vars:
+	@echo "prefix='$(prefix)'"
 	@echo "bindir='$(bindir)'"
+	@echo "pkglibexecdir='$(pkglibexecdir)'"
+	@echo "abs_top_builddir='$(abs_top_builddir)'"
+	@echo "abs_top_srcdir='$(abs_top_srcdir)'"
 	@echo "pkgdatadir='$(pkgdatadir)'"
 	@echo "man1dir='$(man1dir)'"
 	@echo "VERSION='$(VERSION)'"
@@ -56,7 +64,7 @@ EOF
 vars=$(make -s --no-print-directory -f Makefile -f "$tmp/vars.mk" \
 	twtop-install-vars) || fail "reading the directories from Makefile"
 eval "$vars"
-echo "bindir=$bindir pkgdatadir=$pkgdatadir man1dir=$man1dir"
+echo "bindir=$bindir pkglibexecdir=$pkglibexecdir pkgdatadir=$pkgdatadir man1dir=$man1dir"
 # No config file of the user's: twtop reads it before its options.
 mkdir "$tmp/home" "$tmp/config"
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config
@@ -107,13 +115,32 @@ check_gnu() {
 		fail "$name --no-such-option: no Try line: $(cat "$tmp/err")"
 }
 
+# An installed program holds no path of the tree it was built in (dir...),
+# except where that is the prefix it was installed to (make distcheck
+# installs below its build tree). The debug sections name the compile
+# directory, as they should; packages strip them, and so does this check.
+check_no_build_path() {
+	local prog=$1 inst=$2 d hits
+	shift 2
+	strip --strip-debug -o "$tmp/stripped" "$prog" 2>/dev/null ||
+		cp "$prog" "$tmp/stripped"
+	for d in "$@"; do
+		hits=$(tr '\0' '\n' <"$tmp/stripped" | grep -aF "$d" |
+			grep -avF "$inst")
+		[ -z "$hits" ] || fail "$prog holds the build path $d: $hits"
+	done
+}
+
 # --- 1. DESTDIR install from this build ---------------------------------------
 dest=$tmp/dest
 make install DESTDIR="$dest" >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; fail "make install DESTDIR=$dest"; }
-for f in "$bindir/twtop" "$bindir/twload"; do
+for f in "$bindir/twtop" "$pkglibexecdir/twload"; do
 	[ -x "$dest$f" ] || fail "not installed: $f"
 done
+[ -e "$dest$bindir/twload" ] && fail "twload installed in $bindir: a test tool, not a command"
+check_no_build_path "$dest$bindir/twtop" "$prefix" "$abs_top_builddir" "$abs_top_srcdir"
+check_no_build_path "$dest$pkglibexecdir/twload" "$prefix" "$abs_top_builddir" "$abs_top_srcdir"
 for t in $themes; do
 	[ -f "$dest$pkgdatadir/$t.theme" ] || fail "not installed: $t.theme"
 done
@@ -124,12 +151,12 @@ done
 grep -qF "$(printf '%s' "$pkgdatadir" | sed 's/-/\\-/g')" \
 	"$dest$man1dir/twtop.1" || fail "twtop.1 does not name $pkgdatadir"
 check_gnu "$dest$bindir/twtop" twtop
-check_gnu "$dest$bindir/twload" twload
+check_gnu "$dest$pkglibexecdir/twload" twload
 make uninstall DESTDIR="$dest" >"$tmp/uninstall.log" 2>&1 ||
 	{ cat "$tmp/uninstall.log"; fail "make uninstall DESTDIR=$dest"; }
 left=$(find "$dest" ! -type d)
 [ -z "$left" ] || fail "left after make uninstall: $left"
-echo "ok: DESTDIR install, man pages, --help/--version, uninstall"
+echo "ok: DESTDIR install, twload in $pkglibexecdir, no build path, man pages, --help/--version, uninstall"
 
 # --- 2. a real install of the distributed tree, source tree deleted ----------
 src=$tmp/twtop-src
@@ -144,7 +171,12 @@ make distdir distdir="$src" >"$tmp/distdir.log" 2>&1 ||
 ) >"$tmp/build.log" 2>&1 || { tail -n 40 "$tmp/build.log"; fail "build and install under $prefix"; }
 rm -rf "$src"
 inst=$prefix/bin/twtop
+twload=$prefix/libexec/twtop/twload
 [ -x "$inst" ] || fail "$inst not installed"
+[ -x "$twload" ] || fail "$twload not installed"
+[ -e "$prefix/bin/twload" ] && fail "twload installed in $prefix/bin"
+check_no_build_path "$inst" "$prefix" "$src"
+check_no_build_path "$twload" "$prefix" "$src"
 for t in $themes; do
 	[ -f "$prefix/share/twtop/$t.theme" ] || fail "no $t.theme under $prefix"
 done
@@ -158,17 +190,21 @@ echo "ok: installed under $prefix, source tree removed"
 command -v tmux >/dev/null || skip "tmux not installed: themes of the installed twtop not checked"
 
 # Runs the installed twtop in a detached 100x30 tmux session, with no
-# config file and no theme directory of the environment; its exit status
-# lands in $tmp/exit.
+# config file and no theme directory of the environment (but what
+# $extra_env sets);
+# its exit status lands in $tmp/exit, its shell's pid in $tmp/pid. $wrap
+# goes before the program (unshare).
+extra_env=
+wrap=
 start() {
-	rm -f "$tmp/exit" "$tmp/stderr"
-	printf '%s\n' "#!/bin/sh" "trap : INT" \
-		"'$inst' \"\$@\" 2>'$tmp/stderr'" "echo \$? >'$tmp/exit'" \
+	rm -f "$tmp/exit" "$tmp/stderr" "$tmp/pid"
+	printf '%s\n' "#!/bin/sh" "trap : INT" "echo \$\$ >'$tmp/pid'" \
+		"$wrap '$inst' \"\$@\" 2>'$tmp/stderr'" "echo \$? >'$tmp/exit'" \
 		>"$tmp/run.sh"
 	chmod +x "$tmp/run.sh"
 	tmux -L "$sock" kill-server 2>/dev/null
 	tmux -L "$sock" -f /dev/null new-session -d -s main -x 100 -y 30 \
-		env -u TWTOP_THEME_DIR -u NO_COLOR HOME="$tmp/home" \
+		env -u TWTOP_THEME_DIR -u NO_COLOR $extra_env HOME="$tmp/home" \
 		XDG_CONFIG_HOME="$tmp/config" TERM=xterm-256color \
 		LANG=C.UTF-8 LC_ALL=C.UTF-8 "$tmp/run.sh" "$@" ||
 		fail "tmux new-session"
@@ -222,4 +258,56 @@ start --theme no-such-theme
 [ "$(wait_exit)" = 2 ] || fail "--theme no-such-theme: exit status $(cat "$tmp/exit")"
 grep -qF "$prefix/share/twtop" "$tmp/stderr" ||
 	fail "the error does not name $prefix/share/twtop: $(cat "$tmp/stderr")"
-echo "ok: the installed twtop finds its installed themes"
+
+# $TWTOP_THEME_DIR is for a twtop run from its build tree: the installed
+# one neither loads nor lists a theme found only there.
+mkdir "$tmp/envthemes"
+echo "header = green" >"$tmp/envthemes/envonly.theme"
+extra_env="TWTOP_THEME_DIR=$tmp/envthemes"
+start --theme envonly
+[ "$(wait_exit)" = 2 ] || fail "--theme envonly from \$TWTOP_THEME_DIR: exit status $(cat "$tmp/exit")"
+grep -qF "theme 'envonly' not found (looked for envonly.theme in $prefix/share/twtop)" \
+	"$tmp/stderr" || fail "--theme envonly: $(cat "$tmp/stderr")"
+extra_env=
+echo "ok: the installed twtop finds its installed themes, and only those"
+
+# --demo: twload is looked for in $(pkglibexecdir) only (not next to
+# twtop, not in PATH): without it the error names that place.
+mv "$twload" "$tmp/twload.away"
+mkdir "$tmp/path" && cp "$tmp/twload.away" "$tmp/path/twload"
+extra_env="PATH=$tmp/path:$PATH"
+start --demo
+st=$(wait_exit)
+extra_env=
+mv "$tmp/twload.away" "$twload"
+[ "$st" = 1 ] || fail "--demo without twload: exit status $st"
+grep -qxF "twtop: demo: twload not found (looked for $twload)" "$tmp/stderr" ||
+	fail "--demo without twload: $(cat "$tmp/stderr")"
+echo "ok: --demo looks for twload in $prefix/libexec/twtop"
+
+# With it, the load runs the installed twload. As root the demo makes a
+# private namespace; a normal user gets one with unshare -rn, if allowed.
+if [ "$(id -u)" -ne 0 ]; then
+	if unshare -rn true 2>/dev/null; then
+		wrap="unshare -rn"
+	else
+		echo "SKIP: --demo running the installed twload: not root, and no user namespace (unshare -rn)"
+		exit 0
+	fi
+fi
+start --demo
+wait_screen 'demo \(private\)'
+for ((i = 0; i < 50; i++)); do
+	pid=$(pgrep -P "$(cat "$tmp/pid")" -x twtop | head -n 1)
+	loads=$([ -n "$pid" ] && pgrep -P "$pid" -x twload)
+	[ "$(printf '%s\n' "$loads" | grep -c .)" = 2 ] && break
+	sleep 0.1
+done
+[ -n "$loads" ] || fail "--demo: no twload under twtop"
+for p in $loads; do
+	exe=$(readlink "/proc/$p/exe")
+	[ "$exe" = "$twload" ] || fail "--demo runs $exe, not $twload"
+done
+keys q
+[ "$(wait_exit)" = 0 ] || fail "--demo, q: exit status $(cat "$tmp/exit")"
+echo "ok: --demo runs $twload${wrap:+ (in $wrap)}"

@@ -415,7 +415,7 @@ PY
 		fail "tcp_tw_reuse=2: the loopback group's TIME_WAIT are not reusable"
 	echo "ok: tcp_tw_reuse=2: $tw_client loopback TIME_WAIT reusable after ${delay} ms"
 else
-	echo "note: not root (or no ip/ss/twload): namespace check skipped"
+	echo "SKIP: the namespace check: needs root, ip, ss and twload"
 fi
 
 # --- the dashboard writes the file on every new sample -----------------------
@@ -454,6 +454,6 @@ if command -v tmux >/dev/null; then
 	[ -z "$leftover" ] || fail "temporary files left: $leftover"
 	echo "ok: the dashboard rewrites the file every sample"
 else
-	echo "note: tmux not installed: dashboard check skipped"
+	echo "SKIP: the dashboard check: tmux not installed"
 fi
 echo PASS

@@ -39,6 +39,6 @@ refused "$tmp/dir.prom" "a directory" -d
 if [ "$(id -u)" = 0 ] && mknod "$tmp/null.prom" c 1 3 2>/dev/null; then
 	refused "$tmp/null.prom" "a character device" -c
 else
-	echo "device case skipped: mknod needs root"
+	echo "SKIP: the device case: mknod needs root"
 fi
 exit 0

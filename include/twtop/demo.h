@@ -8,8 +8,9 @@
 
 struct demo;
 
-/* Finds the twload program: next to the running twtop, then in PATH.
- * 0 with the path in buf, or -1. */
+/* Finds the twload program: in the build tree's src/ for a twtop run from
+ * its build tree, else in the installed $(pkglibexecdir). 0 with the path
+ * in buf, or -1 with the places looked at in buf. */
 int demo_find_twload(char *buf, size_t len);
 
 /*

@@ -80,8 +80,9 @@ int theme_parse(struct theme *t, const char *text, const char *path,
 int theme_load_file(struct theme *t, const char *path, char *err,
 		    size_t errlen);
 
-/* Finds NAME.theme in the theme directories ($TWTOP_THEME_DIR, the
- * installed data directory, the source tree's themes/). 0 or -1. */
+/* Finds NAME.theme in the theme directories: the installed data
+ * directory, or for a twtop run from its build tree $TWTOP_THEME_DIR and
+ * the source tree's themes/. 0 or -1. */
 int theme_find(const char *name, char *path, size_t len);
 
 /* Loads a theme by name or path (anything with a '/' or ending in
