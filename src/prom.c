@@ -24,8 +24,6 @@
 #include "twtop/syncfile.h"
 #include "twtop/tcpstate.h"
 
-#define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
-
 /* Kernel counters exported, all monotonic in the kernel (per-cpu sums of
  * SNMP MIB counters, per network namespace): TYPE counter, _total. */
 static const struct {
