@@ -27,9 +27,6 @@
 
 #define DELAY_ENV "TWTOP_TEST_SYNC_DELAY_MS"
 
-/* A writer left running by test_stop_bounded: kept reachable. */
-static struct prom_writer *abandoned;
-
 static double now(void)
 {
 	struct timespec ts;
@@ -350,37 +347,37 @@ static void test_enospc(void **state)
 }
 
 /* A write that hangs (1.5 s in fsync) does not hold stop past its
- * timeout: -1 and the reason, in about the timeout. */
+ * timeout: -1 and the reason, in about the timeout; a second stop waits
+ * for the write to end and joins. */
 static void test_stop_bounded(void **state)
 {
 	char dir[] = "/tmp/test_prom_writer.XXXXXX", path[PATH_MAX];
 	char err[PATH_MAX + 128], want[PATH_MAX + 128];
 	struct snapshot *s = snap_marked(3);
+	struct prom_writer *w;
 	double t0, took;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/twtop.prom", dir);
 	setenv(DELAY_ENV, "1500", 1);
-	abandoned = prom_writer_start(path, 10, NULL, NULL);
-	assert_non_null(abandoned);
-	prom_writer_post(abandoned, s);
+	w = prom_writer_start(path, 10, NULL, NULL);
+	assert_non_null(w);
+	prom_writer_post(w, s);
 	snap_unref(s);
-	wait_busy(abandoned);
+	wait_busy(w);
 	t0 = now();
-	assert_int_equal(prom_writer_stop(abandoned, 0.3, err, sizeof(err)),
-			 -1);
+	assert_int_equal(prom_writer_stop(w, 0.3, err, sizeof(err)), -1);
 	took = now() - t0;
 	if (took < 0.25 || took > 1.0)
 		fail_msg("stop took %.3f s with a 0.3 s timeout", took);
 	snprintf(want, sizeof(want), "%s: still writing after 0.3 s; not "
 		 "waiting for it", path);
 	assert_string_equal(err, want);
-	/* the thread finishes the write on its own and ends */
-	for (int i = 0; i < 100 && file_mark(path) != 3; i++)
-		nap_ms(50);
+	assert_int_equal(file_mark(path), -1);	/* not written yet */
+	/* the write ends, the thread is joined */
+	assert_int_equal(prom_writer_stop(w, 10, err, sizeof(err)), 0);
 	assert_int_equal(file_mark(path), 3);
-	nap_ms(100);
 	unsetenv(DELAY_ENV);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);

@@ -55,9 +55,9 @@ void prom_writer_stats(struct prom_writer *w, struct prom_writer_stats *st);
  * at most timeout seconds (< 0: no limit), and frees w: 0, or 1 when a
  * write failed and prom_writer_error has not said so yet ("path: reason"
  * in err). -1 when a write still hangs at the deadline (the reason in
- * err): the thread is left to finish or to end with the process (the
- * caller is about to exit; w stays allocated as the thread uses it, and
- * notify may still be called), its temporary file may remain.
+ * err): w is not freed, as its thread still uses it (notify may still be
+ * called); call prom_writer_stop again to wait longer, or exit, leaving
+ * the write's temporary file behind.
  */
 int prom_writer_stop(struct prom_writer *w, double timeout, char *err,
 		     size_t errlen);
