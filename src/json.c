@@ -11,7 +11,6 @@
 #include "twtop/json.h"
 #include "twtop/tcpstate.h"
 
-#define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
 #define JW_DEPTH_MAX ((int)(sizeof(((struct jw *)0)->first) / sizeof(bool)))
 
 void jw_init(struct jw *w, FILE *f, bool pretty)
@@ -555,7 +554,7 @@ static void json_kernel(struct jw *w, const struct snapshot *s)
 
 	jw_key(w, "rates");
 	jw_obj_begin(w);
-	for (uint32_t i = 0; i < MIN_U32(s->n_rates, 8u); i++)
+	for (uint32_t i = 0; i < MIN_U32(s->n_rates, SNAP_RATES_MAX); i++)
 		kv_double(w, s->rates[i].name,
 			  s->rates[i].valid ? s->rates[i].per_s : NAN);
 	jw_obj_end(w);

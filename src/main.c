@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* twtop: top for TCP teardown. Entry point and the headless modes. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,12 @@
 #include "twtop/config.h"
 #include "twtop/json.h"
 #include "twtop/options.h"
-#include "twtop/prom.h"
+#include "twtop/prom_writer.h"
 #include "twtop/sampler.h"
 #include "twtop/ui.h"
+
+/* How long --batch waits at the end for the last --prometheus write. */
+#define BATCH_PROM_STOP_S 10.0
 
 static volatile sig_atomic_t got_stop;
 
@@ -72,20 +76,61 @@ static void nap(double seconds)
 		;
 }
 
-/* --once and --batch: samples in this thread, writes to stdout. */
+/* Starts the --prometheus writer, if asked for; 0, or -1 after saying
+ * why. */
+static int headless_prom_start(const struct options *o,
+			       struct prom_writer **pw)
+{
+	*pw = NULL;
+	if (!o->prometheus[0])
+		return 0;
+	*pw = prom_writer_start(o->prometheus, o->top, NULL, NULL);
+	if (*pw == NULL) {
+		fprintf(stderr, "twtop: --prometheus: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Hands sample i to the --prometheus writer and says on stderr when a
+ * write failed. The first sample is waited for: a file that cannot be
+ * written then is a setup error (-1); later failures (disk full) are
+ * reported and the next sample tries again. */
+static int headless_prom(struct prom_writer *pw, struct snapshot *s, long i)
+{
+	char err[PATH_MAX + 128];
+
+	if (pw == NULL)
+		return 0;
+	prom_writer_post(pw, s);
+	if (i == 0)
+		prom_writer_flush(pw, -1);
+	if (!prom_writer_error(pw, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "twtop: --prometheus: %s\n", err);
+	return i == 0 ? -1 : 0;
+}
+
+/* --once and --batch: samples in this thread, writes to stdout; the
+ * --prometheus file is written by a thread of its own. */
 static int run_headless(const struct options *o)
 {
 	struct json_opts jo = {
 		.top = o->top, .pretty = o->mode == MODE_ONCE,
 		.history = false, .version = PACKAGE_VERSION,
 	};
+	struct prom_writer *pw;
 	struct sampler *sp;
-	char err[512];
+	char err[PATH_MAX + 128];
 	int rc = 0;
 
 	sp = options_sampler_new(o, o->top, NULL, NULL, err, sizeof(err));
 	if (sp == NULL) {
 		fprintf(stderr, "twtop: %s\n", err);
+		return 1;
+	}
+	if (headless_prom_start(o, &pw) < 0) {
+		sampler_free(sp);
 		return 1;
 	}
 	signal(SIGINT, on_stop);
@@ -99,18 +144,10 @@ static int run_headless(const struct options *o)
 			rc = json_snapshot(stdout, s, &jo);
 		else
 			batch_line(stdout, s);
-		/* A file that cannot be written at the first sample is a
-		 * setup error; later failures (disk full) are reported and
-		 * the next sample tries again. */
-		if (o->prometheus[0] &&
-		    prom_write_file(o->prometheus, s, o->top, err,
-				    sizeof(err)) < 0) {
-			fprintf(stderr, "twtop: --prometheus: %s\n", err);
-			if (i == 0) {
-				snap_unref(s);
-				rc = 1;
-				break;
-			}
+		if (headless_prom(pw, s, i) < 0) {
+			snap_unref(s);
+			rc = 1;
+			break;
 		}
 		snap_unref(s);
 		if (fflush(stdout) != 0 || rc < 0) {
@@ -123,6 +160,10 @@ static int run_headless(const struct options *o)
 			break;
 		nap(o->interval);
 	}
+	/* the last sample's file, and a failure not said yet */
+	if (pw && prom_writer_stop(pw, BATCH_PROM_STOP_S, err,
+				   sizeof(err)) != 0)
+		fprintf(stderr, "twtop: --prometheus: %s\n", err);
 	sampler_free(sp);
 	return rc;
 }

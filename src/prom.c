@@ -1,30 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Prometheus text exposition (format 0.0.4) of a snapshot, written
- * atomically for node_exporter's textfile collector. The metrics mean
- * what the JSON members of the same data mean (README.md, "JSON schema"
- * and "Prometheus export"). */
+/* Prometheus text exposition (format 0.0.4) of a snapshot, for
+ * node_exporter's textfile collector (prom_file.c writes the file). The
+ * metrics mean what the JSON members of the same data mean (README.md,
+ * "JSON schema" and "Prometheus export"). */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "twtop/addr.h"
 #include "twtop/advice.h"
 #include "twtop/json.h"
 #include "twtop/prom.h"
-#include "twtop/syncfile.h"
 #include "twtop/tcpstate.h"
-
-#define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
 
 /* Kernel counters exported, all monotonic in the kernel (per-cpu sums of
  * SNMP MIB counters, per network namespace): TYPE counter, _total. */
@@ -551,131 +544,6 @@ int prom_write(FILE *f, const struct snapshot *s, unsigned int top)
 	if (fflush(f) != 0 || ferror(f)) {
 		if (errno == 0)
 			errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-struct prom_job {
-	const struct snapshot *s;
-	unsigned int top;
-};
-
-/* syncfile_fill's writer. */
-static int prom_job_write(FILE *f, void *arg)
-{
-	const struct prom_job *j = arg;
-
-	return prom_write(f, j->s, j->top);
-}
-
-/* Writes s into the open temporary file fd, makes it readable by the
- * collector (mkstemp gives 0600) and syncs it. 0, or -1 with errno set;
- * fd is closed either way. */
-static int prom_fill(int fd, const struct snapshot *s, unsigned int top)
-{
-	struct prom_job j = { s, top };
-
-	if (fchmod(fd, 0644) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return syncfile_fill(fd, prom_job_write, &j);
-}
-
-/* The temporary file's template: ".NAME.XXXXXX" beside path. Hidden and
- * not ending in .prom, so the collector never reads a half-written one. */
-static int prom_tmp_name(const char *path, char *tmp, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	int k;
-
-	if (*base == '\0') {
-		errno = EISDIR;
-		return -1;
-	}
-	k = snprintf(tmp, len, "%.*s.%s.XXXXXX",
-		     slash ? (int)(base - path) : 0, path, base);
-	if (k < 0 || (size_t)k >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-/* What kind of file st is, for messages. */
-static const char *prom_file_kind(const struct stat *st)
-{
-	switch (st->st_mode & S_IFMT) {
-	case S_IFDIR: return "a directory";
-	case S_IFLNK: return "a symbolic link";
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	case S_IFIFO: return "a FIFO";
-	case S_IFSOCK: return "a socket";
-	default: return "not a regular file";
-	}
-}
-
-int prom_check_target(const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file (%s); refusing "
-			 "to replace it", path, prom_file_kind(&st));
-		return -1;
-	}
-	return 0;
-}
-
-int prom_write_file(const char *path, const struct snapshot *s,
-		    unsigned int top, char *err, size_t errlen)
-{
-	char tmp[PATH_MAX];
-	int fd;
-
-	if (prom_tmp_name(path, tmp, sizeof(tmp)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* rename() would turn a device, FIFO or symlink into our file (as
-	 * root, /dev/null becomes a 0644 regular file): checked before the
-	 * temporary is made and again just before the rename */
-	if (prom_check_target(path, err, errlen) < 0)
-		return -1;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (prom_fill(fd, s, top) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -1;
-	}
-	if (prom_check_target(path, err, errlen) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	/* The reader sees the old file or the new one, never a part:
-	 * rename() within one directory replaces atomically. */
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
 		return -1;
 	}
 	return 0;

@@ -30,19 +30,6 @@ int snapfile_name(time_t t, unsigned int n, char *buf, size_t len)
 	return (k < 0 || (size_t)k >= len) ? -1 : 0;
 }
 
-struct snapfile_job {
-	const struct snapshot *s;
-	const struct json_opts *jo;
-};
-
-/* syncfile_fill's writer. */
-static int snapfile_job_write(FILE *f, void *arg)
-{
-	const struct snapfile_job *j = arg;
-
-	return json_snapshot(f, j->s, j->jo);
-}
-
 /* Moves tmp to final unless final exists: renameat2(RENAME_NOREPLACE),
  * or link()+unlink() where the filesystem lacks it. */
 static int snapfile_publish(const char *tmp, const char *final)
@@ -55,17 +42,6 @@ static int snapfile_publish(const char *tmp, const char *final)
 		return -1;
 	unlink(tmp);
 	return 0;
-}
-
-/* fsyncs the directory so the rename survives a crash; best effort. */
-static void snapfile_sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /* dir/snapfile_name(when, n) into path. 0 or -1/errno. */
@@ -153,41 +129,52 @@ static int snapfile_place(const char *dir, const char *tmp, time_t when,
 	return -1;
 }
 
+/* What syncfile_write needs: the snapshot to write and where. */
+struct snapfile_job {
+	const struct snapshot *s;
+	const struct json_opts *jo;
+	const char *dir;
+	time_t when;
+	char *path;
+	size_t pathlen;
+};
+
+/* syncfile_write's writer. */
+static int snapfile_job_write(FILE *f, void *arg)
+{
+	const struct snapfile_job *j = arg;
+
+	return json_snapshot(f, j->s, j->jo);
+}
+
+/* syncfile_write's placer: the first free name of that second. */
+static int snapfile_job_place(const char *tmp, void *arg)
+{
+	const struct snapfile_job *j = arg;
+
+	return snapfile_place(j->dir, tmp, j->when, j->path, j->pathlen);
+}
+
 int snapfile_write(const char *dir, const struct snapshot *s,
 		   const struct json_opts *jo, time_t when,
 		   char *path, size_t pathlen, char *err, size_t errlen)
 {
+	struct snapfile_job j = { s, jo, dir, when, path, pathlen };
 	char tmp[PATH_MAX];
-	int fd, k;
+	int k;
 
 	if (!dir || !*dir)
-		dir = ".";
+		j.dir = dir = ".";
 	k = snprintf(tmp, sizeof(tmp), "%s/.twtop-snapshot-XXXXXX", dir);
 	if (k < 0 || (size_t)k >= sizeof(tmp)) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(ENAMETOOLONG));
 		return -1;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create a file in %s: %s", dir,
-			 strerror(errno));
+	/* a snapshot is an ordinary report file: 0644 */
+	if (syncfile_write(tmp, 0644, snapfile_job_write, snapfile_job_place,
+			   &j) < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	/* mkstemp makes 0600; a snapshot is an ordinary report file */
-	fchmod(fd, 0644);
-	if (syncfile_fill(fd, snapfile_job_write,
-			  &(struct snapfile_job){ s, jo }) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", tmp,
-			 strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (snapfile_place(dir, tmp, when, path, pathlen) < 0) {
-		snprintf(err, errlen, "cannot rename %s into place: %s", tmp,
-			 strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	snapfile_sync_dir(dir);
 	return 0;
 }

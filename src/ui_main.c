@@ -14,11 +14,13 @@
 #include <unistd.h>
 
 #include "twtop/demo.h"
-#include "twtop/prom.h"
+#include "twtop/prom_writer.h"
 #include "twtop/ui.h"
 #include "ui_priv.h"
 
 #define UI_TOP_MIN 50		/* top list length kept for big screens */
+#define UI_PROM_STOP_S 2.0	/* quitting waits this long for a
+				 * --prometheus write, the terminal restored */
 
 /* The write end of the signal pipe: the one thing handlers touch. */
 static volatile sig_atomic_t sig_fd = -1;
@@ -39,15 +41,45 @@ static void ui_on_signal(int sig)
 	errno = saved;
 }
 
-/* The sampler's notify callback: one byte down the wake pipe. */
-static void ui_notify(void *arg)
+/* What the sampler's notify callback needs. */
+struct ui_wake {
+	int fd;				/* the wake pipe's write end */
+	struct sampler *sp;
+	struct prom_writer *pw;		/* --prometheus, or NULL */
+};
+
+/* One byte down the wake pipe fd. */
+static void ui_wake_up(int fd)
 {
-	int fd = *(const int *)arg;
 	char b = 's';
 
 	if (write(fd, &b, 1) < 0) {
 		/* full pipe: a wakeup is pending anyway */
 	}
+}
+
+/* The sampler's notify callback, in the sampler thread: the snapshot it
+ * just published goes to the --prometheus writer (which never waits for
+ * the disk), and the UI thread is woken. */
+static void ui_notify(void *arg)
+{
+	const struct ui_wake *w = arg;
+
+	if (w->pw) {
+		struct snapshot *s = sampler_current(w->sp);
+
+		if (s)
+			prom_writer_post(w->pw, s);
+		snap_unref(s);
+	}
+	ui_wake_up(w->fd);
+}
+
+/* The --prometheus writer's callback, in its thread: a write failed;
+ * the UI thread wakes to show it. */
+static void ui_prom_notify(void *arg)
+{
+	ui_wake_up(*(const int *)arg);
 }
 
 /* Installs (or with restore, restores) the handlers of ui_signals. */
@@ -144,14 +176,17 @@ static void ui_read_signals(struct ui *u, int fd)
 	}
 }
 
-/* Takes the newest snapshot, if there is one. */
-static void ui_take_snapshot(struct ui *u, int fd)
+/* Takes the newest snapshot, if there is one, and shows a failed
+ * --prometheus write (pw: its writer, or NULL). */
+static void ui_take_snapshot(struct ui *u, int fd, struct prom_writer *pw)
 {
-	char b[256];
+	char b[PATH_MAX + 128];
 	struct snapshot *s;
 
 	while (read(fd, b, sizeof(b)) > 0)
 		;
+	if (pw && prom_writer_error(pw, b, sizeof(b)))
+		ui_message(u, true, "--prometheus: %s", b);
 	s = sampler_current(u->sp);
 	if (!s || s == u->snap) {
 		snap_unref(s);
@@ -161,13 +196,6 @@ static void ui_take_snapshot(struct ui *u, int fd)
 	u->snap = s;
 	for (int i = 0; i < UI_NPANELS; i++)
 		ui_list_sync(u, i);
-	if (u->opt->prometheus[0]) {
-		char err[PATH_MAX + 128];
-
-		if (prom_write_file(u->opt->prometheus, s, u->opt->top, err,
-				    sizeof(err)) < 0)
-			ui_message(u, true, "--prometheus: %s", err);
-	}
 }
 
 /* Milliseconds until the clock in the header shows the next second. */
@@ -180,7 +208,8 @@ static int ui_tick_ms(void)
 }
 
 /* The event loop: redraw on a sample, a key, a signal or a clock tick. */
-static void ui_loop(struct ui *u, int wake_fd, int signal_fd)
+static void ui_loop(struct ui *u, int wake_fd, int signal_fd,
+		    struct prom_writer *pw)
 {
 	struct pollfd pf[3] = {
 		{ .fd = STDIN_FILENO, .events = POLLIN },
@@ -197,7 +226,7 @@ static void ui_loop(struct ui *u, int wake_fd, int signal_fd)
 		if (rc > 0 && pf[2].revents)
 			ui_read_signals(u, signal_fd);
 		if (rc > 0 && pf[1].revents)
-			ui_take_snapshot(u, wake_fd);
+			ui_take_snapshot(u, wake_fd, pw);
 		if (rc > 0 && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			u->quit = true;
 		while (!u->quit && (key = getch()) != ERR)
@@ -223,17 +252,42 @@ static int ui_pipe(int p[2])
 	return pipe2(p, O_NONBLOCK | O_CLOEXEC);
 }
 
+/* Stops the --prometheus writer (pw, or NULL), the terminal restored,
+ * and says so when its last write failed or still hangs. False when it
+ * hangs: its thread may still write to the wake pipe. */
+static bool ui_prom_stop(struct prom_writer *pw)
+{
+	char err[PATH_MAX + 128];
+	int rc;
+
+	if (pw == NULL)
+		return true;
+	rc = prom_writer_stop(pw, UI_PROM_STOP_S, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "twtop: --prometheus: %s\n", err);
+	return rc >= 0;
+}
+
 /* Runs the dashboard once everything is set up; returns the status. */
 static int ui_run(struct ui *u, struct demo *demo)
 {
 	struct sigaction old[N_SIGNALS];
+	struct ui_wake wk = { .sp = u->sp, .pw = NULL };
 	int wake[2], sigp[2];
 
 	if (ui_pipe(wake) < 0 || ui_pipe(sigp) < 0) {
 		fprintf(stderr, "twtop: pipe: %s\n", strerror(errno));
 		return 1;
 	}
+	wk.fd = wake[1];
+	if (!u->replay && u->opt->prometheus[0] &&
+	    !(wk.pw = prom_writer_start(u->opt->prometheus, u->opt->top,
+					ui_prom_notify, &wk.fd))) {
+		fprintf(stderr, "twtop: --prometheus: %s\n", strerror(errno));
+		return 1;
+	}
 	if (!ui_curses_start(u)) {
+		ui_prom_stop(wk.pw);
 		fprintf(stderr, "twtop: cannot use the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return 1;
@@ -247,20 +301,24 @@ static int ui_run(struct ui *u, struct demo *demo)
 		ui_message(u, false, "demo: twload makes TIME_WAIT on loopback%s",
 			   demo_netns(demo) ? " in a private namespace "
 			   "(tcp_tw_reuse=0 there)" : "");
-	if (!u->replay && sampler_start(u->sp, ui_notify, &wake[1]) < 0) {
+	if (!u->replay && sampler_start(u->sp, ui_notify, &wk) < 0) {
 		endwin();
 		fprintf(stderr, "twtop: cannot start the sampler: %s\n",
 			strerror(errno));
+		ui_prom_stop(wk.pw);
 		return 1;
 	}
-	ui_loop(u, wake[0], sigp[0]);
+	ui_loop(u, wake[0], sigp[0], wk.pw);
 	if (!u->replay)
 		sampler_stop(u->sp);
+	/* the terminal first: a slow last write must not hold it */
 	endwin();
 	ui_signals_set(false, old);
 	sig_fd = -1;
-	close(wake[0]);
-	close(wake[1]);
+	if (ui_prom_stop(wk.pw)) {
+		close(wake[0]);
+		close(wake[1]);
+	}
 	close(sigp[0]);
 	close(sigp[1]);
 	return u->quit_signal ? 128 + u->quit_signal : 0;

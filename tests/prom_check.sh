@@ -1,28 +1,50 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # --prometheus end to end: the file twtop --batch -q writes on this host
-# must parse (tests/prom_parse.py always; promtool check metrics when
-# promtool is installed or $PROMTOOL names it) and its numbers must equal
-# what /proc says (sysctls exactly, kernel counters between a read before
-# and one after). As root, a network namespace with a known twload mix
+# must parse, by two independent parsers that must agree (tests/
+# prom_parse.py, and the official client's
+# prometheus_client.parser.text_string_to_metric_families through
+# tests/prom_client.py; promtool check metrics too when promtool is
+# installed or $PROMTOOL names it), and its numbers, as each parser reads
+# them, must equal what /proc says (sysctls exactly, kernel counters
+# between a read before and one after). As root, a network namespace with a known twload mix
 # checks the socket, side and destination-group series against ss and the
 # netns label, and that tcp_tw_reuse=2 makes its loopback TIME_WAIT
 # reusable once older than the reuse delay; where tmux exists, the
 # dashboard must write the file too.
-# Exit 0 pass, 1 fail, 77 skip (python3 missing).
+# Exit 0 pass, 1 fail, 77 skip (python3 or its prometheus_client module
+# missing; $PYTHON names another interpreter).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${TWTOP_BUILDDIR:-$(pwd)}
 twtop=$build/src/twtop
 twload=$build/src/twload
 parse=$here/prom_parse.py
+client=$here/prom_client.py
 ns=""
 tmux_id=twtop-prom-$$
 pids=()
 
 fail() { echo "FAIL: $*"; exit 1; }
 
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+# the interpreter with the client module: Debian's package installs it for
+# /usr/bin/python3, which another python3 first on the PATH may not see
+py=""
+for cand in ${PYTHON:-} python3 /usr/bin/python3; do
+	if "$cand" -c 'import prometheus_client.parser' 2>/dev/null; then
+		py=$cand
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	if command -v python3 >/dev/null; then
+		echo "SKIP: python3 has no prometheus_client module (Debian:" \
+			"python3-prometheus-client; or set PYTHON)"
+	else
+		echo "SKIP: python3 not installed"
+	fi
+	exit 77
+fi
 [ -x "$twtop" ] || fail "$twtop not built"
 
 tmp=$(mktemp -d /tmp/twtop-prom.XXXXXX)
@@ -40,12 +62,18 @@ export XDG_CONFIG_HOME=$tmp/config
 
 promtool=${PROMTOOL:-$(command -v promtool || true)}
 
-# Validates a file with the parser and, when present, promtool.
+# Validates a file with both parsers (which must read the same families
+# and samples from it) and, when present, promtool.
 validate() {
-	python3 "$parse" "$1" --prefix twtop_ >"$tmp/parse.out" 2>&1 ||
+	# one copy: the dashboard may replace the file between two reads
+	cp "$1" "$tmp/validate.prom" || fail "cannot copy $1"
+	"$py" "$parse" "$tmp/validate.prom" --prefix twtop_ >"$tmp/parse.out" 2>&1 ||
 		{ cat "$tmp/parse.out"; fail "$1 does not parse"; }
+	"$py" "$client" "$tmp/validate.prom" --prefix twtop_ --compare \
+		>"$tmp/client.out" 2>&1 ||
+		{ cat "$tmp/client.out"; fail "$1: prometheus_client disagrees"; }
 	if [ -n "$promtool" ]; then
-		"$promtool" check metrics <"$1" >"$tmp/promtool.out" 2>&1 ||
+		"$promtool" check metrics <"$tmp/validate.prom" >"$tmp/promtool.out" 2>&1 ||
 			{ cat "$tmp/promtool.out"; fail "promtool rejects $1"; }
 	fi
 }
@@ -54,15 +82,18 @@ validate() {
 # Each case: the reason it must report, then the text.
 parser_rejects() {
 	printf '%b' "$2" >"$tmp/bad.prom"
-	python3 "$parse" "$tmp/bad.prom" --prefix twtop_ >"$tmp/bad.out" 2>&1
+	"$py" "$parse" "$tmp/bad.prom" --prefix twtop_ >"$tmp/bad.out" 2>&1
 	[ $? -eq 1 ] || fail "parser accepted: $2"
 	grep -qF -- "$1" "$tmp/bad.out" ||
 		fail "parser said $(cat "$tmp/bad.out"), not '$1', for: $2"
 }
 H='# HELP twtop_a a.\n# TYPE twtop_a gauge\n'
 printf '%b' "${H}twtop_a{l=\"a\\\\\\\\b\\\\\"c\\\\nd\",m=\"\"} -1.5e3\n" >"$tmp/ok.prom"
-python3 "$parse" "$tmp/ok.prom" --prefix twtop_ >/dev/null ||
+"$py" "$parse" "$tmp/ok.prom" --prefix twtop_ >/dev/null ||
 	fail "parser rejected a valid file: $(cat "$tmp/ok.prom")"
+# the client reads the escapes the same way
+"$py" "$client" "$tmp/ok.prom" --prefix twtop_ --compare ||
+	fail "prometheus_client and prom_parse.py read $(cat "$tmp/ok.prom") differently"
 parser_rejects "no TYPE line" '# HELP twtop_a a.\ntwtop_a 1\n'
 parser_rejects "no HELP line" '# TYPE twtop_a gauge\ntwtop_a 1\n'
 parser_rejects "twice" "${H}twtop_a{l=\"1\"} 1\ntwtop_a{l=\"1\"} 2\n"
@@ -109,9 +140,9 @@ version=$("$twtop" --version | awk 'NR == 1 { print $2 }')
 cat >"$tmp/check.py" <<'PY'
 import os, re, sys
 sys.path.insert(0, os.environ['HERE'])
-import prom_parse
+parser = __import__(os.environ['PARSER'])   # prom_parse or prom_client
 
-fams, errs = prom_parse.load(sys.argv[1], 'twtop_')
+fams, errs = parser.load(sys.argv[1], 'twtop_')
 assert not errs, errs
 problems = []
 def check(ok, what):
@@ -281,11 +312,14 @@ for p in problems:
     print('FAIL: ' + p)
 sys.exit(1 if problems else 0)
 PY
-HERE=$here VERSION=$version python3 "$tmp/check.py" "$tmp/out/twtop.prom" \
-	"$tmp/before" "$tmp/after" "$t0" "$t1" 3 ||
-	fail "the host's file does not match /proc"
-echo "ok: host file parses$([ -n "$promtool" ] && echo " (and promtool)") and matches /proc"
-[ -z "$promtool" ] && echo "note: promtool not found (set PROMTOOL=...); parsed by prom_parse.py only"
+# the checks run on what each parser read
+for parser in prom_parse prom_client; do
+	HERE=$here VERSION=$version PARSER=$parser "$py" "$tmp/check.py" \
+		"$tmp/out/twtop.prom" "$tmp/before" "$tmp/after" "$t0" "$t1" 3 ||
+		fail "the host's file, read by $parser, does not match /proc"
+done
+echo "ok: host file parses (prom_parse.py, prometheus_client$([ -n "$promtool" ] && echo ", promtool")) and matches /proc"
+[ -z "$promtool" ] && echo "note: promtool not found (set PROMTOOL=...); parsed by prom_parse.py and prometheus_client only"
 
 # --- root: a namespace with a known mix, counted by ss ----------------------
 if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v ss >/dev/null &&
@@ -317,14 +351,18 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v ss >/dev/null 
 	estab=$(nsx ss -Htan state established | wc -l)
 	validate "$tmp/out/ns.prom"
 	# the same checks against the namespace's own /proc and /proc/sys
-	nsx env HERE="$here" VERSION="$version" NETNS="$ns" TW_REUSE=0 python3 "$tmp/check.py" \
-		"$tmp/out/ns.prom" "$tmp/nbefore" "$tmp/nafter" "$t0" "$t1" 1 ||
-		fail "the namespace's file does not match its /proc"
+	for parser in prom_parse prom_client; do
+		nsx env HERE="$here" VERSION="$version" NETNS="$ns" TW_REUSE=0 \
+			PARSER=$parser "$py" "$tmp/check.py" "$tmp/out/ns.prom" \
+			"$tmp/nbefore" "$tmp/nafter" "$t0" "$t1" 1 ||
+			fail "the namespace's file, read by $parser, does not match its /proc"
+	done
 	cat >"$tmp/ns.py" <<'PY'
 import os, sys
 sys.path.insert(0, os.environ['HERE'])
-import prom_parse
-fams, errs = prom_parse.load(sys.argv[1], 'twtop_')
+parser = __import__(os.environ['PARSER'])   # prom_parse or prom_client
+fams, errs = parser.load(sys.argv[1], 'twtop_')
+assert not errs, errs
 tw, tw_client, tw_server, estab = map(int, sys.argv[2:6])
 ns = os.environ['NETNS']
 def get(name, **labels):
@@ -363,9 +401,11 @@ for p in problems:
     print('FAIL: ' + p)
 sys.exit(1 if problems else 0)
 PY
-	HERE=$here NETNS=$ns python3 "$tmp/ns.py" "$tmp/out/ns.prom" \
-		"$tw" "$tw_client" "$tw_server" "$estab" ||
-		fail "the namespace's file does not match ss"
+	for parser in prom_parse prom_client; do
+		HERE=$here NETNS=$ns PARSER=$parser "$py" "$tmp/ns.py" \
+			"$tmp/out/ns.prom" "$tw" "$tw_client" "$tw_server" "$estab" ||
+			fail "the namespace's file, read by $parser, does not match ss"
+	done
 	echo "ok: namespace $ns: $tw TIME_WAIT ($tw_client client, $tw_server server) as ss counts them"
 
 	# tcp_tw_reuse=2 and a loopback destination: once older than the
@@ -384,8 +424,9 @@ PY
 	cat >"$tmp/reuse.py" <<'PY'
 import os, sys
 sys.path.insert(0, os.environ['HERE'])
-import prom_parse
-fams, errs = prom_parse.load(sys.argv[1], 'twtop_')
+parser = __import__(os.environ['PARSER'])   # prom_parse or prom_client
+fams, errs = parser.load(sys.argv[1], 'twtop_')
+assert not errs, errs
 assert not errs, errs
 tw = int(sys.argv[2])
 lab = None
@@ -411,8 +452,11 @@ for p in problems:
     print('FAIL: ' + p)
 sys.exit(1 if problems else 0)
 PY
-	HERE=$here python3 "$tmp/reuse.py" "$tmp/out/reuse.prom" "$tw_client" ||
-		fail "tcp_tw_reuse=2: the loopback group's TIME_WAIT are not reusable"
+	for parser in prom_parse prom_client; do
+		HERE=$here PARSER=$parser "$py" "$tmp/reuse.py" \
+			"$tmp/out/reuse.prom" "$tw_client" ||
+			fail "tcp_tw_reuse=2 ($parser): the loopback group's TIME_WAIT are not reusable"
+	done
 	echo "ok: tcp_tw_reuse=2: $tw_client loopback TIME_WAIT reusable after ${delay} ms"
 else
 	echo "SKIP: the namespace check: needs root, ip, ss and twload"

@@ -16,9 +16,9 @@ int snapfile_name(time_t t, unsigned int n, char *buf, size_t len);
 /*
  * Writes s as JSON (jo; history included when jo->history) into dir ("" or
  * NULL = the current directory) under snapfile_name(when, ...), never
- * replacing an existing file: a temporary file in dir is written, fsynced
- * and renamed without overwrite. The final path goes to path. Returns 0,
- * or -1 with the reason in err; no file is left behind on failure.
+ * replacing an existing file: syncfile_write (0644, fsync of the file and
+ * of dir), placed without overwrite. The final path goes to path. Returns
+ * 0, or -1 with "dir: reason" in err; no temporary file is left behind.
  */
 int snapfile_write(const char *dir, const struct snapshot *s,
 		   const struct json_opts *jo, time_t when,

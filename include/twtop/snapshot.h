@@ -18,10 +18,14 @@
 #define SNAP_SYSCTL_MAX	16
 #define SNAP_ADV_MAX	16	/* advisories kept per sample */
 #define SNAP_ADV_EVIDENCE 16	/* numbers behind one advisory */
+#define SNAP_RATES_MAX	8	/* counter rates kept per sample */
 
 #define SNAP_EXP_BANDS	6	/* TIME_WAIT by time left, 10 s bands */
 #define SNAP_EXP_BAND_MS 10000
 #define SNAP_EXP_SECS	60	/* the same in 1 s steps, for forecasts */
+
+/* The smaller of two counts: a snapshot's n_* bounded by its array. */
+#define MIN_U32(a, b) ((a) < (b) ? (a) : (b))
 
 struct snap_peer {
 	struct tw_addr addr;
@@ -249,7 +253,7 @@ struct snapshot {
 	uint32_t n_counters;
 	struct snap_counter counters[SNAP_COUNTERS_MAX];
 	uint32_t n_rates;
-	struct snap_rate rates[8];
+	struct snap_rate rates[SNAP_RATES_MAX];
 
 	struct {
 		bool present;
