@@ -117,8 +117,9 @@ def main(argv):
               file=sys.stderr)
         return 2
     if not available():
-        print('SKIP: %s has no prometheus_client module (Debian: '
-              'python3-prometheus-client)' % sys.executable)
+        # not "SKIP:": callers try other interpreters and say why they skip
+        print('prom_client.py: %s has no prometheus_client module (Debian: '
+              'python3-prometheus-client)' % sys.executable, file=sys.stderr)
         return 77
     # read once: both parsers see the same text even if the file is
     # replaced meanwhile
