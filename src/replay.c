@@ -6,24 +6,35 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "twtop/markers.h"
+#include "twtop/printable.h"
 #include "twtop/replay.h"
 #include "twtop/tcpstate.h"
 #include "replay_priv.h"
-#include "ui_markers.h"
 
 #define REPLAY_RECORD_MAX ((size_t)16 << 20)	/* bytes of one record */
 #define REPLAY_NODES_MAX  ((size_t)1 << 20)	/* values in one record */
+#define REPLAY_DEPTH_MAX  16			/* nesting in one record */
+#define REPLAY_HEAP_MAX	  ((size_t)128 << 20)	/* jansson's tree of one */
+
+/* A place in the text: byte offset, line and column (1-based, bytes). */
+struct replay_pos {
+	size_t off;
+	uint32_t line, col;
+};
 
 /* Where a record starts, and its own trend sample for records that
  * carry no history (JSON Lines). */
 struct replay_rec {
-	struct jr_pos pos;
+	struct replay_pos pos;
 	struct snap_hist h;
 };
 
@@ -37,10 +48,30 @@ struct replay {
 	char warning[PATH_MAX + 160];
 };
 
-static const struct jr_limits replay_limits = {
-	.max_depth = 16, .max_bytes = REPLAY_RECORD_MAX,
-	.max_nodes = REPLAY_NODES_MAX,
-};
+/*
+ * What jansson allocates while one record is parsed, the bound on it
+ * (0: none) and whether it was refused memory for passing it. jansson's
+ * tree takes up to 100 times the text ("{}" is 2 bytes, its object some
+ * 200), so the record limits alone do not bound memory; its allocation
+ * hook takes no argument, hence these (thread-local) statics. Only
+ * allocations are counted, not frees: the bound is on the parse's
+ * total, which is what a hostile record inflates.
+ */
+static _Thread_local size_t replay_heap_used, replay_heap_max;
+static _Thread_local bool replay_heap_over;
+
+/* jansson's malloc: plain malloc (freed by free), NULL past the bound. */
+static void *replay_jmalloc(size_t size)
+{
+	if (replay_heap_max &&
+	    (size > replay_heap_max ||
+	     replay_heap_used > replay_heap_max - size)) {
+		replay_heap_over = true;
+		return NULL;
+	}
+	replay_heap_used += size;
+	return malloc(size);
+}
 
 /* realloc that ends the program on failure. */
 static void *replay_xrealloc(void *p, size_t size)
@@ -54,61 +85,186 @@ static void *replay_xrealloc(void *p, size_t size)
 	return q;
 }
 
-const char *replay_intern(struct replay_pool *p, const char *s)
+/* The formatted message, made printable (it quotes the file), into err. */
+static void __attribute__((format(printf, 3, 4)))
+replay_err(char *err, size_t errlen, const char *fmt, ...)
 {
-	size_t n = strlen(s);
+	char msg[PATH_MAX + 512];
+	va_list ap;
 
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->s[i], s) == 0)
-			return p->s[i];
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 32;
-		p->s = replay_xrealloc(p->s, p->cap * sizeof(*p->s));
-	}
-	p->s[p->n] = memcpy(replay_xrealloc(NULL, n + 1), s, n + 1);
-	return p->s[p->n++];
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printable_str(err, errlen, msg);
 }
 
-void replay_pool_free(struct replay_pool *p)
+/* Skips JSON whitespace at *pos; false when only whitespace was left. */
+static bool replay_skip_space(const struct replay *r, struct replay_pos *pos)
 {
-	for (size_t i = 0; i < p->n; i++)
-		free(p->s[i]);
-	free(p->s);
-	memset(p, 0, sizeof(*p));
+	for (; pos->off < r->len; pos->off++) {
+		char c = r->text[pos->off];
+
+		if (c == '\n') {
+			pos->line++;
+			pos->col = 1;
+		} else if (c == ' ' || c == '\t' || c == '\r') {
+			pos->col++;
+		} else {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Moves *pos over n bytes of text. */
+static void replay_advance(const struct replay *r, struct replay_pos *pos,
+			   size_t n)
+{
+	const char *p = r->text + pos->off, *end = p + n, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		pos->line++;
+		pos->col = 1;
+		p = nl + 1;
+	}
+	pos->col += (uint32_t)(end - p);
+	pos->off += n;
+}
+
+/* Checks v's nesting (v at level depth) and counts its values into
+ * *nodes: -1 past REPLAY_NODES_MAX values, -2 past REPLAY_DEPTH_MAX
+ * levels. */
+static int replay_walk(json_t *v, unsigned int depth, size_t *nodes)
+{
+	const char *key;
+	json_t *e;
+	size_t i;
+	int rc = 0;
+
+	if (++*nodes > REPLAY_NODES_MAX)
+		return -1;
+	if ((json_is_array(v) || json_is_object(v)) &&
+	    depth > REPLAY_DEPTH_MAX)
+		return -2;
+	json_array_foreach(v, i, e)
+		if ((rc = replay_walk(e, depth + 1, nodes)) < 0)
+			return rc;
+	json_object_foreach(v, key, e)
+		if ((rc = replay_walk(e, depth + 1, nodes)) < 0)
+			return rc;
+	return rc;
+}
+
+/* Why jansson refused the record at pos, as "name:line:col: problem"
+ * into err; -2 when the text ended inside the record (not at a limit),
+ * else -1. n bytes were given to jansson, left were there. */
+static int replay_syntax(const struct replay *r, const struct replay_pos *pos,
+			 const json_error_t *je, size_t n, size_t left,
+			 char *err, size_t errlen)
+{
+	const char *t = r->text + pos->off;
+	size_t at = je->position > 0 ? (size_t)je->position : 0;
+	uint32_t line = pos->line, col = pos->col;
+	enum json_error_code code = json_error_code(je);
+
+	/* jansson counts from the record's start: line 1 is pos's line */
+	if (je->line > 1) {
+		line += (uint32_t)je->line - 1;
+		col = (uint32_t)(je->column > 0 ? je->column : 1);
+	} else if (je->column > 1) {
+		col += (uint32_t)je->column - 1;
+	}
+	if (replay_heap_over) {
+		replay_err(err, errlen, "%s:%u:%u: the record needs more than "
+			   "%zu MiB to read", r->name, line, col,
+			   REPLAY_HEAP_MAX >> 20);
+	} else if (code == json_error_stack_overflow) {
+		replay_err(err, errlen, "%s:%u:%u: expected at most %d levels "
+			   "of nesting", r->name, line, col, REPLAY_DEPTH_MAX);
+	} else if (memchr(t, '\0', at < n ? at : n)) {
+		/* jansson reads a NUL as the end of the text */
+		replay_err(err, errlen, "%s:%u:%u: a NUL byte: not JSON text",
+			   r->name, line, col);
+	} else if (n < left && at + 4 >= n) {
+		replay_err(err, errlen, "%s:%u:%u: expected a value of at most "
+			   "%zu bytes", r->name, line, col, REPLAY_RECORD_MAX);
+	} else if (code == json_error_premature_end_of_input && at >= n) {
+		replay_err(err, errlen, "%s:%u:%u: the file ends too early "
+			   "(truncated?): %s", r->name, line, col, je->text);
+		return -2;
+	} else if (r->n == 0 && t[0] != '{' && t[0] != '[') {
+		replay_err(err, errlen, "%s:%u:%u: not a twtop snapshot (not "
+			   "JSON: %s)", r->name, pos->line, pos->col, je->text);
+	} else {
+		replay_err(err, errlen, "%s:%u:%u: %s", r->name, line, col,
+			   je->text);
+	}
+	return -1;
+}
+
+/* The JSON value at *pos (after whitespace), parsed by jansson within
+ * the record limits, *pos moved past it; NULL with *rc and err as
+ * replay_syntax, or -1 past a limit. */
+static json_t *replay_load(const struct replay *r, struct replay_pos *pos,
+			   int *rc, char *err, size_t errlen)
+{
+	size_t left = r->len - pos->off, nodes = 0;
+	size_t n = left < REPLAY_RECORD_MAX ? left : REPLAY_RECORD_MAX;
+	json_error_t je;
+	json_t *v;
+
+	/* JSON Lines: one value, the rest of the text is not looked at */
+	json_set_alloc_funcs(replay_jmalloc, free);
+	replay_heap_used = 0;
+	replay_heap_max = REPLAY_HEAP_MAX;
+	replay_heap_over = false;
+	v = json_loadb(r->text + pos->off, n,
+		       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+	if (!v)
+		*rc = replay_syntax(r, pos, &je, n, left, err, errlen);
+	replay_heap_max = 0;
+	if (!v)
+		return NULL;
+	*rc = replay_walk(v, 1, &nodes);
+	if (*rc < 0) {
+		if (*rc == -1)
+			replay_err(err, errlen, "%s:%u: expected at most %zu "
+				   "values", r->name, pos->line,
+				   REPLAY_NODES_MAX);
+		else
+			replay_err(err, errlen, "%s:%u: expected at most %d "
+				   "levels of nesting", r->name, pos->line,
+				   REPLAY_DEPTH_MAX);
+		json_decref(v);
+		*rc = -1;
+		return NULL;
+	}
+	replay_advance(r, pos, (size_t)je.position);
+	return v;
 }
 
 /* Parses the record at pos into s (emptied here) and ms; *has_history
  * as replay_snap_read. 0; -1 with "name:line: problem" in err; -2 when
  * the text ended inside the record. */
-static int replay_parse(struct replay *r, struct jr_pos *pos,
+static int replay_parse(struct replay *r, struct replay_pos *pos,
 			struct snapshot *s, struct ui_markers *ms,
 			bool *has_history, char *err, size_t errlen)
 {
 	struct replay_conv c = {
-		.file = r->name, .pool = &r->pool, .err = err,
-		.errlen = errlen,
+		.file = r->name, .line = pos->line, .pool = &r->pool,
+		.err = err, .errlen = errlen,
 	};
-	struct jr_pos start = *pos;
-	struct jr_error je;
-	struct jr_doc *d;
+	json_t *root;
 	int rc;
 
 	free(s->focus);
 	memset(s, 0, sizeof(*s));
 	s->refs = 1;
-	d = jr_parse_next(r->text, r->len, pos, &replay_limits, &je);
-	if (!d) {
-		bool first = r->n == 0 && je.line == start.line &&
-			     je.col == start.col;
-
-		snprintf(err, errlen, "%s:%u:%u: %s%s%s", r->name, je.line,
-			 je.col, first ? "not a twtop snapshot (not JSON: " :
-			 je.eof ? "the file ends too early (truncated?): " :
-			 "", je.msg, first ? ")" : "");
-		return je.eof ? -2 : -1;
-	}
-	rc = replay_snap_read(&c, jr_root(d), s, ms, has_history);
-	jr_free(d);
+	root = replay_load(r, pos, &rc, err, errlen);
+	if (!root)
+		return rc;
+	rc = replay_snap_read(&c, root, s, ms, has_history);
+	json_decref(root);
 	return rc;
 }
 
@@ -117,12 +273,11 @@ static int replay_parse(struct replay *r, struct jr_pos *pos,
  * it are kept, with a warning. Anything else fails the whole file. */
 static int replay_index(struct replay *r, char *err, size_t errlen)
 {
+	struct replay_pos pos = { .off = 0, .line = 1, .col = 1 };
 	struct snapshot *s = snap_new();
-	struct jr_pos pos;
 	bool hist;
 
-	jr_pos_init(&pos);
-	while (jr_skip_space(r->text, r->len, &pos)) {
+	while (replay_skip_space(r, &pos)) {
 		struct replay_rec rec = { .pos = pos };
 		int rc = replay_parse(r, &pos, s, NULL, &hist, err, errlen);
 
@@ -246,6 +401,11 @@ void replay_free(struct replay *r)
 	free(r);
 }
 
+const struct replay_pool *replay_names(const struct replay *r)
+{
+	return &r->pool;
+}
+
 size_t replay_count(const struct replay *r)
 {
 	return r->n;
@@ -265,8 +425,8 @@ struct snapshot *replay_record(struct replay *r, size_t k,
 			       struct ui_markers *ms, char *err,
 			       size_t errlen)
 {
+	struct replay_pos pos;
 	struct snapshot *s;
-	struct jr_pos pos;
 	bool hist;
 	size_t first;
 

@@ -17,48 +17,49 @@
 #include "twtop/replay.h"
 #include "twtop/tcpstate.h"
 #include "replay_priv.h"
-#include "ui_markers.h"
+#include "twtop/markers.h"
 
 /* Largest |t| of a history sample: Unix seconds up to the year 33658 */
 #define REPLAY_T_MAX 1e12
 
 /* "format" and "twtop_version": what makes a JSON object twtop's. */
-static int snap_identity(struct replay_conv *c, const struct jr_value *root)
+static int snap_identity(struct replay_conv *c, json_t *root)
 {
-	const struct jr_value *f = jr_get(root, "format");
-	const struct jr_value *v = jr_get(root, "twtop_version");
+	json_t *f = json_object_get(root, "format");
+	json_t *v = json_object_get(root, "twtop_version");
+	json_int_t fmt = json_integer_value(f);
 
-	if (root->type != JR_OBJECT)
-		replay_fail(c, root, NULL, "not a twtop snapshot: expected a "
-			    "JSON object");
+	if (!json_is_object(root))
+		replay_fail(c, NULL, "not a twtop snapshot: expected a JSON "
+			    "object");
 	else if (!f || !v)
-		replay_fail(c, root, NULL, "not a twtop snapshot: no \"%s\" "
-			    "member", f ? "twtop_version" : "format");
-	else if (v->type != JR_STRING)
-		replay_fail(c, v, "twtop_version", "expected a string");
-	else if (f->type != JR_NUMBER || !f->u.num.fits_u)
-		replay_fail(c, f, "format", "expected an integer from 0");
-	else if (f->u.num.u > REPLAY_FORMAT)
-		replay_fail(c, f, NULL, "format %llu is newer than this twtop "
-			    "understands (%d)", f->u.num.u, REPLAY_FORMAT);
+		replay_fail(c, NULL, "not a twtop snapshot: no \"%s\" member",
+			    f ? "twtop_version" : "format");
+	else if (!json_is_string(v))
+		replay_fail(c, "twtop_version", "expected a string");
+	else if (!json_is_integer(f) || fmt < 0)
+		replay_fail(c, "format", "expected an integer from 0");
+	else if (fmt > REPLAY_FORMAT)
+		replay_fail(c, NULL, "format %lld is newer than this twtop "
+			    "understands (%d)", (long long)fmt, REPLAY_FORMAT);
 	else
-		c->format = (unsigned int)f->u.num.u;
+		c->format = (unsigned int)fmt;
 	return c->failed ? -1 : 0;
 }
 
 /* A state-count object: by state name; names twtop does not know are
  * skipped (a newer kernel's state). */
-static void snap_states(struct replay_conv *c, const struct jr_value *o,
-			const char *key, uint32_t *st)
+static void snap_states(struct replay_conv *c, json_t *o, const char *key,
+			uint32_t *st)
 {
-	const struct jr_value *v = replay_obj(c, o, key, false);
+	json_t *v = replay_obj(c, o, key, false), *val;
+	const char *name;
 	size_t at;
 
 	if (!v)
 		return;
 	at = replay_enter(c, key);
-	for (size_t i = 0; i < v->u.obj.n; i++) {
-		const char *name = v->u.obj.m[i].key;
+	json_object_foreach(v, name, val) {
 		int t = tcpstate_parse(name);
 
 		if (t > 0 && t < TS_MAX)
@@ -68,17 +69,13 @@ static void snap_states(struct replay_conv *c, const struct jr_value *o,
 }
 
 /* "age_histogram": the counts of the twelve 5 s buckets, in order. */
-static void snap_ages(struct replay_conv *c, const struct jr_value *o,
-		      uint32_t *age)
+static void snap_ages(struct replay_conv *c, json_t *o, uint32_t *age)
 {
-	const struct jr_value *arr = replay_arr(c, o, "age_histogram",
-						SNAP_AGE_BUCKETS);
+	json_t *arr = replay_arr(c, o, "age_histogram", SNAP_AGE_BUCKETS);
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
-		const struct jr_value *e = replay_entry(c, arr,
-							"age_histogram", i,
-							&at);
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
+		json_t *e = replay_entry(c, arr, "age_histogram", i, &at);
 
 		age[i] = replay_u32(c, e, "count");
 		replay_leave(c, at);
@@ -86,23 +83,22 @@ static void snap_ages(struct replay_conv *c, const struct jr_value *o,
 }
 
 /* Whether object o has member key. */
-static bool snap_has(struct replay_conv *c, const struct jr_value *o,
-		     const char *key)
+static bool snap_has(struct replay_conv *c, json_t *o, const char *key)
 {
 	return replay_member(c, o, key) != NULL;
 }
 
 /* A port list; returns its length. "server" is missing from format 1,
  * where the side was the listening one. */
-static uint32_t snap_ports(struct replay_conv *c, const struct jr_value *o,
-			   const char *key, struct snap_port *p, uint32_t max)
+static uint32_t snap_ports(struct replay_conv *c, json_t *o, const char *key,
+			   struct snap_port *p, uint32_t max)
 {
-	const struct jr_value *arr = replay_arr(c, o, key, max);
+	json_t *arr = replay_arr(c, o, key, max);
 	uint32_t n = 0;
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
-		const struct jr_value *e = replay_entry(c, arr, key, i, &at);
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
+		json_t *e = replay_entry(c, arr, key, i, &at);
 
 		p[i].port = replay_u16(c, e, "port");
 		p[i].time_wait = replay_u32(c, e, "time_wait");
@@ -118,10 +114,9 @@ static uint32_t snap_ports(struct replay_conv *c, const struct jr_value *o,
 }
 
 /* Identity, how the sample went, the state totals. */
-static void snap_head(struct replay_conv *c, const struct jr_value *root,
-		      struct snapshot *s)
+static void snap_head(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
-	const struct jr_value *o;
+	json_t *o;
 	size_t at;
 
 	replay_when(c, root, &s->when);
@@ -146,10 +141,10 @@ static void snap_head(struct replay_conv *c, const struct jr_value *root,
 }
 
 /* "time_wait": totals, the new-TIME_WAIT rate, the age histogram. */
-static void snap_time_wait(struct replay_conv *c, const struct jr_value *root,
+static void snap_time_wait(struct replay_conv *c, json_t *root,
 			   struct snapshot *s)
 {
-	const struct jr_value *o = replay_obj(c, root, "time_wait", false);
+	json_t *o = replay_obj(c, root, "time_wait", false);
 	size_t at;
 
 	if (!o)
@@ -174,17 +169,14 @@ static void snap_time_wait(struct replay_conv *c, const struct jr_value *root,
 }
 
 /* "top_peers", "peers_total" and the two port lists. */
-static void snap_tops(struct replay_conv *c, const struct jr_value *root,
-		      struct snapshot *s)
+static void snap_tops(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
-	const struct jr_value *arr = replay_arr(c, root, "top_peers",
-						SNAP_TOP_MAX);
+	json_t *arr = replay_arr(c, root, "top_peers", SNAP_TOP_MAX);
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		struct snap_peer *p = &s->peers[i];
-		const struct jr_value *e = replay_entry(c, arr, "top_peers", i,
-							&at);
+		json_t *e = replay_entry(c, arr, "top_peers", i, &at);
 
 		replay_addr(c, e, "addr", &p->addr, true);
 		p->time_wait = replay_u32(c, e, "time_wait");
@@ -205,11 +197,11 @@ static void snap_tops(struct replay_conv *c, const struct jr_value *root,
  * ("forecast" null: none). Format 1 had no tcp_tw_reuse: there capacity
  * is used + available, pressure is share and a TIME_WAIT holds its port
  * for 60 s. steady_used, not written, is steady_share x capacity. */
-static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
+static void snap_forecast(struct replay_conv *c, json_t *e,
 			  struct snap_group *g)
 {
 	struct snap_forecast *fc = &g->fc;
-	const struct jr_value *text = replay_member(c, e, "forecast");
+	json_t *text = replay_member(c, e, "forecast");
 	double rate;
 
 	fc->reuse = g->reuse;
@@ -236,7 +228,7 @@ static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
 		fc->full_in_s = -1;
 	fc->fills = fc->full_in_s >= 0;
 	replay_str(c, e, "forecast", fc->text, sizeof(fc->text), false);
-	fc->known = text != NULL && text->type == JR_STRING;
+	fc->known = json_is_string(text);
 	fc->may_fill = fc->known && strcmp(fc->text, "may fill") == 0;
 }
 
@@ -244,17 +236,16 @@ static void snap_forecast(struct replay_conv *c, const struct jr_value *e,
  * file lacks (format 1: "free", "reusable", the bands, the rate) are
  * what that format meant: free = available, nothing reusable, the
  * expiring TIME_WAIT in the first band, the rate unknown. */
-static uint32_t snap_groups(struct replay_conv *c, const struct jr_value *o,
+static uint32_t snap_groups(struct replay_conv *c, json_t *o,
 			    struct snap_group *out, uint32_t max)
 {
-	const struct jr_value *arr = replay_arr(c, o, "groups", max);
+	json_t *arr = replay_arr(c, o, "groups", max);
 	uint32_t n = 0;
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		struct snap_group *g = &out[i];
-		const struct jr_value *e = replay_entry(c, arr, "groups", i,
-							&at);
+		json_t *e = replay_entry(c, arr, "groups", i, &at);
 
 		replay_addr(c, e, "local", &g->local, true);
 		replay_addr(c, e, "remote", &g->remote, true);
@@ -281,10 +272,10 @@ static uint32_t snap_groups(struct replay_conv *c, const struct jr_value *o,
 }
 
 /* "ephemeral": the range, its use and the destination groups. */
-static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
+static void snap_ephemeral(struct replay_conv *c, json_t *root,
 			   struct snapshot *s)
 {
-	const struct jr_value *o = replay_obj(c, root, "ephemeral", false);
+	json_t *o = replay_obj(c, root, "ephemeral", false);
 	long long reuse;
 	size_t at;
 
@@ -312,85 +303,87 @@ static void snap_ephemeral(struct replay_conv *c, const struct jr_value *root,
 }
 
 /* An object member with at most max members, or NULL. */
-static const struct jr_value *snap_table(struct replay_conv *c,
-					 const struct jr_value *root,
-					 const char *key, size_t max)
+static json_t *snap_table(struct replay_conv *c, json_t *root, const char *key,
+			  size_t max)
 {
-	const struct jr_value *o = replay_obj(c, root, key, false);
+	json_t *o = replay_obj(c, root, key, false);
 
-	if (o && o->u.obj.n > max) {
-		replay_fail(c, o, key, "expected at most %zu members", max);
+	if (o && json_object_size(o) > max) {
+		replay_fail(c, key, "expected at most %zu members", max);
 		return NULL;
 	}
 	return o;
 }
 
 /* "sysctl": an integer, the raw text, or null for an absent file. */
-static void snap_sysctls(struct replay_conv *c, const struct jr_value *root,
+static void snap_sysctls(struct replay_conv *c, json_t *root,
 			 struct snapshot *s)
 {
-	const struct jr_value *o = snap_table(c, root, "sysctl",
-					      SNAP_SYSCTL_MAX);
-	size_t at = replay_enter(c, "sysctl");
+	json_t *o = snap_table(c, root, "sysctl", SNAP_SYSCTL_MAX), *v;
+	size_t at = replay_enter(c, "sysctl"), i = 0;
+	const char *key;
 
-	for (size_t i = 0; o && i < o->u.obj.n && !c->failed; i++) {
-		const struct jr_member *m = &o->u.obj.m[i];
+	json_object_foreach(o, key, v) {
 		struct snap_sysctl *y = &s->sysctls[i];
 
-		y->name = replay_intern(c->pool, m->key);
-		y->present = m->val.type != JR_NULL;
-		if (m->val.type == JR_NUMBER && m->val.u.num.fits_i) {
+		if (c->failed)
+			break;
+		y->name = replay_intern(c->pool, key);
+		y->present = !json_is_null(v);
+		if (json_is_integer(v)) {
 			y->numeric = true;
-			y->num = m->val.u.num.i;
+			y->num = json_integer_value(v);
 			snprintf(y->text, sizeof(y->text), "%lld", y->num);
-		} else if (m->val.type == JR_STRING) {
+		} else if (json_is_string(v)) {
 			snprintf(y->text, sizeof(y->text), "%s",
-				 m->val.u.str.s);
-		} else if (m->val.type != JR_NULL) {
-			replay_fail(c, &m->val, m->key, "expected an integer, "
-				    "a string or null");
+				 json_string_value(v));
+		} else if (!json_is_null(v)) {
+			replay_fail(c, key, "expected an integer, a string or "
+				    "null");
 		}
-		s->n_sysctls = (uint32_t)i + 1;
+		s->n_sysctls = (uint32_t)++i;
 	}
 	replay_leave(c, at);
 }
 
 /* "counters" (null: none readable), "rates" and "sockstat". */
-static void snap_kernel(struct replay_conv *c, const struct jr_value *root,
-			struct snapshot *s)
+static void snap_kernel(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
-	const struct jr_value *o;
-	size_t at;
+	json_t *o, *v;
+	const char *key;
+	size_t at, i = 0;
 
 	snap_sysctls(c, root, s);
 	o = snap_table(c, root, "counters", SNAP_COUNTERS_MAX);
 	s->counters_present = o != NULL;
 	at = replay_enter(c, "counters");
-	for (size_t i = 0; o && i < o->u.obj.n && !c->failed; i++) {
-		const struct jr_member *m = &o->u.obj.m[i];
+	json_object_foreach(o, key, v) {
 		struct snap_counter *k = &s->counters[i];
-		size_t n = strlen(m->key);
+		size_t n = strlen(key);
 
+		if (c->failed)
+			break;
 		if (n >= sizeof(k->name))
-			replay_fail(c, &m->val, m->key, "expected a name of at "
-				    "most %zu bytes", sizeof(k->name) - 1);
+			replay_fail(c, key, "expected a name of at most %zu "
+				    "bytes", sizeof(k->name) - 1);
 		else
-			memcpy(k->name, m->key, n + 1);
-		if (!replay_i64_value(c, &m->val, m->key, &k->value) &&
-		    !c->failed)
-			replay_fail(c, &m->val, m->key, "expected an integer");
-		s->n_counters = (uint32_t)i + 1;
+			memcpy(k->name, key, n + 1);
+		if (!replay_i64_value(c, v, key, &k->value) && !c->failed)
+			replay_fail(c, key, "expected an integer");
+		s->n_counters = (uint32_t)++i;
 	}
 	replay_leave(c, at);
 	o = snap_table(c, root, "rates", sizeof(s->rates) / sizeof(s->rates[0]));
 	at = replay_enter(c, "rates");
-	for (size_t i = 0; o && i < o->u.obj.n && !c->failed; i++) {
-		const struct jr_member *m = &o->u.obj.m[i];
+	i = 0;
+	json_object_foreach(o, key, v) {
 		struct snap_rate *r = &s->rates[i];
 
-		r->name = replay_intern(c->pool, m->key);
-		r->valid = replay_num_value(c, &m->val, m->key, &r->per_s);
-		s->n_rates = (uint32_t)i + 1;
+		if (c->failed)
+			break;
+		r->name = replay_intern(c->pool, key);
+		r->valid = replay_num_value(c, v, key, &r->per_s);
+		s->n_rates = (uint32_t)++i;
 	}
 	replay_leave(c, at);
 	o = replay_obj(c, root, "sockstat", false);
@@ -414,16 +407,17 @@ static int snap_level(const char *name)
 }
 
 /* "advisories": id, level, the evidence numbers, text. */
-static void snap_advisories(struct replay_conv *c, const struct jr_value *o,
+static void snap_advisories(struct replay_conv *c, json_t *o,
 			    struct snapshot *s)
 {
-	const struct jr_value *arr = replay_arr(c, o, "advisories",
-						SNAP_ADV_MAX);
+	json_t *arr = replay_arr(c, o, "advisories", SNAP_ADV_MAX);
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		struct snap_advisory *a = &s->advisories[i];
-		const struct jr_value *e, *ev;
+		json_t *e, *ev, *v;
+		const char *key;
+		size_t k = 0;
 		char buf[64];
 
 		e = replay_entry(c, arr, "advisories", i, &at);
@@ -432,16 +426,15 @@ static void snap_advisories(struct replay_conv *c, const struct jr_value *o,
 		replay_str(c, e, "level", buf, sizeof(buf), true);
 		a->level = snap_level(buf);
 		if (!c->failed && a->level < 0)
-			replay_fail(c, jr_get(e, "level"), "level", "expected "
-				    "\"info\", \"warn\" or \"alarm\"");
+			replay_fail(c, "level", "expected \"info\", \"warn\" "
+				    "or \"alarm\"");
 		ev = snap_table(c, e, "evidence", SNAP_ADV_EVIDENCE);
-		for (size_t k = 0; ev && k < ev->u.obj.n && !c->failed; k++) {
-			const struct jr_member *m = &ev->u.obj.m[k];
-
-			a->evidence[k].key = replay_intern(c->pool, m->key);
-			replay_num_value(c, &m->val, m->key,
-					 &a->evidence[k].value);
-			a->n_evidence = (uint32_t)k + 1;
+		json_object_foreach(ev, key, v) {
+			if (c->failed)
+				break;
+			a->evidence[k].key = replay_intern(c->pool, key);
+			replay_num_value(c, v, key, &a->evidence[k].value);
+			a->n_evidence = (uint32_t)++k;
 		}
 		replay_str(c, e, "text", a->text, sizeof(a->text), false);
 		replay_leave(c, at);
@@ -450,17 +443,15 @@ static void snap_advisories(struct replay_conv *c, const struct jr_value *o,
 }
 
 /* The sockets of a drill-down. */
-static void snap_focus_socks(struct replay_conv *c, const struct jr_value *o,
+static void snap_focus_socks(struct replay_conv *c, json_t *o,
 			     struct snap_focus *f)
 {
-	const struct jr_value *arr = replay_arr(c, o, "sockets",
-						FOCUS_SOCKS_MAX);
+	json_t *arr = replay_arr(c, o, "sockets", FOCUS_SOCKS_MAX);
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		struct focus_sock *k = &f->socks[i];
-		const struct jr_value *e = replay_entry(c, arr, "sockets", i,
-							&at);
+		json_t *e = replay_entry(c, arr, "sockets", i, &at);
 		char st[32];
 		int t;
 
@@ -479,10 +470,9 @@ static void snap_focus_socks(struct replay_conv *c, const struct jr_value *o,
 }
 
 /* "focus": the drill-down the snapshot was taken with, if any. */
-static void snap_focus(struct replay_conv *c, const struct jr_value *root,
-		       struct snapshot *s)
+static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
-	const struct jr_value *o = replay_obj(c, root, "focus", false);
+	json_t *o = replay_obj(c, root, "focus", false);
 	struct snap_focus *f;
 	char kind[16];
 	size_t at;
@@ -500,8 +490,8 @@ static void snap_focus(struct replay_conv *c, const struct jr_value *root,
 		      strcmp(kind, "local_port") == 0 ? FOCUS_LPORT :
 		      strcmp(kind, "remote_port") == 0 ? FOCUS_RPORT : FOCUS_NONE;
 	if (!c->failed && f->req.kind == FOCUS_NONE)
-		replay_fail(c, jr_get(o, "kind"), "kind", "expected \"peer\", "
-			    "\"local_port\" or \"remote_port\"");
+		replay_fail(c, "kind", "expected \"peer\", \"local_port\" "
+			    "or \"remote_port\"");
 	if (f->req.kind == FOCUS_PEER)
 		replay_addr(c, o, "addr", &f->req.addr, true);
 	else
@@ -528,23 +518,21 @@ static void snap_focus(struct replay_conv *c, const struct jr_value *root,
 }
 
 /* "history": the trend samples, oldest first. */
-static void snap_history(struct replay_conv *c, const struct jr_value *root,
+static void snap_history(struct replay_conv *c, json_t *root,
 			 struct snapshot *s)
 {
-	const struct jr_value *arr = replay_arr(c, root, "history",
-						SNAP_HIST_MAX);
+	json_t *arr = replay_arr(c, root, "history", SNAP_HIST_MAX);
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		struct snap_hist *h = &s->hist[i];
-		const struct jr_value *e = replay_entry(c, arr, "history", i,
-							&at);
+		json_t *e = replay_entry(c, arr, "history", i, &at);
 
 		/* a time, in Unix seconds: bounded so that gaps between
 		 * samples can be rounded (replay_interval) without overflow */
 		if (replay_num(c, e, "t", &h->t) &&
 		    !(fabs(h->t) <= REPLAY_T_MAX))
-			replay_fail(c, jr_get(e, "t"), "t", "out of range");
+			replay_fail(c, "t", "out of range");
 		h->time_wait = replay_u32(c, e, "time_wait");
 		h->established = replay_u32(c, e, "established");
 		if (!replay_num(c, e, "new_tw_per_s", &h->new_tw_per_s))
@@ -555,17 +543,15 @@ static void snap_history(struct replay_conv *c, const struct jr_value *root,
 }
 
 /* "markers" of a file saved by the dashboard. */
-static void snap_markers(struct replay_conv *c, const struct jr_value *root,
+static void snap_markers(struct replay_conv *c, json_t *root,
 			 struct ui_markers *ms)
 {
-	const struct jr_value *arr = replay_arr(c, root, "markers",
-						UI_MARKERS_MAX);
+	json_t *arr = replay_arr(c, root, "markers", UI_MARKERS_MAX);
 	size_t at;
 
-	for (size_t i = 0; arr && i < arr->u.arr.n && !c->failed; i++) {
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		struct ui_marker *m = &ms->m[i];
-		const struct jr_value *e = replay_entry(c, arr, "markers", i,
-							&at);
+		json_t *e = replay_entry(c, arr, "markers", i, &at);
 
 		replay_str(c, e, "label", m->label, sizeof(m->label), true);
 		replay_num(c, e, "t", &m->t);
@@ -580,10 +566,12 @@ static void snap_markers(struct replay_conv *c, const struct jr_value *root,
 	}
 }
 
-int replay_snap_read(struct replay_conv *c, const struct jr_value *root,
+int replay_snap_read(struct replay_conv *c, json_t *root,
 		     struct snapshot *s, struct ui_markers *ms,
 		     bool *has_history)
 {
+	struct ui_markers scratch;
+
 	c->where[0] = '\0';
 	c->failed = false;
 	if (snap_identity(c, root) < 0)
@@ -596,10 +584,11 @@ int replay_snap_read(struct replay_conv *c, const struct jr_value *root,
 	snap_advisories(c, root, s);
 	snap_focus(c, root, s);
 	snap_history(c, root, s);
-	*has_history = jr_get(root, "history") != NULL;
-	if (ms) {
-		memset(ms, 0, sizeof(*ms));
-		snap_markers(c, root, ms);
-	}
+	*has_history = json_object_get(root, "history") != NULL;
+	/* checked when the file is opened too, so showing cannot fail */
+	if (!ms)
+		ms = &scratch;
+	memset(ms, 0, sizeof(*ms));
+	snap_markers(c, root, ms);
 	return c->failed ? -1 : 0;
 }
