@@ -330,6 +330,51 @@ static void ports_fold_label(struct ui *u, int y, int x, int w,
 	ui_text_alt(u, y, x, w, e, (const char *[]){ a[0], a[1], a[2] }, 3);
 }
 
+/* The left cells of a row, lw columns: port, service name, where, side;
+ * a folded row's label; or their headings when r is NULL. */
+static void ports_left(struct ui *u, int y, int x, int lw,
+		       const struct port_cols *c, const struct port_row *r,
+		       bool selected)
+{
+	const struct panel_state *ps = &u->ps[UI_P_PORTS];
+	enum theme_elem v = selected ? TH_SELECTED : TH_VALUE;
+	enum theme_elem d = selected ? TH_SELECTED : TH_DIM;
+	bool server = r && r->kind == PK_LOCAL && r->p->server;
+	char n[24];
+
+	if (!r) {
+		ui_head(u, y, x, PORT_W - 1, "port", false, ps, OS_PORT,
+			&ports_sort);
+		if (c->nw)
+			ui_text_alt(u, y, x + PORT_W, c->nw - 1, TH_LABEL,
+				    (const char *[]){ "service", "name" }, 2);
+		ui_text(u, y, x + PORT_W + c->nw, WHERE_W, TH_LABEL, "where");
+		if (c->side)
+			ui_text(u, y, x + PORT_W + c->nw + WHERE_W, SIDE_W,
+				TH_LABEL, "side");
+	} else if (r->p == NULL) {
+		/* a folded row's label may take the blanks before its count */
+		int tw = ui_width(ui_count_fit(n, sizeof(n), r->time_wait,
+					       NUM_W - 1));
+
+		ports_fold_label(u, y, x, lw + NUM_W - tw - 2, r, selected ?
+				 TH_SELECTED : TH_NORMAL);
+	} else {
+		snprintf(n, sizeof(n), ":%u", r->port);
+		ui_text(u, y, x, PORT_W, v, n);
+		if (c->nw)
+			ui_text(u, y, x + PORT_W, c->nw - 1, d,
+				ui_service(u, r->port));
+		x += PORT_W + c->nw;
+		ui_text(u, y, x, WHERE_W, d, r->kind == PK_REMOTE ? "remote" :
+			"local");
+		if (c->side && r->kind == PK_LOCAL)
+			ui_text(u, y, x + WHERE_W, SIDE_W, server &&
+				!selected ? TH_WARN : v, !server ? "client" :
+				ports_server_gone(r->p) ? "server*" : "server");
+	}
+}
+
 /* Writes the cells of one row (headings when r is NULL). */
 static void ports_cells(struct ui *u, int y, int x, const struct port_cols *c,
 			const struct port_row *r, uint32_t max_tw,
@@ -339,48 +384,17 @@ static void ports_cells(struct ui *u, int y, int x, const struct port_cols *c,
 	const struct panel_state *ps = &u->ps[UI_P_PORTS];
 	enum theme_elem v = selected ? TH_SELECTED : TH_VALUE;
 	enum theme_elem d = selected ? TH_SELECTED : TH_DIM;
-	bool server = r && r->kind == PK_LOCAL && r->p->server;
-	int cx = x, lw = PORT_W + c->nw + WHERE_W + (c->side ? SIDE_W : 0);
+	int lw = PORT_W + c->nw + WHERE_W + (c->side ? SIDE_W : 0);
+	int cx = x + lw;
 	char n[24];
 
-	if (!r) {
-		ui_head(u, y, cx, PORT_W - 1, "port", false, ps, OS_PORT,
-			&ports_sort);
-		if (c->nw)
-			ui_text_alt(u, y, cx + PORT_W, c->nw - 1, TH_LABEL,
-				    (const char *[]){ "service", "name" }, 2);
-		ui_text(u, y, cx + PORT_W + c->nw, WHERE_W, TH_LABEL, "where");
-		if (c->side)
-			ui_text(u, y, cx + PORT_W + c->nw + WHERE_W, SIDE_W,
-				TH_LABEL, "side");
-		ui_head(u, y, cx + lw, NUM_W, "TIME_WAIT", true, ps, OS_TW,
-			&ports_sort);
-	} else if (r->p == NULL) {
-		/* a folded row's label may take the blanks before its count */
-		int tw = ui_width(ui_count_fit(n, sizeof(n), r->time_wait,
-					       NUM_W - 1));
-
-		ports_fold_label(u, y, cx, lw + NUM_W - tw - 2, r, selected ?
-				 TH_SELECTED : TH_NORMAL);
-	} else {
-		snprintf(n, sizeof(n), ":%u", r->port);
-		ui_text(u, y, cx, PORT_W, v, n);
-		if (c->nw)
-			ui_text(u, y, cx + PORT_W, c->nw - 1, d,
-				ui_service(u, r->port));
-		cx += PORT_W + c->nw;
-		ui_text(u, y, cx, WHERE_W, d, r->kind == PK_REMOTE ? "remote" :
-			"local");
-		cx += WHERE_W;
-		if (c->side && r->kind == PK_LOCAL)
-			ui_text(u, y, cx, SIDE_W, server && !selected ?
-				TH_WARN : v, !server ? "client" :
-				ports_server_gone(r->p) ? "server*" : "server");
-	}
-	cx = x + lw;
+	ports_left(u, y, x, lw, c, r, selected);
 	if (r)
 		ui_text_right(u, y, cx, NUM_W, v, ui_count_fit(n, sizeof(n),
 			      r->time_wait, NUM_W - 1));
+	else
+		ui_head(u, y, cx, NUM_W, "TIME_WAIT", true, ps, OS_TW,
+			&ports_sort);
 	cx += NUM_W;
 	if (c->rate) {
 		if (r)

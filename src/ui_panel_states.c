@@ -98,15 +98,15 @@ static void states_extra(struct ui *u, int y, int x, int w, int h)
 
 /* The eleven states, then the extra lines when there is room. Short of
  * rows (80x24), the server/client split still shows on the last line,
- * "who closes first" being the question of the screen: the states with
- * a count go first, TIME_WAIT and ESTABLISHED always. */
+ * "who closes first" being the question of the screen: states without
+ * a count give way, the last first (TIME_WAIT and ESTABLISHED never). */
 static void states_draw(struct ui *u, const struct ui_rect *r,
 			struct panel_state *ps, bool focused)
 {
 	const struct snapshot *s = u->snap;
-	int y = r->y + 1, h = r->h - 1, shown = 0, rows = h;
+	int y = r->y + 1, h = r->h - 1, shown = 0, drop;
 	bool split = h >= 4 && h < TCPSTATE_SHOWN + 2;
-	bool skip_zero;
+	bool skip[TCPSTATE_SHOWN] = { false };
 
 	(void)ps;
 	(void)focused;
@@ -115,16 +115,20 @@ static void states_draw(struct ui *u, const struct ui_rect *r,
 			"waiting for the first sample");
 		return;
 	}
-	rows -= split;
-	skip_zero = rows < TCPSTATE_SHOWN;
-	for (int i = 0; i < TCPSTATE_SHOWN && shown < rows; i++) {
+	drop = TCPSTATE_SHOWN - (h - split);
+	for (int i = TCPSTATE_SHOWN - 1; i >= 0 && drop > 0; i--) {
 		unsigned int st = tcpstate_order[i];
 
-		if (skip_zero && s->states[st] == 0 && st != TS_TIME_WAIT &&
-		    st != TS_ESTABLISHED)
-			continue;
-		states_row(u, y + shown++, r->x, r->w, st);
+		if (s->states[st] == 0 && st != TS_TIME_WAIT &&
+		    st != TS_ESTABLISHED) {
+			skip[i] = true;
+			drop--;
+		}
 	}
+	for (int i = 0; i < TCPSTATE_SHOWN && shown < h - split; i++)
+		if (!skip[i])
+			states_row(u, y + shown++, r->x, r->w,
+				   tcpstate_order[i]);
 	if (split)
 		states_sides(u, y + h - 1, r->x + 1, r->w - 2);
 	else if (h - shown >= 2)

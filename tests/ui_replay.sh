@@ -241,7 +241,7 @@ ui_start --replay "$snap" --snapshot-dir "$tmp/copies"
 check_record "$snap" "$name" 1
 wait_screen 'TIME_WAIT server side 200, client side 300'
 wait_screen '127\.0\.0\.2 +300 +[-0-9.]+ +60%'
-wait_screen ':8081 +local +server +200 '
+wait_screen ':8081 +([a-z][a-z0-9-]* +)?local +server +200 '
 wait_screen 'TIME_WAIT trend \([0-9]+ samples, markers m1-m[0-9]+(, every [0-9.]+s)?\)'
 keys Enter
 wait_screen 'Drill-down: peer 127\.0\.0\.2'
