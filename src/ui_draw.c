@@ -62,23 +62,26 @@ void ui_colors_apply(struct ui *u)
 
 	for (int i = 0; i < TH_COUNT; i++) {
 		const struct theme_style *st = &u->theme.st[i];
-		attr_t a = ui_theme_attrs(st->attrs), b = a;
+		attr_t a = ui_theme_attrs(st->attrs), b;
 		int sp = TH_COUNT + 1 + i;
 
-		if (u->color && !u->color_off && sp < COLOR_PAIRS) {
+		b = a | ui_theme_attrs(sel->attrs);
+		if (u->color && !u->color_off && i + 1 < COLOR_PAIRS) {
 			short fg = ui_map_color(st->fg, have_default, &a);
 			short bg = ui_map_color(st->bg, have_default, &a);
-			short sbg = ui_map_color(sel->bg, have_default, &b);
+			attr_t extra = 0;
+			short sbg = ui_map_color(sel->bg, have_default, &extra);
 
 			/* without default colours, -2 means white on black */
-			init_pair((short)(i + 1), fg == -2 ? COLOR_WHITE : fg,
-				  bg == -2 ? COLOR_BLACK : bg);
-			init_pair((short)sp, fg == -2 ? COLOR_WHITE : fg,
-				  sbg == -2 ? COLOR_BLACK : sbg);
-			b = (a & ~A_COLOR) | COLOR_PAIR(sp);
+			fg = fg == -2 ? COLOR_WHITE : fg;
+			init_pair((short)(i + 1), fg, bg == -2 ? COLOR_BLACK : bg);
+			b = a | COLOR_PAIR(i + 1);
+			if (sp < COLOR_PAIRS) {
+				init_pair((short)sp, fg, sbg == -2 ? COLOR_BLACK :
+					  sbg);
+				b = a | COLOR_PAIR(sp);
+			}
 			a |= COLOR_PAIR(i + 1);
-		} else {
-			b = a | ui_theme_attrs(sel->attrs);
 		}
 		u->attr[i] = a;
 		u->sel_attr[i] = b;

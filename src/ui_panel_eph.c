@@ -10,6 +10,7 @@
 #include "ui_priv.h"
 
 #define PCT_W	6	/* " ▼full", " 100%" */
+#define PCT2_W	5	/* " 100%" on a group's second line */
 #define ADDR_KEEP 24	/* a group's address before the forecast shortens */
 #define FC_MIN	9	/* " full 14s", " draining", " ~31%" */
 #define FC_MAX	16	/* " draining to 12%" */
@@ -223,7 +224,7 @@ static int eph_line2_w(const struct eph_cols *c)
 		wd += (k++ ? c->sep : 0) + c->digits[i] + 1 +
 		      (int)strlen(c->long_lbl ? num_long[i] : num_short[i]);
 	}
-	return wd + (c->pct ? PCT_W : 0);
+	return wd + (c->pct ? PCT2_W : 0);
 }
 
 /* Picks the second line's form: the richest that fits w, dropping the
@@ -408,7 +409,7 @@ static void eph_group(struct ui *u, int y, int x, int w,
 			ui_fill(u, y + 1, x - 1, w + 2, TH_SELECTED);
 		eph_line1(u, y, x, w, g, selected);
 		cx = eph_labelled(u, y + 1, x, c, g, selected);
-		eph_pressure(u, y + 1, cx, c->pct ? PCT_W : 0, c->gw, g,
+		eph_pressure(u, y + 1, cx, c->pct ? PCT2_W : 0, c->gw, g,
 			     selected);
 		return;
 	}
