@@ -213,6 +213,7 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 				    "whole number from 1 to %d", name, arg,
 				    SNAP_TOP_MAX);
 		o->top = (uint32_t)v;
+		o->top_set = true;
 		break;
 	case OPT_FILTER: {
 		/* Compiled here only to report errors at startup. */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Drawing helpers of the dashboard: colours, clipped text, bars. */
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,25 +52,39 @@ static attr_t ui_theme_attrs(unsigned int bits)
 	return a;
 }
 
-/* Turns u->theme into colour pairs and attributes (u->attr). */
+/* Turns u->theme into colour pairs and attributes (u->attr), and each
+ * element on the selected row's background (u->sel_attr: a bar keeps
+ * the highlight behind it). */
 void ui_colors_apply(struct ui *u)
 {
 	bool have_default = u->color && use_default_colors() == OK;
+	const struct theme_style *sel = &u->theme.st[TH_SELECTED];
 
 	for (int i = 0; i < TH_COUNT; i++) {
 		const struct theme_style *st = &u->theme.st[i];
-		attr_t a = ui_theme_attrs(st->attrs);
+		attr_t a = ui_theme_attrs(st->attrs), b;
+		int sp = TH_COUNT + 1 + i;
 
+		b = a | ui_theme_attrs(sel->attrs);
 		if (u->color && !u->color_off && i + 1 < COLOR_PAIRS) {
 			short fg = ui_map_color(st->fg, have_default, &a);
 			short bg = ui_map_color(st->bg, have_default, &a);
+			attr_t extra = 0;
+			short sbg = ui_map_color(sel->bg, have_default, &extra);
 
 			/* without default colours, -2 means white on black */
-			init_pair((short)(i + 1), fg == -2 ? COLOR_WHITE : fg,
-				  bg == -2 ? COLOR_BLACK : bg);
+			fg = fg == -2 ? COLOR_WHITE : fg;
+			init_pair((short)(i + 1), fg, bg == -2 ? COLOR_BLACK : bg);
+			b = a | COLOR_PAIR(i + 1);
+			if (sp < COLOR_PAIRS) {
+				init_pair((short)sp, fg, sbg == -2 ? COLOR_BLACK :
+					  sbg);
+				b = a | COLOR_PAIR(sp);
+			}
 			a |= COLOR_PAIR(i + 1);
 		}
 		u->attr[i] = a;
+		u->sel_attr[i] = b;
 	}
 	bkgdset(u->attr[TH_NORMAL] | ' ');
 }
@@ -108,19 +124,55 @@ int ui_width(const char *s)
 	return w;
 }
 
+/* The mark of text cut for width: an ellipsis, '~' in ASCII. */
+const char *ui_ellipsis(const struct ui *u)
+{
+	return u->utf8 ? "\u2026" : "~";
+}
+
+/* Characters of a number, and what may follow its digits (a unit). */
+static bool ui_numch(wchar_t c)
+{
+	return (c >= L'0' && c <= L'9') || c == L'.' || c == L',';
+}
+
+static bool ui_unitch(wchar_t c)
+{
+	return c != L'\0' && wcschr(L"%kMGTPEs", c) != NULL;
+}
+
+/* Where to cut the n wide characters of buf (widths cw) to leave room
+ * in w columns for the ellipsis (ew columns): never inside a number,
+ * which is shown whole or not at all. */
+static int ui_cut(const wchar_t *buf, const int *cw, int n, int w, int ew)
+{
+	int used = 0, k = 0;
+
+	while (k < n && used + cw[k] <= w - ew)
+		used += cw[k++];
+	if (k > 0 && k < n && ui_numch(buf[k - 1]) &&
+	    (ui_numch(buf[k]) || ui_unitch(buf[k])))
+		while (k > 0 && ui_numch(buf[k - 1]))
+			k--;
+	return k;
+}
+
 /* Draws s at (y, x) clipped to w columns in element e; returns the
  * columns drawn. Every text on the screen passes here, much of it from
  * files or the network (marker labels, filters, replayed names): it is
  * escaped first (printable_str), so no control, bidi override or
  * zero-width character reaches the terminal; what the locale still
- * cannot show becomes '?'. */
+ * cannot show becomes '?'. A text cut for width ends in an ellipsis
+ * ('~' in ASCII), never in part of a number; trailing blanks are not
+ * text. */
 int ui_text(const struct ui *u, int y, int x, int w, enum theme_elem e,
 	    const char *s)
 {
 	char esc[UI_TEXT_MAX];
 	wchar_t buf[512];
+	int cw[512];
 	mbstate_t ms;
-	int used = 0, n = 0;
+	int used = 0, n = 0, ink = 0, inkw = 0;
 
 	if (w <= 0 || y < 0 || x < 0 || y >= LINES || x >= COLS)
 		return 0;
@@ -128,26 +180,44 @@ int ui_text(const struct ui *u, int y, int x, int w, enum theme_elem e,
 		w = COLS - x;
 	s = printable_str(esc, sizeof(esc), s);
 	memset(&ms, 0, sizeof(ms));
-	while (*s && n < (int)(sizeof(buf) / sizeof(buf[0])) - 1) {
+	while (*s && n < (int)(sizeof(buf) / sizeof(buf[0])) - 2) {
 		wchar_t wc;
 		size_t k = mbrtowc(&wc, s, strlen(s), &ms);
-		int cw;
+		int c;
 
 		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
 			memset(&ms, 0, sizeof(ms));
 			wc = L'?';
 			k = 1;
 		}
-		cw = wcwidth(wc);
-		if (cw < 0) {
+		c = wcwidth(wc);
+		if (c < 0) {
 			wc = L'?';
-			cw = 1;
+			c = 1;
 		}
-		if (used + cw > w)
-			break;
-		buf[n++] = wc;
-		used += cw;
+		buf[n] = wc;
+		cw[n++] = c;
+		used += c;
+		if (wc != L' ') {
+			ink = n;
+			inkw = used;
+		}
 		s += k;
+	}
+	if (used > w && inkw <= w) {
+		/* only blanks go: no mark */
+		n = ink;
+		used = inkw;
+	} else if (used > w) {
+		wchar_t ew = u->utf8 && wcwidth(L'\u2026') == 1 ? L'\u2026' :
+			     L'~';
+
+		n = ui_cut(buf, cw, n, w, 1);
+		used = 0;
+		for (int i = 0; i < n; i++)
+			used += cw[i];
+		buf[n++] = ew;
+		used++;
 	}
 	buf[n] = L'\0';
 	attrset(ui_attr(u, e));
@@ -186,22 +256,23 @@ static bool ui_dangling(char c)
 	       c == '=' || c == '+' || c == '-';
 }
 
-/* Draws s in w columns, clipped after its last whole word that fits
- * (nothing when not even the first word fits); returns the columns
- * drawn. */
+/* Draws s in w columns, cut after its last whole word that fits with
+ * an ellipsis (the ellipsis alone when no word fits); returns the
+ * columns drawn. */
 int ui_text_words(const struct ui *u, int y, int x, int w,
 		  enum theme_elem e, const char *s)
 {
 	char buf[1024];
 	size_t n, best = 0;
+	const char *el = ui_ellipsis(u);
 
 	if (w <= 0)
 		return 0;
 	if (ui_width(s) <= w)
 		return ui_text(u, y, x, w, e, s);
 	n = strlen(s);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
+	if (n >= sizeof(buf) - 8)
+		n = sizeof(buf) - 8;
 	memcpy(buf, s, n);
 	for (size_t i = 1; i <= n; i++) {
 		size_t end = i;
@@ -215,16 +286,14 @@ int ui_text_words(const struct ui *u, int y, int x, int w,
 			continue;
 		keep = buf[end];
 		buf[end] = '\0';
-		if (ui_width(buf) > w) {
+		if (ui_width(buf) > w - 1) {
 			buf[end] = keep;
 			break;
 		}
 		buf[end] = keep;
 		best = end;
 	}
-	if (best == 0)
-		return 0;
-	buf[best] = '\0';
+	snprintf(buf + best, sizeof(buf) - best, "%s", el);
 	return ui_text(u, y, x, w, e, buf);
 }
 
@@ -252,18 +321,29 @@ void ui_fill(const struct ui *u, int y, int x, int w, enum theme_elem e)
 	attrset(ui_attr(u, TH_NORMAL));
 }
 
-/* A proportional bar of frac over w columns. */
-void ui_bar(const struct ui *u, int y, int x, int w, double frac,
-	    enum theme_elem e)
+/* A proportional bar of frac over w columns; on a selected row it
+ * keeps the row's highlight behind it. */
+void ui_bar_sel(const struct ui *u, int y, int x, int w, double frac,
+		enum theme_elem e, bool selected)
 {
 	char buf[4 * 256 + 1];
+	int n;
 
 	if (w <= 0)
 		return;
 	if (w > 256)
 		w = 256;
 	spark_hbar(frac, (unsigned int)w, u->glyphs, buf, sizeof(buf));
-	ui_text(u, y, x, w, e, buf);
+	n = ui_text(u, y, x, w, e, buf);
+	if (selected && n > 0)	/* the same glyphs on the row's highlight */
+		mvchgat(y, x, n, u->sel_attr[e] & ~A_COLOR,
+			(short)PAIR_NUMBER(u->sel_attr[e]), NULL);
+}
+
+void ui_bar(const struct ui *u, int y, int x, int w, double frac,
+	    enum theme_elem e)
+{
+	ui_bar_sel(u, y, x, w, frac, e, false);
 }
 
 /* The colour of a group's forecast: alarm when it fills, warning when
@@ -274,23 +354,16 @@ enum theme_elem ui_forecast_elem(const struct snap_group *g)
 	       g->fc.steady_share >= ADV_WARN_SHARE ? TH_WARN : TH_DIM;
 }
 
-/* A group's forecast in at most w columns: fc.text ("steady at 38 %",
- * "full in 43 s"), else "steady 38%" or "fills" (in buf), else NULL. */
+/* A group's forecast in at most w columns, the longest form that fits
+ * ("steady at 31%", "steady 31%", "~31%": ui_forecast_form), in buf;
+ * NULL when it has none or none fits. */
 const char *ui_forecast_text(const struct snap_group *g, int w, char *buf,
 			     size_t len)
 {
-	if (!g->fc.known)
-		return NULL;
-	if (ui_width(g->fc.text) <= w)
-		return g->fc.text;
-	if (g->fc.fills)
-		snprintf(buf, len, "fills");
-	else if (g->fc.may_fill)
-		snprintf(buf, len, "may");
-	else	/* as fc.text says it: whole percent, rounded down */
-		snprintf(buf, len, "steady %d%%",
-			 (int)(g->fc.steady_share * 100));
-	return ui_width(buf) <= w ? buf : NULL;
+	for (int k = 0; k < UI_FC_FORMS; k++)
+		if (ui_forecast_form(g, k, buf, len) && ui_width(buf) <= w)
+			return buf;
+	return NULL;
 }
 
 /* The element of a gauge: ok, warning from 50 %, alarm from 90 %
@@ -304,8 +377,10 @@ enum theme_elem ui_gauge_elem(double frac)
 	return TH_OK;
 }
 
-/* A gauge: a bar on a dotted track, coloured by ui_gauge_elem(). */
-void ui_gauge(const struct ui *u, int y, int x, int w, double frac)
+/* A gauge: a bar on a dotted track, coloured by ui_gauge_elem(); on
+ * a selected row on the row's highlight. */
+void ui_gauge_sel(const struct ui *u, int y, int x, int w, double frac,
+		  bool selected)
 {
 	char track[4 * 256 + 1] = "";
 	size_t off = 0;
@@ -321,8 +396,13 @@ void ui_gauge(const struct ui *u, int y, int x, int w, double frac)
 		off += strlen(g);
 	}
 	track[off] = '\0';
-	ui_text(u, y, x, w, TH_DIM, track);
-	ui_bar(u, y, x, w, frac, ui_gauge_elem(frac));
+	ui_text(u, y, x, w, selected ? TH_SELECTED : TH_DIM, track);
+	ui_bar_sel(u, y, x, w, frac, ui_gauge_elem(frac), selected);
+}
+
+void ui_gauge(const struct ui *u, int y, int x, int w, double frac)
+{
+	ui_gauge_sel(u, y, x, w, frac, false);
 }
 
 /* The title line of a panel. */
@@ -367,4 +447,78 @@ const char *ui_addr(const struct tw_addr *a, char *buf, size_t len)
 const char *ui_arrow(const struct ui *u)
 {
 	return u->utf8 ? "\u2192" : "->";
+}
+
+/* A column heading in w columns (right-aligned or not); when the list
+ * is sorted by its column k (ps->sort), the heading carries the sort
+ * direction's mark, as htop's does. Returns the columns drawn. */
+int ui_head(const struct ui *u, int y, int x, int w, const char *label,
+	    bool right, const struct panel_state *ps, int k,
+	    const struct ui_sort_cols *cols)
+{
+	char buf[64];
+
+	if (ps != NULL && cols != NULL && ps->sort == k && w > ui_width(label)) {
+		const char *g = ui_sort_glyph(u->utf8,
+					      ui_sort_desc(cols, k,
+							   ps->sort_inv));
+
+		snprintf(buf, sizeof(buf), right ? "%2$s%1$s" : "%s%s", label,
+			 g);
+		label = buf;
+	}
+	return right ? ui_text_right(u, y, x, w, TH_LABEL, label) :
+	       ui_text(u, y, x, w, TH_LABEL, label);
+}
+
+/* ", sorted by new/s▼" for a title when the panel's list is sorted other than
+ * as sampled, else "". */
+const char *ui_sort_title(const struct ui *u, int panel, char *buf,
+			  size_t len)
+{
+	const struct panel_state *ps = &u->ps[panel];
+	const struct ui_sort_cols *c = ui_panel(panel)->sort;
+
+	buf[0] = '\0';
+	if (c != NULL && (ps->sort > 0 || ps->sort_inv) && ps->sort < c->n)
+		snprintf(buf, len, ", sorted by %s%s", c->names[ps->sort],
+			 ui_sort_glyph(u->utf8, ui_sort_desc(c, ps->sort,
+							     ps->sort_inv)));
+	return buf;
+}
+
+/* The service /etc/services names for a TCP port ("" for none), asked
+ * of getservbyport once per port and kept in u->svc. */
+const char *ui_service(struct ui *u, uint16_t port)
+{
+	unsigned int h = (port * 40503u) % UI_SVC_SLOTS;
+	struct ui_svc *slot = NULL;
+	struct servent *se;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		struct ui_svc *c = &u->svc[(h + i) % UI_SVC_SLOTS];
+
+		if (c->used && c->port == port)
+			return c->name;
+		if (!c->used) {
+			slot = c;
+			break;
+		}
+	}
+	if (slot == NULL)	/* a full run: its first slot goes */
+		slot = &u->svc[h];
+	se = getservbyport(htons(port), "tcp");
+	slot->used = true;
+	slot->port = port;
+	snprintf(slot->name, sizeof(slot->name), "%s", se && se->s_name ?
+		 se->s_name : "");
+	return slot->name;
+}
+
+/* The rows a list shows of the snapshot's: at most --top when given. */
+int ui_list_top(const struct ui *u, int rows)
+{
+	if (u->opt && u->opt->top_set && rows > (int)u->opt->top)
+		return (int)u->opt->top;
+	return rows;
 }

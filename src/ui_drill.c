@@ -189,22 +189,25 @@ static void drill_rate(struct ui *u, const struct snap_focus *f, int y,
 	}
 }
 
-/* Width of the address column of the group lines. */
-static int drill_group_aw(const struct ui *u, const struct snap_focus *f)
+/* Width of the address column of the group lines: the widest group,
+ * at most what leaves the numbers, the % and a short forecast room
+ * (the addresses are elided in their middle to it). */
+static int drill_group_aw(const struct ui *u, const struct snap_focus *f,
+			  int w)
 {
-	char l[ADDR_STRLEN], r[ADDR_STRLEN], a[2 * ADDR_STRLEN + 16];
-	int aw = 24;
+	char a[2 * ADDR_STRLEN + 16];
+	int aw = 24, max = w - 2 - 39 - 9;
 
 	for (uint32_t i = 0; i < f->n_groups; i++) {
 		const struct snap_group *g = &f->groups[i];
 
-		snprintf(a, sizeof(a), "%s%s%s:%u", ui_addr(&g->local, l,
-			 sizeof(l)), ui_arrow(u), ui_addr(&g->remote, r,
-			 sizeof(r)), g->remote_port);
-		if (ui_width(a) > aw)
-			aw = ui_width(a);
+		ui_group_fit(&g->local, &g->remote, g->remote_port, 200,
+			     u->utf8, a, sizeof(a));
+		if (ui_cols(a) > aw)
+			aw = ui_cols(a);
 	}
-	return aw + 2;
+	aw += 2;
+	return aw > max ? (max > 16 ? max : 16) : aw;
 }
 
 /* One group line: address, the four numbers, %, forecast (g->fc). */
@@ -212,12 +215,11 @@ static void drill_group(struct ui *u, int y, int x, int w, int aw,
 			const struct snap_group *g)
 {
 	const struct snap_forecast *fc = &g->fc;
-	char l[ADDR_STRLEN], r[ADDR_STRLEN], n[4][16], ft[24];
+	char a[2 * ADDR_STRLEN + 16], n[4][16], ft[32];
 	const char *t;
 
-	ui_textf(u, y, x, aw - 1, TH_NORMAL, "%s%s%s:%u",
-		 ui_addr(&g->local, l, sizeof(l)), ui_arrow(u),
-		 ui_addr(&g->remote, r, sizeof(r)), g->remote_port);
+	ui_text(u, y, x, aw - 1, TH_NORMAL, ui_group_fit(&g->local,
+		&g->remote, g->remote_port, aw - 1, u->utf8, a, sizeof(a)));
 	ui_textf(u, y, x + aw, w - aw, TH_VALUE, "%6s %6s %8s %9s",
 		 ui_count(n[0], sizeof(n[0]), g->used),
 		 ui_count(n[1], sizeof(n[1]), g->free),
@@ -225,8 +227,8 @@ static void drill_group(struct ui *u, int y, int x, int w, int aw,
 		 ui_count(n[3], sizeof(n[3]), g->available));
 	if (!fc->known || w - aw < 38)
 		return;
-	ui_textf(u, y, x + aw + 32, 5, ui_gauge_elem(fc->pressure), "%4d%%",
-		 (int)(fc->pressure * 100));
+	ui_text_right(u, y, x + aw + 32, 5, ui_gauge_elem(fc->pressure),
+		      ui_pct(n[0], sizeof(n[0]), fc->pressure));
 	t = ui_forecast_text(g, w - aw - 39, ft, sizeof(ft));
 	if (t != NULL)
 		ui_text(u, y, x + aw + 39, w - aw - 39, ui_forecast_elem(g), t);
@@ -236,7 +238,7 @@ static void drill_group(struct ui *u, int y, int x, int w, int aw,
 static int drill_groups(struct ui *u, const struct snap_focus *f, int y,
 			int x, int w, int h)
 {
-	int line = 0, aw = drill_group_aw(u, f);
+	int line = 0, aw = drill_group_aw(u, f, w);
 
 	if (f->req.kind == FOCUS_LPORT || h < 2)
 		return 0;
@@ -269,23 +271,21 @@ static int drill_addr_w(int w)
 {
 	int aw = (w - drill_state_w(w) - EXP_W + 1) / 2;
 
-	return aw > 46 ? 46 : aw < 8 ? 8 : aw;
+	return aw > 48 ? 48 : aw < 8 ? 8 : aw;
 }
 
-/* One socket line: local, remote, state, time left. */
+/* One socket line: local, remote ([v6]:port, elided in the middle to
+ * the column), state, time left. */
 static void drill_sock(struct ui *u, int y, int x, int w,
 		       const struct focus_sock *k)
 {
-	char l[ADDR_STRLEN], r[ADDR_STRLEN], lp[ADDR_STRLEN + 8],
-	     rp[ADDR_STRLEN + 8];
+	char lp[ADDR_STRLEN + 16], rp[ADDR_STRLEN + 16];
 	int aw = drill_addr_w(w), sw = drill_state_w(w);
 
-	snprintf(lp, sizeof(lp), "%s:%u", addr_format(&k->local, l, sizeof(l)),
-		 k->lport);
-	snprintf(rp, sizeof(rp), "%s:%u",
-		 addr_format(&k->remote, r, sizeof(r)), k->rport);
-	ui_text(u, y, x, aw - 1, TH_NORMAL, lp);
-	ui_text(u, y, x + aw, aw - 1, TH_NORMAL, rp);
+	ui_text(u, y, x, aw - 1, TH_NORMAL, ui_addr_port_fit(&k->local,
+		k->lport, aw - 1, u->utf8, lp, sizeof(lp)));
+	ui_text(u, y, x + aw, aw - 1, TH_NORMAL, ui_addr_port_fit(&k->remote,
+		k->rport, aw - 1, u->utf8, rp, sizeof(rp)));
 	ui_text(u, y, x + 2 * aw, sw - 1, k->state == TS_TIME_WAIT ?
 		TH_BAR_TW : TH_VALUE, tcpstate_name(k->state));
 	if (k->timer || k->state == TS_TIME_WAIT)

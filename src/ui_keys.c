@@ -210,6 +210,9 @@ void ui_key(struct ui *u, int key)
 		ui_drill_key(u, key);
 		return;
 	}
+	/* F6, '<', '>', 'I': the focused list's sort column (ui_sort.c) */
+	if (ui_sort_key(u, key))
+		return;
 	ops = panels[u->focus];
 	if (key == '\t') {
 		ui_move_focus(u, 1);

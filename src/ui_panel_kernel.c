@@ -8,6 +8,7 @@
 
 #define ITEMS_MAX (8 + SNAP_SYSCTL_MAX)
 #define LABEL_W 24
+#define KERNEL_VALUE_MIN 12	/* "12.3k / 99k" and a space */
 
 struct kitem {
 	const char *label;	/* one per line */
@@ -22,21 +23,23 @@ struct kitem {
 };
 
 /* A pair item's "a / b" in at most w columns: exact, else both counts
- * compact (ui_count_fit), so no digit is cut off at the column's end. */
+ * compact (ui_count_fit), then without the blanks ("996k/996k"), so no
+ * digit is cut off at the column's end. */
 static const char *kernel_pair(const struct kitem *k, char *buf, size_t len,
 			       int w)
 {
-	static const int cw[] = { 20, 6, 5, 4 };
+	static const int cw[] = { 20, 6, 5, 4, -4 };
 
 	for (size_t i = 0; i < sizeof(cw) / sizeof(cw[0]); i++) {
 		char a[24], b[24];
+		int c = cw[i] < 0 ? -cw[i] : cw[i];
 
 		if (k->has_a)
-			ui_count_fit(a, sizeof(a), k->a, cw[i]);
+			ui_count_fit(a, sizeof(a), k->a, c);
 		else
 			snprintf(a, sizeof(a), "n/a");
-		snprintf(buf, len, "%s / %s", a,
-			 ui_count_fit(b, sizeof(b), k->b, cw[i]));
+		snprintf(buf, len, cw[i] < 0 ? "%s/%s" : "%s / %s", a,
+			 ui_count_fit(b, sizeof(b), k->b, c));
 		if (ui_width(buf) <= w)
 			break;
 	}
@@ -198,13 +201,21 @@ static int kernel_items(const struct snapshot *s, struct kitem *it)
 	return n;
 }
 
-/* One item per line: label, value, note. */
+/* One item per line: label, value, note. The values get the columns
+ * the widest needs (a pair's exact counts), the notes what is left. */
 static void kernel_lines(struct ui *u, const struct ui_rect *r,
 			 struct panel_state *ps, const struct kitem *it, int n)
 {
-	int x = r->x + 1, w = r->w - 2, h = r->h - 1;
-	int vw = w >= 60 ? 16 : 12;
+	int x = r->x + 1, w = r->w - 2, h = r->h - 1, vw = 0;
 
+	for (int i = 0; i < n; i++) {
+		char v[64];
+		int k = ui_width(kernel_value(&it[i], v, sizeof(v), 64));
+
+		vw = k + 1 > vw ? k + 1 : vw;
+	}
+	if (vw > w - LABEL_W)
+		vw = w - LABEL_W;
 	for (int i = 0; i < h && ps->top + i < n; i++) {
 		const struct kitem *k = &it[ps->top + i];
 		int y = r->y + 1 + i;
@@ -254,7 +265,8 @@ static int kernel_chips(struct ui *u, const struct ui_rect *r,
 	return line + 1;
 }
 
-/* One item per line when they all fit, else packed chips; both scroll. */
+/* One item per line when they all fit (and their values beside the
+ * labels), else packed chips; both scroll. */
 static void kernel_draw(struct ui *u, const struct ui_rect *r,
 			struct panel_state *ps, bool focused)
 {
@@ -268,7 +280,7 @@ static void kernel_draw(struct ui *u, const struct ui_rect *r,
 		return;
 	}
 	n = kernel_items(u->snap, it);
-	if (n <= h) {
+	if (n <= h && r->w - 2 >= LABEL_W + KERNEL_VALUE_MIN) {
 		if (ps->top > n - h)
 			ps->top = n - h > 0 ? n - h : 0;
 		ps->page = n;

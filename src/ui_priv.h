@@ -29,6 +29,28 @@ struct panel_state {
 	int page;		/* rows shown at the last draw */
 	bool has_id;		/* id names the selected row */
 	struct focus_req id;	/* identity of the selected row */
+	int sort;		/* sort column (ui_sort.c), 0: as sampled */
+	bool sort_inv;		/* 'I': the other direction */
+};
+
+/* A sortable list's columns (ui_sort.c): names[0] is the order the
+ * snapshot has the rows in; asc[k]: column k runs ascending (names,
+ * addresses) rather than descending (counts, rates). */
+struct ui_sort_cols {
+	int n;
+	const char *const *names;
+	const bool *asc;
+};
+
+/* Compares rows a and b by sort column k, ascending: < 0, 0, > 0. */
+typedef int (*ui_sort_cmp)(const void *ctx, int a, int b, int k);
+
+/* Service names of ports (getservbyport), looked up once each. */
+#define UI_SVC_SLOTS 512
+struct ui_svc {
+	uint16_t port;
+	bool used;
+	char name[16];		/* "" when /etc/services has none */
 };
 
 enum ui_view { UI_VIEW_MAIN, UI_VIEW_DRILL };
@@ -69,6 +91,9 @@ struct ui {
 	char input[FILTER_INPUT_MAX];	/* its text */
 	struct replay *replay;		/* --replay's records, or NULL */
 	size_t rec;			/* the record shown, from 0 */
+	attr_t sel_attr[TH_COUNT];	/* elements on the selected row's
+					 * background (bars, gauges) */
+	struct ui_svc svc[UI_SVC_SLOTS];	/* ui_service() */
 };
 
 /*
@@ -89,6 +114,8 @@ struct panel_ops {
 	/* The title's colour when not TH_TITLE (advisories at warn), or
 	 * NULL. */
 	enum theme_elem (*title_elem)(const struct ui *u);
+	/* Its sort columns (F6, <, >, I), or NULL. */
+	const struct ui_sort_cols *sort;
 };
 
 extern const struct panel_ops ui_panel_states;
@@ -116,7 +143,19 @@ void ui_fill(const struct ui *u, int y, int x, int w, enum theme_elem e);
 int ui_width(const char *s);
 void ui_bar(const struct ui *u, int y, int x, int w, double frac,
 	    enum theme_elem e);
+void ui_bar_sel(const struct ui *u, int y, int x, int w, double frac,
+		enum theme_elem e, bool selected);
 void ui_gauge(const struct ui *u, int y, int x, int w, double frac);
+void ui_gauge_sel(const struct ui *u, int y, int x, int w, double frac,
+		  bool selected);
+int ui_head(const struct ui *u, int y, int x, int w, const char *label,
+	    bool right, const struct panel_state *ps, int k,
+	    const struct ui_sort_cols *cols);
+const char *ui_sort_title(const struct ui *u, int panel, char *buf,
+			  size_t len);
+const char *ui_service(struct ui *u, uint16_t port);
+int ui_list_top(const struct ui *u, int rows);
+const char *ui_ellipsis(const struct ui *u);
 enum theme_elem ui_gauge_elem(double frac);
 enum theme_elem ui_forecast_elem(const struct snap_group *g);
 const char *ui_forecast_text(const struct snap_group *g, int w, char *buf,
@@ -130,6 +169,32 @@ const char *ui_count(char *buf, size_t len, unsigned long long v);
 const char *ui_count_fit(char *buf, size_t len, unsigned long long v, int w);
 const char *ui_rate(char *buf, size_t len, bool valid, double v);
 const char *ui_addr(const struct tw_addr *a, char *buf, size_t len);
+
+/* ui_num.c: numbers in their columns (pure). */
+const char *ui_rate_fit(char *buf, size_t len, bool valid, double v, int w);
+const char *ui_pct(char *buf, size_t len, double frac);
+#define UI_FC_FORMS 3	/* "steady at 31%", "steady 31%", "~31%" */
+const char *ui_forecast_form(const struct snap_group *g, int k, char *buf,
+			     size_t len);
+
+/* ui_addr.c: addresses in their columns (pure). */
+int ui_cols(const char *s);
+const char *ui_elide(const char *s, int w, bool utf8, char *buf, size_t len);
+const char *ui_addr_fit(const struct tw_addr *a, int w, bool utf8, char *buf,
+			size_t len);
+const char *ui_addr_port_fit(const struct tw_addr *a, uint16_t port, int w,
+			     bool utf8, char *buf, size_t len);
+const char *ui_group_fit(const struct tw_addr *l, const struct tw_addr *r,
+			 uint16_t port, int w, bool utf8, char *buf,
+			 size_t len);
+
+/* ui_sort.c: sorting the lists (a view; the snapshot keeps its order). */
+bool ui_sort_desc(const struct ui_sort_cols *cols, int k, bool inv);
+const char *ui_sort_glyph(bool utf8, bool desc);
+void ui_sort_rows(int *idx, int *tmp, int n, const struct ui_sort_cols *cols,
+		  int k, bool inv, ui_sort_cmp cmp, const void *ctx);
+bool ui_sort_key(struct ui *u, int key);
+void ui_list_view(struct panel_state *ps, bool focused);
 const char *ui_arrow(const struct ui *u);
 
 /* ui_nav.c: selection in lists. */

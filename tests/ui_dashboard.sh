@@ -24,8 +24,9 @@ wait_screen 'ESTABLISHED +10 '
 # the top peer holds the 300 client-closed; local ports carry their side
 # (a remote port claims none: it may be a server's or a client's port)
 wait_screen '127\.0\.0\.2 +300 +[0-9.]+ +60%'
-wait_screen ':8080 +remote +300 '
-wait_screen ':8081 +local +server +200 '
+# (named as /etc/services names them, where it does)
+wait_screen ':8080 +([a-z][a-z0-9-]* +)?remote +300 '
+wait_screen ':8081 +([a-z][a-z0-9-]* +)?local +server +200 '
 # the ephemeral panel: the group's free and available ports, as ss and
 # the range make them (tcp_tw_reuse=0 here: nothing is reusable, so
 # available == free == range - used; no reserved port, no hole)
@@ -35,8 +36,9 @@ used=$(ip netns exec "$ns" ss -tanH dst 127.0.0.2:8080 | wc -l)
 [ "$used" = 300 ] || fail "ss counts $used sockets to 127.0.0.2:8080, want 300"
 free=$((size - used))
 wait_screen 'in use [0-9]+/[0-9]+  holes 0'
-wait_screen '127\.0\.0\.1.127\.0\.0\.2:8080 +steady at [0-9]+ %'
-wait_screen " $used used +$free free +$free avail(able)? +$((100 * used / size))% "
+# (the burst is over: its TIME_WAIT drain)
+wait_screen '127\.0\.0\.1.127\.0\.0\.2:8080 +(steady at|draining to) [0-9]+%'
+wait_screen " $used used +$free free +$free avail(able)? +([0-9.]+ new/s +)?$((100 * used / size))%( |$)"
 wait_screen 'sockstat tw/dumped 500 / 500|sockstat tw / dumped TW +500 / 500'
 wait_screen 'TW/s 0 '
 

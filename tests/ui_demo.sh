@@ -13,10 +13,10 @@ wait_screen 'netns demo \(private\)' 10
 # TIME_WAIT grows past a thousand; the client-closed destination leads
 wait_screen '^ TIME_WAIT +[0-9]{4,} ' 20
 wait_screen '127\.0\.0\.2 +[0-9]{3,} ' 10
-wait_screen ':18080 +remote +[0-9]+ ' 10
-wait_screen ':18081 +local +server ' 20
+wait_screen ':18080 +([a-z][a-z0-9-]* +)?remote +[0-9]+ ' 10
+wait_screen ':18081 +([a-z][a-z0-9-]* +)?local +server ' 20
 wait_screen '127\.0\.0\.1.127\.0\.0\.2:18080( |$)' 10
-wait_screen ' [0-9]{3,} used +[0-9]+ free ' 10
+wait_screen ' [0-9]{3,} used +[0-9]+ (free|avail) ' 10
 wait_screen 'TW/s [0-9]{2,}' 10
 pid=$(twtop_pid)
 loads=$(pgrep -P "$pid" -x twload | wc -l)

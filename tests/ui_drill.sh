@@ -52,7 +52,7 @@ wait_screen 'destination groups \(3\) +used +free +reusable +available +full +fo
 for p in 8080 8081 8082; do
 	used=$(count dst "127.0.0.2:$p")
 	# tcp_tw_reuse=0: nothing reusable ("-"), available == free
-	wait_screen "^ +127\\.0\\.0\\.1.127\\.0\\.0\\.2:$p +$used +$((size - used)) +- +$((size - used)) +[0-9]+% +steady at [0-9]+ %"
+	wait_screen "^ +127\\.0\\.0\\.1.127\\.0\\.0\\.2:$p +$used +$((size - used)) +- +$((size - used)) +[0-9]+% +(steady at|draining to) [0-9]+%"
 done
 wait_screen "sockets \\($peer_all of $peer_all\\)"
 wait_screen '^ ESTABLISHED +4 '

@@ -121,9 +121,11 @@ for ((i = 0; i < idx; i++)); do keys Down; done
 keys Enter
 wait_screen 'tcp_fin_timeout = 30|fin_timeout = 30'
 
-# at 80x24 the advisories keep a summary line under the states
+# at 80x24 the advisories keep a summary line under the states (and
+# the server/client split: a state without a count gives way to it)
 tmux -L "$ui_id" resize-window -t main -x 80 -y 24 || fail "resize"
-wait_screen '^ CLOSING +0 '
+wait_screen '^ LAST_ACK +0 '
+wait_screen '^ TIME_WAIT server 200, client 300( |$)'
 wait_screen '^ Advisories: 1 +'
 keys q
 st=$(wait_exit)

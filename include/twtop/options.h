@@ -15,6 +15,7 @@ struct options {
 	enum run_mode mode;
 	bool json;			/* --json */
 	uint32_t top;			/* --top N, default 10 */
+	bool top_set;			/* --top given: the dashboard too */
 	double interval;		/* -d SECONDS, default 1 */
 	long count;			/* -n COUNT for --batch, 0 = no end */
 	char root[PATH_MAX];		/* --root DIR: /proc below DIR (tests) */
