@@ -34,7 +34,8 @@ static const char usage_text[] =
 "      --json              JSON: one object (--once) or JSON Lines (--batch);\n"
 "                          --json alone implies --once\n"
 "  -n, --count N           --batch: stop after N samples (implies --batch)\n"
-"  -d, --delay SECONDS     sampling interval, fractions allowed (default 1)\n"
+"  -d, --delay, --interval SECONDS\n"
+"                          sampling interval, fractions allowed (default 1)\n"
 "      --top N             length of the top lists, 1-%d (default 10)\n"
 "      --prometheus FILE   rewrite FILE atomically every sample in the\n"
 "                          Prometheus text format (node_exporter textfile)\n"
@@ -186,8 +187,8 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 	char *end;
 
 	switch (c) {
-	case OPT_ONCE: o->mode = MODE_ONCE; break;
-	case OPT_BATCH: o->mode = MODE_BATCH; break;
+	case OPT_ONCE: o->mode = MODE_ONCE; o->once = true; break;
+	case OPT_BATCH: o->mode = MODE_BATCH; o->batch = true; break;
 	case OPT_JSON: o->json = true; break;
 	case OPT_DEMO: o->demo = true; break;
 	case 'q': o->quiet = true; break;
@@ -263,6 +264,13 @@ static const char *opt_name(int c, char *buf, size_t len)
 /* Checks combinations and fills derived fields. */
 static int finish(struct options *o, bool count_set, char *err, size_t errlen)
 {
+	if (o->once && o->batch)
+		return fail(err, errlen, "options '--once' and '--batch' "
+			    "conflict: --once for one sample, --batch [-n N] "
+			    "for one per interval");
+	if (o->once && count_set)
+		return fail(err, errlen, "options '--once' and '--count' "
+			    "conflict: --batch -n N for N samples");
 	if (o->json && o->mode == MODE_DASHBOARD && !o->demo)
 		o->mode = MODE_ONCE;
 	if (count_set && o->mode == MODE_DASHBOARD && !o->demo)

@@ -362,7 +362,7 @@ bool ui_drill_key(struct ui *u, int key)
 	struct panel_state *ps = &u->drill_ps;
 	int n = f ? (int)f->n_socks : 0;
 
-	if (key == 27 || key == KEY_LEFT || key == KEY_BACKSPACE) {
+	if (key == UI_KEY_ESC || key == KEY_LEFT || key == KEY_BACKSPACE) {
 		ui_drill_close(u);
 		return true;
 	}

@@ -104,9 +104,9 @@ static void draw_hints(struct ui *u, int y)
 {
 	static const char *const main_hints[][2] = {
 		{ "F1", "Help" }, { "Tab", "Panel" }, { "Enter", "Drill" },
-		{ "/", "Filter" }, { "m", "Mark" }, { "s", "Save" },
-		{ "p", "Pause" }, { "+-", "Interval" }, { "t", "Theme" },
-		{ "r", "Reset" }, { "q", "Quit" },
+		{ "z", "Zoom" }, { "/", "Filter" }, { "m", "Mark" },
+		{ "s", "Save" }, { "p", "Pause" }, { "+-", "Interval" },
+		{ "t", "Theme" }, { "r", "Reset" }, { "q", "Quit" },
 	};
 	static const char *const drill_hints[][2] = {
 		{ "Esc", "Back" }, { "Up/Dn", "Scroll" }, { "s", "Save" },
@@ -115,8 +115,8 @@ static void draw_hints(struct ui *u, int y)
 	static const char *const replay_hints[][2] = {
 		{ "F1", "Help" }, { "Left/Right", "Record" },
 		{ "</>", "First/Last" }, { "Tab", "Panel" },
-		{ "Enter", "Drill" }, { "s", "Save" }, { "t", "Theme" },
-		{ "q", "Quit" },
+		{ "Enter", "Drill" }, { "z", "Zoom" }, { "s", "Save" },
+		{ "t", "Theme" }, { "q", "Quit" },
 	};
 	static const char *const replay_drill_hints[][2] = {
 		{ "Esc", "Back" }, { "Up/Dn", "Scroll" }, { "s", "Save" },
@@ -138,6 +138,8 @@ static void draw_hints(struct ui *u, int y)
 
 		if (strcmp(h[i][0], "p") == 0 && u->paused)
 			label = "Resume";
+		if (strcmp(h[i][0], "z") == 0 && u->zoom)
+			label = "Unzoom";
 		/* a hint shows whole or not at all */
 		if (x + ui_width(h[i][0]) + 1 + ui_width(label) > u->lay.cols)
 			break;
@@ -192,6 +194,7 @@ static void draw_panels(struct ui *u)
 
 		if (r->h == 0)
 			continue;
+		u->ps[i].row_lines = 0;		/* ui_list_placed may set it */
 		ops->title(u, title, sizeof(title));
 		if (ops->title_elem && i != u->focus)
 			ui_panel_frame_elem(u, r, title, ops->title_elem(u));
@@ -206,6 +209,8 @@ static void draw_panels(struct ui *u)
 void ui_draw_screen(struct ui *u)
 {
 	ui_layout_compute(&u->lay, LINES, COLS, u->focus);
+	if (u->zoom && u->view == UI_VIEW_MAIN)
+		ui_layout_zoom(&u->lay, u->focus);
 	erase();
 	if (u->lay.mode == UI_TOO_SMALL) {
 		draw_too_small(u);

@@ -16,7 +16,8 @@ static const struct {
 	{ "h, ?, F1", "this help (any key closes it)", HELP_BOTH },
 	{ "Left, Right", "replay: the previous, next record", HELP_REPLAY },
 	{ "<, >", "replay: the first, last record", HELP_REPLAY },
-	{ "Tab, Shift-Tab", "move focus between panels", HELP_BOTH },
+	{ "Tab, Shift-Tab", "focus the next, previous panel on the screen",
+	  HELP_BOTH },
 	{ "arrows, PgUp/Dn", "move the selection by a row, a page",
 	  HELP_BOTH },
 	{ "Home, End", "first, last row", HELP_BOTH },
@@ -24,11 +25,16 @@ static const struct {
 	  HELP_LIVE },
 	{ "F6", "sort the focused list by the next column", HELP_REPLAY },
 	{ "I", "invert the sort order", HELP_BOTH },
-	{ "Enter, Esc", "drill down into the selected peer or port, back",
-	  HELP_LIVE },
+	{ "z, e", "zoom: the focused panel alone; z or Esc: back",
+	  HELP_BOTH },
+	{ "mouse", "click: focus a panel, select a row; wheel: scroll",
+	  HELP_BOTH },
+	{ "Enter", "drill down into the selected peer or port", HELP_LIVE },
 	{ "Enter", "replay: the socket list saved with the record",
 	  HELP_REPLAY },
-	{ "Esc", "back from the drill-down", HELP_REPLAY },
+	{ "Esc, Backspace", "back from the drill-down (Left too)", HELP_BOTH },
+	{ "Up, Down", "on an advisory: read it by line, then the next",
+	  HELP_BOTH },
 	{ "Enter", "on an advisory: show or hide its evidence numbers",
 	  HELP_BOTH },
 	{ "s, SIGUSR1", "save a snapshot (JSON) to the snapshot directory",
@@ -39,7 +45,7 @@ static const struct {
 	{ "p, Space", "pause or resume sampling", HELP_LIVE },
 	{ "+, -", "sample less or more often", HELP_LIVE },
 	{ "t", "next colour theme", HELP_BOTH },
-	{ "r", "reset the TIME_WAIT trend", HELP_LIVE },
+	{ "r", "reset the TIME_WAIT trend (markers stay)", HELP_LIVE },
 	{ "p + - / m r", "replay: read only, they do nothing", HELP_REPLAY },
 };
 
@@ -51,68 +57,68 @@ static const char *const help_facts[] = {
 	"Ports: server* = server side, no listener now (closed or inferred).",
 };
 
-/* Sides and bottom of the help box (the title line is its top), in
- * box-drawing characters or ASCII. */
-static void help_border(struct ui *u, int y0, int x0, int h, int w)
+/* A horizontal edge of the help box, w columns: left corner, line,
+ * right corner, in box-drawing characters or ASCII. */
+static void help_edge(const struct ui *u, int y, int x, int w, bool top)
 {
-	const char *v = u->utf8 ? "\u2502" : "|";
-	char bottom[4 * 256 + 8];
+	char line[4 * 256 + 8];
 	size_t off = 0;
 
-	if (h < 3 || w < 3 || w > 256)
-		return;
-	for (int i = 1; i < h - 1; i++) {
-		ui_text(u, y0 + i, x0, 1, TH_HELP, v);
-		ui_text(u, y0 + i, x0 + w - 1, 1, TH_HELP, v);
-	}
-	for (int i = 0; i < w; i++) {
-		const char *g = u->utf8 ? (i == 0 ? "\u2514" : i == w - 1 ?
-				"\u2518" : "\u2500") : (i == 0 || i == w - 1 ?
-				"+" : "-");
+	for (int i = 0; i < w && i < 256; i++) {
+		const char *g = !u->utf8 ? (i == 0 || i == w - 1 ? "+" : "-") :
+				i == 0 ? (top ? "\u250c" : "\u2514") :
+				i == w - 1 ? (top ? "\u2510" : "\u2518") : "\u2500";
 
-		memcpy(bottom + off, g, strlen(g));
+		memcpy(line + off, g, strlen(g));
 		off += strlen(g);
 	}
-	bottom[off] = '\0';
-	ui_text(u, y0 + h - 1, x0, w, TH_HELP, bottom);
+	line[off] = '\0';
+	ui_text(u, y, x, w, TH_HELP, line);
 }
 
-/* Draws the help box centred over whatever is on screen. */
+/* Draws the help box centred over whatever is on screen: a closed
+ * frame, every key; the facts below when they all fit. */
 void ui_help_draw(struct ui *u)
 {
 	int skip = u->replay ? HELP_LIVE : HELP_REPLAY, nk = 0;
 	int nf = (int)(sizeof(help_facts) / sizeof(help_facts[0]));
 	int h, w = 74, y0, x0, y;
+	bool facts;
 	char dir[THEME_NAME_MAX + 16];
 
 	for (size_t i = 0; i < sizeof(help_keys) / sizeof(help_keys[0]); i++)
 		nk += help_keys[i].when != skip;
-	h = nk + nf + 5;
-
+	facts = nk + nf + 3 <= LINES;
+	h = nk + 2 + (facts ? nf + 1 : 0);
 	if (w > COLS)
 		w = COLS;
 	if (h > LINES)
 		h = LINES;
+	if (h < 3 || w < 8)
+		return;
 	y0 = (LINES - h) / 2;
 	x0 = (COLS - w) / 2;
 	for (int i = 0; i < h; i++)
 		ui_fill(u, y0 + i, x0, w, TH_HELP);
-	ui_fill(u, y0, x0, w, TH_TITLE_FOCUS);
-	ui_text(u, y0, x0 + 1, w - 2, TH_TITLE_FOCUS,
-		"twtop help: keys (top for TCP teardown)");
-	y = y0 + 2;
+	help_edge(u, y0, x0, w, true);
+	help_edge(u, y0 + h - 1, x0, w, false);
+	for (int i = 1; i < h - 1; i++) {
+		ui_text(u, y0 + i, x0, 1, TH_HELP, u->utf8 ? "\u2502" : "|");
+		ui_text(u, y0 + i, x0 + w - 1, 1, TH_HELP,
+			u->utf8 ? "\u2502" : "|");
+	}
+	ui_text(u, y0, x0 + 2, w - 4, TH_TITLE_FOCUS,
+		" twtop help: keys (top for TCP teardown) ");
+	y = y0 + 1;
 	for (size_t i = 0; i < sizeof(help_keys) / sizeof(help_keys[0]) &&
-	     y < y0 + h; i++) {
+	     y < y0 + h - 1; i++) {
 		if (help_keys[i].when == skip)
 			continue;
 		ui_text(u, y, x0 + 2, 16, TH_KEY, help_keys[i].key);
 		ui_text(u, y++, x0 + 19, w - 20, TH_HELP, help_keys[i].what);
 	}
-	y++;
-	for (int i = 0; i < nf && y < y0 + h; i++, y++)
-		ui_text(u, y, x0 + 2, w - 3, TH_DIM, help_facts[i]);
-	help_border(u, y0, x0, h, w);
+	for (int i = 0; facts && i < nf; i++)
+		ui_text(u, ++y, x0 + 2, w - 3, TH_DIM, help_facts[i]);
 	snprintf(dir, sizeof(dir), " theme %s ", u->theme.name);
-	if (y0 + h - 1 > y0)
-		ui_text_right(u, y0 + h - 1, x0, w - 2, TH_DIM, dir);
+	ui_text_right(u, y0 + h - 1, x0, w - 2, TH_DIM, dir);
 }

@@ -11,7 +11,8 @@
 #include "twtop/snapfile.h"
 #include "ui_priv.h"
 
-/* The panels in drawing and Tab order (see enum ui_panel_id). */
+/* The panels in drawing order (see enum ui_panel_id); Tab follows
+ * the screen (ui_layout_next). */
 static const struct panel_ops *const panels[UI_NPANELS] = {
 	[UI_P_STATES] = &ui_panel_states,
 	[UI_P_ADVICE] = &ui_panel_advice,
@@ -115,10 +116,40 @@ static void ui_next_theme(struct ui *u)
 	ui_message(u, false, "theme %s", name);
 }
 
-/* Moves focus by dir panels (Tab, Shift-Tab). */
+/* Moves focus by dir panels in screen order (Tab, Shift-Tab). */
 static void ui_move_focus(struct ui *u, int dir)
 {
-	u->focus = (u->focus + dir + UI_NPANELS) % UI_NPANELS;
+	if (u->lay.order[0] == u->lay.order[1])	/* not drawn yet */
+		ui_layout_compute(&u->lay, LINES, COLS, u->focus);
+	u->focus = ui_layout_next(&u->lay, u->focus, dir);
+}
+
+/* z, e: the focused panel alone on the screen, or back. */
+static void ui_toggle_zoom(struct ui *u)
+{
+	u->zoom = !u->zoom;
+	if (u->zoom)
+		ui_message(u, false, "zoom: z or Esc back, Tab the next panel");
+	else
+		u->msg[0] = '\0';
+}
+
+/* Remembers the identity of panel p's selected row. */
+static void ui_sel_keep(struct ui *u, int p)
+{
+	struct panel_state *ps = &u->ps[p];
+
+	if (panels[p]->row_id)
+		ps->has_id = panels[p]->row_id(u, ps->sel, &ps->id);
+}
+
+/* A key for the focused panel. */
+static void ui_panel_key(struct ui *u, int key)
+{
+	const struct panel_ops *ops = panels[u->focus];
+
+	if (ops->key && ops->key(u, &u->ps[u->focus], key))
+		ui_sel_keep(u, u->focus);
 }
 
 /* Enter: drill into the focused panel's selected row. */
@@ -192,6 +223,10 @@ void ui_key(struct ui *u, int key)
 
 	if (key == KEY_RESIZE)
 		return;
+	if (key == KEY_MOUSE) {
+		ui_mouse(u);
+		return;
+	}
 	if (u->prompt) {
 		ui_prompt_key(u, key);
 		return;
@@ -223,12 +258,55 @@ void ui_key(struct ui *u, int key)
 		if (ops->row_id || !ops->key ||
 		    !ops->key(u, &u->ps[u->focus], key))
 			ui_enter(u);
-	} else if (key == 27) {
+	} else if (key == 'z' || key == 'e' ||
+		   (key == UI_KEY_ESC && u->zoom)) {
+		ui_toggle_zoom(u);
+	} else if (key == UI_KEY_ESC) {
 		u->msg[0] = '\0';
-	} else if (ops->key && ops->key(u, &u->ps[u->focus], key)) {
-		struct panel_state *ps = &u->ps[u->focus];
-
-		if (ops->row_id)
-			ps->has_id = ops->row_id(u, ps->sel, &ps->id);
+	} else {
+		ui_panel_key(u, key);
 	}
+}
+
+/* Lines one wheel step scrolls. */
+#define WHEEL_LINES 3
+
+/* A mouse event (KEY_MOUSE): button 1 focuses the panel under the
+ * pointer and selects the row there; the wheel focuses it and scrolls
+ * it (in the drill-down, the socket list). */
+void ui_mouse(struct ui *u)
+{
+	MEVENT ev;
+	int p, row, key = 0;
+
+	if (getmouse(&ev) != OK || u->prompt)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		key = KEY_UP;
+#ifdef BUTTON5_PRESSED
+	else if (ev.bstate & BUTTON5_PRESSED)
+		key = KEY_DOWN;
+#endif
+	else if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	if (u->help) {		/* a click closes it, as a key does */
+		u->help = key != 0;
+		return;
+	}
+	if (u->view == UI_VIEW_MAIN) {
+		p = ui_layout_panel_at(&u->lay, ev.y, ev.x);
+		if (p < 0)
+			return;
+		u->focus = p;
+		if (!key) {
+			row = ui_list_row_at(u, p, ev.y);
+			if (row >= 0) {
+				u->ps[p].sel = row;
+				ui_sel_keep(u, p);
+			}
+			return;
+		}
+	}
+	for (int i = 0; key && i < WHEEL_LINES; i++)
+		ui_key(u, key);
 }

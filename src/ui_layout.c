@@ -108,6 +108,81 @@ static void layout_compact(struct ui_layout *l, int focus)
 				       l->body.h - trend, l->cols);
 }
 
+/* Where rectangle r starts and ends along rows (y) or columns (x). */
+static int r_start(const struct ui_rect *r, bool rows)
+{
+	return rows ? r->y : r->x;
+}
+
+static int r_end(const struct ui_rect *r, bool rows)
+{
+	return rows ? r->y + r->h : r->x + r->w;
+}
+
+/* Sorts ids[0..n) by where their rectangles start along rows (y) or
+ * columns (x), then along the other. */
+static void sort_by_start(const struct ui_rect *pr, int *ids, int n,
+			  bool rows)
+{
+	for (int i = 1; i < n; i++) {
+		int id = ids[i], j = i;
+
+		while (j > 0) {
+			const struct ui_rect *a = &pr[ids[j - 1]], *b = &pr[id];
+			int ka = r_start(a, rows), kb = r_start(b, rows);
+
+			if (ka < kb || (ka == kb && r_start(a, !rows) <=
+					r_start(b, !rows)))
+				break;
+			ids[j] = ids[j - 1];
+			j--;
+		}
+		ids[j] = id;
+	}
+}
+
+/*
+ * Puts ids[0..n) in reading order by recursive cuts (an XY cut): along
+ * rows, a cut is a line no rectangle crosses, and the bands between the
+ * cuts come top to bottom; inside a band the cuts go along columns, left
+ * to right, and so on. A set no cut splits either way stays sorted by
+ * its starts.
+ */
+static void cut_order(const struct ui_rect *pr, int *ids, int n, bool rows,
+		      bool other_tried)
+{
+	int i = 0;
+
+	sort_by_start(pr, ids, n, rows);
+	while (i < n) {
+		int end = r_end(&pr[ids[i]], rows), j = i + 1;
+
+		while (j < n && r_start(&pr[ids[j]], rows) < end) {
+			if (r_end(&pr[ids[j]], rows) > end)
+				end = r_end(&pr[ids[j]], rows);
+			j++;
+		}
+		if (j - i > 1 && (j - i < n || !other_tried))
+			cut_order(pr, ids + i, j - i, !rows, j - i == n);
+		i = j;
+	}
+}
+
+/* The Tab order of a full layout: its shown panels in reading order,
+ * then any it does not show. */
+static void layout_order(struct ui_layout *l)
+{
+	int n = 0;
+
+	for (int i = 0; i < UI_NPANELS; i++)
+		if (l->panel[i].h > 0)
+			l->order[n++] = i;
+	cut_order(l->panel, l->order, n, true, false);
+	for (int i = 0; i < UI_NPANELS; i++)
+		if (l->panel[i].h == 0)
+			l->order[n++] = i;
+}
+
 void ui_layout_compute(struct ui_layout *l, int rows, int cols, int focus)
 {
 	memset(l, 0, sizeof(*l));
@@ -115,6 +190,15 @@ void ui_layout_compute(struct ui_layout *l, int rows, int cols, int focus)
 	l->cols = cols > 0 ? cols : 0;
 	if (focus < 0 || focus >= UI_NPANELS)
 		focus = UI_P_PEERS;
+	if (rows < UI_FULL_ROWS || cols < UI_FULL_COLS) {
+		/* Tab goes as it does on the smallest full screen */
+		struct ui_layout full;
+
+		ui_layout_compute(&full, rows > UI_FULL_ROWS ? rows :
+				  UI_FULL_ROWS, cols > UI_FULL_COLS ? cols :
+				  UI_FULL_COLS, focus);
+		memcpy(l->order, full.order, sizeof(l->order));
+	}
 	if (rows < UI_MIN_ROWS || cols < UI_MIN_COLS) {
 		l->mode = UI_TOO_SMALL;
 		return;
@@ -128,7 +212,38 @@ void ui_layout_compute(struct ui_layout *l, int rows, int cols, int focus)
 	} else {
 		l->mode = UI_FULL;
 		layout_full(l);
+		layout_order(l);
 	}
+}
+
+void ui_layout_zoom(struct ui_layout *l, int focus)
+{
+	if (l->mode == UI_TOO_SMALL || focus < 0 || focus >= UI_NPANELS)
+		return;
+	memset(l->panel, 0, sizeof(l->panel));
+	l->panel[focus] = l->body;
+	l->zoom = true;
+}
+
+int ui_layout_next(const struct ui_layout *l, int focus, int dir)
+{
+	int k = 0;
+
+	for (int i = 0; i < UI_NPANELS; i++)
+		if (l->order[i] == focus)
+			k = i;
+	k = ((k + dir) % UI_NPANELS + UI_NPANELS) % UI_NPANELS;
+	return l->order[k];
+}
+
+int ui_layout_panel_at(const struct ui_layout *l, int y, int x)
+{
+	const struct ui_rect cell = { y, x, 1, 1 };
+
+	for (int i = 0; i < UI_NPANELS; i++)
+		if (ui_rect_overlap(&l->panel[i], &cell))
+			return i;
+	return -1;
 }
 
 bool ui_rect_overlap(const struct ui_rect *a, const struct ui_rect *b)

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-/* The panels in drawing and Tab order. */
+/* The panels, in drawing order (Tab follows the screen: ui_layout.order). */
 enum ui_panel_id {
 	UI_P_STATES,
 	UI_P_ADVICE,
@@ -40,14 +40,29 @@ enum ui_layout_mode {
 
 struct ui_layout {
 	enum ui_layout_mode mode;
+	bool zoom;		/* one panel has the whole body */
 	int rows, cols;
 	struct ui_rect header, status, body;
 	struct ui_rect panel[UI_NPANELS];
+	/* Tab order: the panels as the full layout places them, read
+	 * top to bottom and left to right (bands, then columns, then the
+	 * panels stacked in a column); the same at every size. */
+	int order[UI_NPANELS];
 };
 
 /* Computes the layout of a rows x cols screen; focus is the focused
  * panel, the one the compact layout shows. */
 void ui_layout_compute(struct ui_layout *l, int rows, int cols, int focus);
+
+/* Gives the whole body to panel focus (z): the others are not shown. */
+void ui_layout_zoom(struct ui_layout *l, int focus);
+
+/* The panel dir steps (1 Tab, -1 Shift-Tab) from focus in Tab order. */
+int ui_layout_next(const struct ui_layout *l, int focus, int dir);
+
+/* The shown panel holding screen cell (y, x), or -1 (header, status
+ * line, a gutter). */
+int ui_layout_panel_at(const struct ui_layout *l, int y, int x);
 
 /* True when the rectangles share a cell (both shown). */
 bool ui_rect_overlap(const struct ui_rect *a, const struct ui_rect *b);

@@ -135,6 +135,8 @@ static bool ui_curses_start(struct ui *u)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	mousemask(ALL_MOUSE_EVENTS, NULL);	/* clicks, wheel: ui_mouse */
+	mouseinterval(0);			/* a press acts at once */
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);

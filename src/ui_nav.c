@@ -71,6 +71,39 @@ void ui_list_clamp(struct panel_state *ps, int rows, int visible)
 		ps->top = 0;
 }
 
+/* Records where a list's rows went: row ps->top at screen line y, each
+ * row `lines` lines tall (for the mouse; call after ui_list_clamp when
+ * the rows are not the panel's last lines, one each). */
+void ui_list_placed(struct panel_state *ps, int y, int lines)
+{
+	ps->row_y = y;
+	ps->row_lines = lines;
+}
+
+/* The row of panel `panel` drawn at screen line y, or -1. */
+int ui_list_row_at(const struct ui *u, int panel, int y)
+{
+	const struct panel_ops *ops = ui_panel(panel);
+	const struct ui_rect *r = &u->lay.panel[panel];
+	const struct panel_state *ps = &u->ps[panel];
+	int y0 = ps->row_y, lines = ps->row_lines, k;
+
+	if (!ops->rows || r->h == 0 || y <= r->y || y >= r->y + r->h)
+		return -1;
+	if (ops->row_at)
+		return ops->row_at(u, r, ps, y);
+	if (lines <= 0) {
+		lines = 1;
+		y0 = r->y + r->h - ps->page;
+	}
+	if (y < y0)
+		return -1;
+	k = (y - y0) / lines;
+	if (k >= ps->page || ps->top + k >= ops->rows(u))
+		return -1;
+	return ps->top + k;
+}
+
 /* True when two row identities name the same peer or port. */
 static bool ui_id_equal(const struct focus_req *a, const struct focus_req *b)
 {

@@ -497,6 +497,7 @@ static void eph_draw(struct ui *u, const struct ui_rect *r,
 	vis = h / (c.table ? 1 : 2);
 	ui_list_view(ps, focused);
 	ui_list_clamp(ps, rows, vis);
+	ui_list_placed(ps, y, c.table ? 1 : 2);
 	for (int i = 0; i < vis && ps->top + i < rows; i++)
 		eph_group(u, y + i * (c.table ? 1 : 2), x, w, &c,
 			  &s->eph.groups[idx[ps->top + i]],

@@ -21,6 +21,7 @@ struct replay;
 
 #define UI_MSG_SECONDS	8.0	/* how long a status message stays */
 #define FILTER_INPUT_MAX 512	/* as snapshot->filter */
+#define UI_KEY_ESC	27	/* getch()'s Esc: curses names no KEY_ for it */
 
 /* Selection and scrolling of one panel. */
 struct panel_state {
@@ -31,6 +32,10 @@ struct panel_state {
 	struct focus_req id;	/* identity of the selected row */
 	int sort;		/* sort column (ui_sort.c), 0: as sampled */
 	bool sort_inv;		/* 'I': the other direction */
+	/* Where the last draw put row `top` and how many lines a row
+	 * takes (ui_list_placed, for the mouse); row_lines 0: the rows
+	 * are the panel's last `page` lines, one each. */
+	int row_y, row_lines;
 };
 
 /* A sortable list's columns (ui_sort.c): names[0] is the order the
@@ -72,6 +77,7 @@ struct ui {
 	struct panel_state ps[UI_NPANELS];
 	enum ui_view view;
 	bool help;			/* the help overlay is up */
+	bool zoom;			/* z: the focused panel fills the body */
 	struct focus_req drill;		/* what the drill-down shows */
 	struct panel_state drill_ps;	/* its socket list */
 	bool paused;
@@ -85,7 +91,8 @@ struct ui {
 	int quit_signal;		/* SIGINT/TERM/HUP that ended it */
 	struct demo *demo;		/* --demo's load, or NULL */
 	bool demo_ended;		/* its end was announced */
-	bool adv_open;			/* Enter: the selected advisory in full */
+	bool adv_open;			/* Enter: the selected advisory's evidence */
+	int adv_sel;			/* the advisory ps->top scrolls */
 	struct ui_markers markers;	/* 'm' */
 	bool prompt;			/* '/': the filter prompt is open */
 	char input[FILTER_INPUT_MAX];	/* its text */
@@ -116,6 +123,10 @@ struct panel_ops {
 	enum theme_elem (*title_elem)(const struct ui *u);
 	/* Its sort columns (F6, <, >, I), or NULL. */
 	const struct ui_sort_cols *sort;
+	/* The row drawn at screen line y of panel r, or -1; NULL: as
+	 * ps->row_y and row_lines say (for the mouse). */
+	int (*row_at)(const struct ui *u, const struct ui_rect *r,
+		      const struct panel_state *ps, int y);
 };
 
 extern const struct panel_ops ui_panel_states;
@@ -200,6 +211,8 @@ const char *ui_arrow(const struct ui *u);
 /* ui_nav.c: selection in lists. */
 bool ui_list_key(struct panel_state *ps, int key, int rows);
 void ui_list_clamp(struct panel_state *ps, int rows, int visible);
+void ui_list_placed(struct panel_state *ps, int y, int lines);
+int ui_list_row_at(const struct ui *u, int panel, int y);
 void ui_list_sync(struct ui *u, int panel);
 double ui_now(void);
 void ui_message(struct ui *u, bool error, const char *fmt, ...)
@@ -234,6 +247,7 @@ void ui_help_draw(struct ui *u);
 
 /* ui_keys.c: key dispatch and the actions behind keys. */
 void ui_key(struct ui *u, int key);
+void ui_mouse(struct ui *u);
 void ui_save_snapshot(struct ui *u);
 const struct panel_ops *ui_panel(int id);
 

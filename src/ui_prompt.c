@@ -63,7 +63,7 @@ void ui_prompt_key(struct ui *u, int key)
 {
 	size_t n = strlen(u->input);
 
-	if (key == 27) {
+	if (key == UI_KEY_ESC) {
 		u->prompt = false;
 	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
 		u->prompt = false;

@@ -140,7 +140,7 @@ bool ui_replay_key(struct ui *u, int key)
 	}
 	if (u->view == UI_VIEW_DRILL) {
 		/* back without ui_drill_close: there is no sampler to tell */
-		if (key != 27 && key != KEY_LEFT && key != KEY_BACKSPACE)
+		if (key != UI_KEY_ESC && key != KEY_LEFT && key != KEY_BACKSPACE)
 			return false;
 		u->view = UI_VIEW_MAIN;
 		return true;

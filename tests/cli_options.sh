@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile command lines and config files: refused at startup with a clear
-# message and exit 2, never a hang. A FIFO as the config file or theme
+# message and exit 2, never a hang. Conflicting modes (--once with
+# --batch or --count) are refused the same way. A FIFO as the config file or theme
 # (the open blocked, --help and --version included), a missing --root, a
 # --snapshot-dir that is missing, not a directory or not writable, and -d
 # values strtod takes but a person does not mean (" 1", "0x10", "1e1").
@@ -39,6 +40,20 @@ for d in 1 0.5 .5 2. 3600; do
 	out=$(timeout 10 "$twtop" -d "$d" --version 2>&1) ||
 		fail "-d $d refused: $out"
 done
+
+# conflicting modes: refused whatever their order, never one silently
+# winning (--once --batch ran batch forever; --batch --once -n 1 blamed
+# --count)
+refused "options '--once' and '--batch' conflict" --once --batch
+refused "options '--once' and '--batch' conflict" --batch --once -n 1
+refused "options '--once' and '--batch' conflict" --batch --json --once
+refused "options '--once' and '--count' conflict" --once -n 2
+refused "option '--demo': not with --once or --batch" --demo --batch
+# --help names every spelling of the interval option
+"$twtop" --help | grep -q -- '-d, --delay, --interval SECONDS' ||
+	fail "--help does not name --interval"
+out=$(timeout 10 "$twtop" --interval 0.5 --version 2>&1) ||
+	fail "--interval 0.5 refused: $out"
 
 # --root must be a directory
 refused "option '--root': $tmp/nonexistent: No such file or directory" \

@@ -190,6 +190,138 @@ static void test_overlap(void **state)
 	assert_false(ui_rect_overlap(&a, &hidden));
 }
 
+/* Screen order: the top band's left column top to bottom, then its
+ * other columns, then the lists left to right. */
+static const int screen_order[UI_NPANELS] = {
+	UI_P_STATES, UI_P_ADVICE, UI_P_TREND, UI_P_EPH, UI_P_KERNEL,
+	UI_P_PEERS, UI_P_PORTS,
+};
+
+/* True when panel a must come before b in screen order: a above b in
+ * the same columns, or a left of b in the same rows. */
+static bool reads_before(const struct ui_rect *a, const struct ui_rect *b)
+{
+	bool same_cols = a->x < b->x + b->w && b->x < a->x + a->w;
+	bool same_rows = a->y < b->y + b->h && b->y < a->y + a->h;
+
+	return (same_cols && a->y + a->h <= b->y) ||
+	       (same_rows && a->x + a->w <= b->x);
+}
+
+/* Tab follows the screen at the sizes the issue names, and at every
+ * size the order is a permutation in which no panel comes after one
+ * that reads after it (the enum order put the ephemeral groups after
+ * the trend and the peers before the kernel panel). */
+static void test_tab_order(void **state)
+{
+	static const int sizes[][2] = {
+		{ 24, 80 }, { 40, 120 }, { 50, 150 }, { 60, 200 }, { 30, 100 },
+	};
+	struct ui_layout l;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		ui_layout_compute(&l, sizes[k][0], sizes[k][1], UI_P_PEERS);
+		for (int i = 0; i < UI_NPANELS; i++)
+			assert_int_equal(l.order[i], screen_order[i]);
+	}
+	for (int rows = 24; rows < 120; rows += 5)
+		for (int cols = 80; cols < 300; cols += 11) {
+			bool seen[UI_NPANELS] = { false };
+
+			ui_layout_compute(&l, rows, cols, UI_P_PEERS);
+			for (int i = 0; i < UI_NPANELS; i++) {
+				assert_false(seen[l.order[i]]);
+				seen[l.order[i]] = true;
+				for (int j = i + 1; j < UI_NPANELS; j++)
+					assert_false(reads_before(
+						&l.panel[l.order[j]],
+						&l.panel[l.order[i]]));
+			}
+		}
+	/* the compact layout and a too small screen Tab the same way */
+	ui_layout_compute(&l, 14, 50, UI_P_KERNEL);
+	for (int i = 0; i < UI_NPANELS; i++)
+		assert_int_equal(l.order[i], screen_order[i]);
+	ui_layout_compute(&l, 5, 20, UI_P_KERNEL);
+	for (int i = 0; i < UI_NPANELS; i++)
+		assert_int_equal(l.order[i], screen_order[i]);
+}
+
+/* Tab and Shift-Tab step through the order and wrap. */
+static void test_next(void **state)
+{
+	struct ui_layout l;
+	int p = UI_P_PEERS;
+
+	(void)state;
+	ui_layout_compute(&l, 40, 120, UI_P_PEERS);
+	assert_int_equal(ui_layout_next(&l, UI_P_PEERS, 1), UI_P_PORTS);
+	assert_int_equal(ui_layout_next(&l, UI_P_PORTS, 1), UI_P_STATES);
+	assert_int_equal(ui_layout_next(&l, UI_P_STATES, -1), UI_P_PORTS);
+	assert_int_equal(ui_layout_next(&l, UI_P_ADVICE, 1), UI_P_TREND);
+	for (int i = 0; i < UI_NPANELS; i++)
+		p = ui_layout_next(&l, p, 1);
+	assert_int_equal(p, UI_P_PEERS);
+}
+
+/* z: the focused panel gets the body, the others nothing; the order
+ * stays. */
+static void test_zoom(void **state)
+{
+	static const int sizes[][2] = {
+		{ 24, 80 }, { 40, 120 }, { 50, 150 }, { 60, 200 }, { 14, 50 },
+	};
+	struct ui_layout l;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		for (int f = 0; f < UI_NPANELS; f++) {
+			ui_layout_compute(&l, sizes[k][0], sizes[k][1], f);
+			ui_layout_zoom(&l, f);
+			assert_true(l.zoom);
+			check_sane(&l);
+			assert_int_equal(l.panel[f].y, 1);
+			assert_int_equal(l.panel[f].h, sizes[k][0] - 2);
+			assert_int_equal(l.panel[f].w, sizes[k][1]);
+			assert_int_equal(covered(&l),
+					 (long)(sizes[k][0] - 2) * sizes[k][1]);
+			assert_int_equal(l.order[0], UI_P_STATES);
+		}
+	ui_layout_compute(&l, 5, 20, UI_P_PEERS);	/* too small: a note */
+	ui_layout_zoom(&l, UI_P_PEERS);
+	assert_false(l.zoom);
+	assert_int_equal(l.panel[UI_P_PEERS].h, 0);
+}
+
+/* The mouse: each cell of the body belongs to the panel drawn there;
+ * the header, status line and gutter to none. */
+static void test_panel_at(void **state)
+{
+	struct ui_layout l;
+
+	(void)state;
+	ui_layout_compute(&l, 40, 120, UI_P_PEERS);
+	assert_int_equal(ui_layout_panel_at(&l, 0, 5), -1);
+	assert_int_equal(ui_layout_panel_at(&l, 39, 5), -1);
+	assert_int_equal(ui_layout_panel_at(&l, 1, 0), UI_P_STATES);
+	assert_int_equal(ui_layout_panel_at(&l, 1, 60), UI_P_TREND);
+	assert_int_equal(ui_layout_panel_at(&l, 39 - 1, 119), UI_P_PORTS);
+	assert_int_equal(ui_layout_panel_at(&l, l.panel[UI_P_PEERS].y, 59),
+			 -1);	/* the gutter between peers and ports */
+	for (int y = 1; y < 39; y++)
+		for (int x = 0; x < 120; x++) {
+			int p = ui_layout_panel_at(&l, y, x);
+			const struct ui_rect *r;
+
+			if (p < 0)
+				continue;
+			r = &l.panel[p];
+			assert_true(y >= r->y && y < r->y + r->h);
+			assert_true(x >= r->x && x < r->x + r->w);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +332,10 @@ int main(void)
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_tab_order),
+		cmocka_unit_test(test_next),
+		cmocka_unit_test(test_zoom),
+		cmocka_unit_test(test_panel_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

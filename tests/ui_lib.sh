@@ -104,6 +104,35 @@ keys() {
 	tmux -L "$ui_id" send-keys -t main "$@" || fail "send-keys $*"
 }
 
+# Mouse events as a terminal reports them once twtop has turned mouse
+# reporting on (SGR, mode 1006): click ROW COL presses and releases
+# button 1 at 0-based screen row ROW, column COL; wheel up|down ROW COL
+# turns the wheel one step there. Pasted, so each report reaches twtop
+# in one write (send-keys writes key by key: a loaded machine may split
+# the report past curses' Esc delay).
+mouse_report() {
+	tmux -L "$ui_id" set-buffer -b mouse "$1" &&
+		tmux -L "$ui_id" paste-buffer -d -b mouse -t main ||
+		fail "paste a mouse report"
+}
+
+click() {
+	mouse_report $'\e[<0;'"$(($2 + 1));$(($1 + 1))M"
+	mouse_report $'\e[<0;'"$(($2 + 1));$(($1 + 1))m"
+}
+
+wheel() {
+	local b=64
+	[ "$1" = down ] && b=65
+	mouse_report $'\e[<'"$b;$(($3 + 1));$(($2 + 1))M"
+}
+
+# The 0-based screen row of the first line matching the extended regular
+# expression $1 (empty when none).
+screen_row() {
+	screen | grep -En -m 1 -- "$1" | cut -d: -f1 | awk '{ print $1 - 1 }'
+}
+
 # Waits (up to $2 seconds, default 10) for the screen to match the
 # extended regular expression $1.
 wait_screen() {

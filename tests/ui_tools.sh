@@ -85,8 +85,9 @@ sleep 1.2
 keys m
 wait_screen 'marker m2 at [0-9]{2}:[0-9]{2}:[0-9]{2}'
 wait_screen 'markers m1-m2'
-# a tick on the trend at each marker's sample
-wait_screen '▼.{0,2}▼'
+# a pointer on the trend's time axis at each marker's sample (m1's name
+# gives way when m2 is too close)
+wait_screen '▲(m1)? {0,2}▲m2'
 tmux -L "$ui_id" capture-pane -p -t main >"$tmp/screen-120x40.txt"
 [ -n "${TWTOP_UI_SCREEN:-}" ] && cp "$tmp/screen-120x40.txt" "$TWTOP_UI_SCREEN"
 keys s
@@ -115,9 +116,13 @@ print(ids.index("fin-timeout-not-tw"))
 PY
 idx=$(python3 "$tmp/check.py" "${files[0]}") || fail "markers in the snapshot"
 
-# the advisories panel scrolls when focused; Enter shows evidence
-keys BTab BTab BTab
-for ((i = 0; i < idx; i++)); do keys Down; done
+# Tab reaches the advisories in screen order (peers, ports, states,
+# advisories); a click selects one by its first line, Enter shows its
+# evidence
+keys Tab Tab Tab
+row=$(screen_row ' fin-timeout-not-tw: ')
+[ -n "$row" ] || fail "fin-timeout-not-tw shows no first line"
+click "$row" 10
 keys Enter
 wait_screen 'tcp_fin_timeout = 30|fin_timeout = 30'
 

@@ -13,6 +13,7 @@ enum run_mode { MODE_DASHBOARD, MODE_ONCE, MODE_BATCH };
 
 struct options {
 	enum run_mode mode;
+	bool once, batch;		/* --once, --batch given (they conflict) */
 	bool json;			/* --json */
 	uint32_t top;			/* --top N, default 10 */
 	bool top_set;			/* --top given: the dashboard too */
