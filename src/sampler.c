@@ -433,6 +433,10 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 		s->dump_failed = true;
 		snprintf(s->error, sizeof(s->error), "socket dump failed: %s",
 			 strerror(err));
+		/* No socket data at all (README, JSON "dump_failed"): not the
+		 * part counted before the failure. */
+		agg_begin(sp->agg, &p);
+		memset(c.rejected, 0, sizeof(c.rejected));
 	} else if (tries == PASS_TRIES) {
 		s->partial = true;
 		snprintf(s->error, sizeof(s->error),
@@ -595,8 +599,8 @@ struct snapshot *sampler_sample(struct sampler *sp)
 
 	if (reset)
 		history_reset(&sp->hist);
-	/* A failed dump counted only part of the sockets: the trend keeps
-	 * whole samples (a partial one was at least one whole pass). */
+	/* A failed dump has no socket counts: the trend keeps the samples
+	 * that have (a partial one is a full pass, only interrupted). */
 	if (!s->dump_failed) {
 		h.t = (double)s->when.tv_sec + (double)s->when.tv_nsec / 1e9;
 		h.time_wait = s->tw.total;

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "twtop/diag.h"
+#include "twtop/filter.h"
 #include "twtop/sampler.h"
 #include "twtop/tcpstate.h"
 
@@ -455,6 +456,9 @@ static void assert_proc_read(const struct snapshot *s)
 	assert_int_equal(s->eph.high, 60999);
 }
 
+/* A failed sample: it says why, has no socket counts at all (not the
+ * part dumped before the failure: README, "dump_failed"), and keeps its
+ * /proc figures. */
 static void assert_failed(const struct snapshot *s, int err)
 {
 	char want[160];
@@ -463,6 +467,16 @@ static void assert_failed(const struct snapshot *s, int err)
 	assert_true(s->dump_failed);
 	assert_false(s->partial);
 	assert_string_equal(s->error, want);
+	for (unsigned int st = 0; st < TS_MAX; st++)
+		assert_int_equal(s->states[st], 0);
+	assert_int_equal(s->sockets, 0);
+	assert_int_equal(s->tw.total, 0);
+	assert_int_equal(s->tw.server_side + s->tw.client_side, 0);
+	assert_int_equal(s->peers_total, 0);
+	assert_int_equal(s->n_peers, 0);
+	assert_int_equal(s->n_lports, 0);
+	assert_int_equal(s->eph.groups_total, 0);
+	assert_int_equal(s->eph.holes, 0);
 	assert_proc_read(s);
 }
 
@@ -771,6 +785,44 @@ static void test_focus_partial(void **state)
 	snap_unref(s);
 }
 
+/*
+ * Under a filter the listeners stay in the dump and the rejected ones are
+ * taken out of the counts afterwards: a failed dump has none to take out
+ * (it would wrap the LISTEN count below zero).
+ */
+static void test_filtered_failure(void **state)
+{
+	struct fixture *fx = *state;
+	struct sampler_config cfg = {
+		.root = FIXTURE, .top = 10, .interval = 0.01,
+		.transport = &fake_transport, .transport_ctx = fx->f,
+	};
+	char err[256] = "";
+	struct filter *flt = filter_compile("dst 10.0.0.9", err, sizeof(err));
+	struct snapshot *s;
+	unsigned int r;
+
+	assert_non_null(flt);
+	cfg.filter = flt;
+	sampler_free(fx->sp);
+	fx->sp = sampler_new(&cfg, err, sizeof(err));
+	filter_free(flt);
+	assert_non_null(fx->sp);
+	fx->f->focus_dst = "10.0.0.9";
+	s = sample(fx);
+	assert_false(s->dump_failed);
+	assert_string_equal(s->filter, "dst 10.0.0.9");
+	assert_int_equal(s->states[TS_LISTEN], 0);
+	assert_int_equal(s->states[TS_TIME_WAIT], 100);
+	assert_int_equal(s->sockets, 100);
+	snap_unref(s);
+	r = fx->f->requests;
+	fx->f->fault[r + 3] = (struct fault_spec){ F_NLERR, 1, EIO };
+	s = sample(fx);
+	assert_failed(s, EIO);
+	snap_unref(s);
+}
+
 struct notified {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -862,6 +914,8 @@ int main(void)
 			test_failed_dump_keeps_listener_memory, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_focus_partial, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_filtered_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_thread_survives_failures,
 						setup, teardown),
