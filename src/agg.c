@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "twtop/agg.h"
 #include "agg_priv.h"
@@ -30,10 +33,12 @@ static void *xrealloc(void *p, size_t sz)
 	return p;
 }
 
-static void table_init(struct table *t, size_t esz, size_t ksz)
+static void table_init(struct table *t, size_t esz, size_t ksz,
+		       uint64_t seed)
 {
 	t->esz = esz;
 	t->ksz = ksz;
+	t->seed = seed;
 	t->cap = 1024;
 	t->slots = agg_xcalloc(t->cap, sizeof(*t->slots));
 	t->ents_cap = t->cap / 2;
@@ -52,22 +57,29 @@ static void table_clear(struct table *t)
 	t->n = 0;
 }
 
-/* Hashes the key eight bytes at a time (a multiply-xorshift mix). */
-static inline uint32_t hash_bytes(const void *key, size_t len)
+/* splitmix64's finaliser: spreads a weak fallback seed over 64 bits. */
+static uint64_t mix64(uint64_t x)
 {
-	const unsigned char *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, v;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
 
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&v, p, 8);
-		h = (h ^ v) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	v = 0;
-	memcpy(&v, p, len);
-	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return (uint32_t)(h ^ (h >> 32));
+uint64_t agg_seed(void)
+{
+	uint64_t seed = 0;
+	struct timespec ts;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(seed))
+		return seed;
+	/* no entropy yet (early boot) or no getrandom: guessable only by
+	 * someone who knows when and where twtop started */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	seed = mix64((uint64_t)ts.tv_sec * 1000000000ull +
+		     (uint64_t)ts.tv_nsec);
+	seed = mix64(seed ^ (uint64_t)getpid());
+	return mix64(seed ^ (uint64_t)(uintptr_t)&ts);
 }
 
 void *agg_table_ent(const struct table *t, uint32_t i)
@@ -84,7 +96,8 @@ static void table_grow(struct table *t)
 	t->slots = agg_xcalloc(cap, sizeof(*t->slots));
 	t->cap = cap;
 	for (uint32_t i = 0; i < t->n; i++) {
-		uint32_t h = hash_bytes(agg_table_ent(t, i), t->ksz) & (cap - 1);
+		uint32_t h = agg_hash(t->seed, agg_table_ent(t, i), t->ksz) &
+			     (cap - 1);
 
 		while (t->slots[h])
 			h = (h + 1) & (cap - 1);
@@ -103,8 +116,8 @@ static void *table_get(struct table *t, const void *key)
 {
 	/* the two key sizes as constants, so hash and compare inline */
 	bool peer = t->ksz == sizeof(struct tw_addr);
-	uint32_t h = (peer ? hash_bytes(key, sizeof(struct tw_addr)) :
-		      hash_bytes(key, sizeof(struct group_key))) &
+	uint32_t h = (peer ? agg_hash(t->seed, key, sizeof(struct tw_addr)) :
+		      agg_hash(t->seed, key, sizeof(struct group_key))) &
 		     (t->cap - 1);
 	void *e;
 
@@ -129,10 +142,12 @@ static void *table_get(struct table *t, const void *key)
 struct agg *agg_new(void)
 {
 	struct agg *a = agg_xcalloc(1, sizeof(*a));
+	uint64_t seed = agg_seed();
 
-	table_init(&a->peers, sizeof(struct peer_ent), sizeof(struct tw_addr));
+	table_init(&a->peers, sizeof(struct peer_ent), sizeof(struct tw_addr),
+		   seed);
 	table_init(&a->groups, sizeof(struct group_ent),
-		   sizeof(struct group_key));
+		   sizeof(struct group_key), seed);
 	return a;
 }
 

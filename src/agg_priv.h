@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "twtop/agg.h"
 
@@ -21,14 +22,44 @@
 #define BIT_SET(m, b)	((m)[(b) >> 3] |= (uint8_t)(1u << ((b) & 7)))
 #define BIT_GET(m, b)	(((m)[(b) >> 3] >> ((b) & 7)) & 1u)
 
-/* Open-addressing hash table over dense entries whose key comes first. */
+/* Open-addressing hash table over dense entries whose key comes first.
+ * Entries stay in insertion order, so nothing but the slots depends on
+ * the seed. */
 struct table {
 	unsigned char *ents;	/* n entries of esz bytes */
 	uint32_t *slots;	/* entry index + 1, 0 = empty */
 	uint32_t cap;		/* slots, a power of two */
 	uint32_t n, ents_cap;
 	size_t esz, ksz;
+	uint64_t seed;		/* agg_seed(): keys come from the network */
 };
+
+/*
+ * Hashes a key eight bytes at a time (a multiply-xorshift mix) from a
+ * secret seed: remote addresses are chosen by others, and with a known
+ * hash they could all be picked for one slot, making every lookup walk
+ * them all. Seed 0 is the unseeded hash twtop had before.
+ */
+static inline uint32_t agg_hash(uint64_t seed, const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull ^ len, v;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	v = 0;
+	memcpy(&v, p, len);
+	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* A random seed for agg_hash: getrandom(2), else the time, pid and
+ * address-space layout. */
+uint64_t agg_seed(void);
 
 /* New TIME_WAIT of a row: how many are younger than the rate window,
  * the youngest age and the oldest of those (a gap after them ends a

@@ -18,36 +18,88 @@
 #define DIAG_BUFSZ 32768
 
 struct diag {
-	struct mnl_socket *nl;
+	const struct diag_transport *t;
+	void *ctx;
+	void *conn;		/* NULL: closed, opened by the next dump */
 	uint32_t portid;
 	uint32_t seq;
 	char buf[DIAG_BUFSZ];
 };
 
 /* Opens and binds a NETLINK_SOCK_DIAG socket. */
-static int diag_connect(struct diag *d)
+static int nl_open(void *ctx, void **conn, uint32_t *portid)
 {
-	d->nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-	if (d->nl == NULL)
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+
+	(void)ctx;
+	if (nl == NULL)
 		return -1;
-	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int e = errno;
 
-		mnl_socket_close(d->nl);
-		d->nl = NULL;
+		mnl_socket_close(nl);
 		errno = e;
 		return -1;
 	}
-	d->portid = mnl_socket_get_portid(d->nl);
+	*portid = mnl_socket_get_portid(nl);
+	*conn = nl;
 	return 0;
 }
 
-struct diag *diag_open(void)
+static void nl_close(void *ctx, void *conn)
+{
+	(void)ctx;
+	mnl_socket_close(conn);
+}
+
+static ssize_t nl_send(void *ctx, void *conn, const void *buf, size_t len)
+{
+	(void)ctx;
+	return mnl_socket_sendto(conn, buf, len);
+}
+
+static ssize_t nl_recv(void *ctx, void *conn, void *buf, size_t len)
+{
+	(void)ctx;
+	return mnl_socket_recvfrom(conn, buf, len);
+}
+
+static const struct diag_transport diag_netlink = {
+	.open = nl_open,
+	.close = nl_close,
+	.send = nl_send,
+	.recv = nl_recv,
+};
+
+/* Opens a connection through the transport. */
+static int diag_connect(struct diag *d)
+{
+	void *conn = NULL;
+	uint32_t portid = 0;
+
+	if (d->t->open(d->ctx, &conn, &portid) < 0)
+		return -1;
+	d->conn = conn;
+	d->portid = portid;
+	return 0;
+}
+
+/* Drops the connection: what is left of a dump on it is garbage. */
+static void diag_disconnect(struct diag *d)
+{
+	if (d->conn != NULL)
+		d->t->close(d->ctx, d->conn);
+	d->conn = NULL;
+}
+
+struct diag *diag_open_transport(const struct diag_transport *t, void *ctx)
 {
 	struct diag *d = calloc(1, sizeof(*d));
 
 	if (d == NULL)
 		return NULL;
+	d->t = t != NULL ? t : &diag_netlink;
+	d->ctx = ctx;
 	if (diag_connect(d) < 0) {
 		int e = errno;
 
@@ -59,12 +111,16 @@ struct diag *diag_open(void)
 	return d;
 }
 
+struct diag *diag_open(void)
+{
+	return diag_open_transport(NULL, NULL);
+}
+
 void diag_close(struct diag *d)
 {
 	if (d == NULL)
 		return;
-	if (d->nl != NULL)
-		mnl_socket_close(d->nl);
+	diag_disconnect(d);
 	free(d);
 }
 
@@ -181,11 +237,17 @@ static int diag_request(struct diag *d, int family, uint32_t states,
 	req->idiag_states = states;
 	if (bytecode != NULL && bclen > 0)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bytecode);
-	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+	if (d->t->send(d->ctx, d->conn, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	return 0;
 }
 
+/*
+ * Not mnl_cb_run: it stops at the first NLM_F_DUMP_INTR message and takes
+ * an ack for the end. The dump is read to NLMSG_DONE and the caller redoes
+ * its pass when it was interrupted. Any failure drops the connection, as
+ * the rest of the dump may still be queued on it.
+ */
 int diag_dump(struct diag *d, int family, uint32_t states,
 	      const void *bytecode, size_t bclen,
 	      diag_cb cb, void *arg, struct diag_result *res)
@@ -194,32 +256,36 @@ int diag_dump(struct diag *d, int family, uint32_t states,
 	enum diag_status st = DIAG_MORE;
 
 	memset(res, 0, sizeof(*res));
-	if (d->nl == NULL && diag_connect(d) < 0) {
+	if (d->conn == NULL && diag_connect(d) < 0) {
 		res->error = errno;
 		return -1;
 	}
-	if (bclen > DIAG_BUFSZ / 2 || diag_request(d, family, states,
-						  bytecode, bclen) < 0) {
-		res->error = bclen > DIAG_BUFSZ / 2 ? EMSGSIZE : errno;
+	if (bclen > DIAG_BUFSZ / 2) {
+		res->error = EMSGSIZE;
+		return -1;
+	}
+	if (diag_request(d, family, states, bytecode, bclen) < 0) {
+		res->error = errno;
+		diag_disconnect(d);
 		return -1;
 	}
 	while (st == DIAG_MORE) {
-		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
+		ssize_t n = d->t->recv(d->ctx, d->conn, d->buf, sizeof(d->buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
 			/* Messages were lost: start over on a fresh socket. */
-			mnl_socket_close(d->nl);
-			d->nl = NULL;
+			diag_disconnect(d);
 			res->count = info.count;
 			res->interrupted = 1;
 			res->error = ENOBUFS;
 			return 1;
 		}
-		if (n <= 0) {
-			res->error = n == 0 ? EPROTO : errno;
+		if (n <= 0 || (size_t)n > sizeof(d->buf)) {
+			res->error = n < 0 ? errno : EPROTO;
 			res->count = info.count;
+			diag_disconnect(d);
 			return -1;
 		}
 		st = diag_parse(d->buf, (size_t)n, d->seq, d->portid, cb, arg,
@@ -229,9 +295,7 @@ int diag_dump(struct diag *d, int family, uint32_t states,
 	res->interrupted = info.interrupted;
 	if (st == DIAG_ERROR) {
 		res->error = info.error;
-		/* The rest of the dump may still be queued: drop the socket. */
-		mnl_socket_close(d->nl);
-		d->nl = NULL;
+		diag_disconnect(d);
 		return -1;
 	}
 	return info.interrupted ? 1 : 0;

@@ -137,7 +137,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 		free(sp);
 		return NULL;
 	}
-	sp->diag = diag_open();
+	sp->diag = diag_open_transport(cfg->transport, cfg->transport_ctx);
 	if (sp->diag == NULL) {
 		snprintf(err, errlen, "cannot open NETLINK_SOCK_DIAG: %s",
 			 strerror(errno));
@@ -433,6 +433,10 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 		s->dump_failed = true;
 		snprintf(s->error, sizeof(s->error), "socket dump failed: %s",
 			 strerror(err));
+		/* No socket data at all (README, JSON "dump_failed"): not the
+		 * part counted before the failure. */
+		agg_begin(sp->agg, &p);
+		memset(c.rejected, 0, sizeof(c.rejected));
 	} else if (tries == PASS_TRIES) {
 		s->partial = true;
 		snprintf(s->error, sizeof(s->error),
@@ -595,11 +599,15 @@ struct snapshot *sampler_sample(struct sampler *sp)
 
 	if (reset)
 		history_reset(&sp->hist);
-	h.t = (double)s->when.tv_sec + (double)s->when.tv_nsec / 1e9;
-	h.time_wait = s->tw.total;
-	h.established = s->states[TS_ESTABLISHED];
-	h.new_tw_per_s = s->tw.rate_valid ? s->tw.new_per_s : -1;
-	history_push(&sp->hist, &h);
+	/* A failed dump has no socket counts: the trend keeps the samples
+	 * that have (a partial one is a full pass, only interrupted). */
+	if (!s->dump_failed) {
+		h.t = (double)s->when.tv_sec + (double)s->when.tv_nsec / 1e9;
+		h.time_wait = s->tw.total;
+		h.established = s->states[TS_ESTABLISHED];
+		h.new_tw_per_s = s->tw.rate_valid ? s->tw.new_per_s : -1;
+		history_push(&sp->hist, &h);
+	}
 	s->n_hist = history_copy(&sp->hist, s->hist, SNAP_HIST_MAX);
 	s->pass_ms = (now_mono() - s->mono) * 1000.0;
 	return s;
@@ -728,16 +736,6 @@ void sampler_set_interval(struct sampler *sp, double seconds)
 	SAMPLER_SET(sp, sp->interval = seconds);
 }
 
-double sampler_interval(struct sampler *sp)
-{
-	double v;
-
-	pthread_mutex_lock(&sp->lock);
-	v = sp->interval;
-	pthread_mutex_unlock(&sp->lock);
-	return v;
-}
-
 void sampler_set_paused(struct sampler *sp, bool paused)
 {
 	SAMPLER_SET(sp, sp->paused = paused);
@@ -774,9 +772,4 @@ void sampler_set_filter(struct sampler *sp, const struct filter *f)
 	pthread_cond_signal(&sp->wake);
 	pthread_mutex_unlock(&sp->lock);
 	filter_free(dropped);
-}
-
-void sampler_kick(struct sampler *sp)
-{
-	SAMPLER_SET(sp, sp->kick = true);
 }

@@ -13,6 +13,7 @@
 #include "twtop/agg.h"
 #include "twtop/kern.h"
 #include "twtop/tcpstate.h"
+#include "../src/agg_priv.h"
 
 static struct diag_sock mk(const char *l, uint16_t lp, const char *r,
 			   uint16_t rp, uint8_t state, uint32_t expires)
@@ -907,6 +908,133 @@ static void test_ipv6_peers_apart(void **state)
 	agg_free(a);
 }
 
+#define CRAFTED 400	/* peers crafted for one slot of 1024 */
+
+/* IPv4 peers that the unseeded hash (seed 0) sends to slot 0 of a
+ * 1024-slot table, as someone who knows the hash could pick them. */
+static void craft_peers(struct tw_addr *out, uint32_t n)
+{
+	uint32_t found = 0;
+
+	for (uint32_t i = 0; found < n; i++) {
+		struct tw_addr a;
+
+		assert_true(i < (1u << 24));
+		memset(&a, 0, sizeof(a));
+		a.family = AF_INET;
+		a.bytes[0] = 10;
+		a.bytes[1] = (uint8_t)(i >> 16);
+		a.bytes[2] = (uint8_t)(i >> 8);
+		a.bytes[3] = (uint8_t)i;
+		if ((agg_hash(0, &a, sizeof(a)) & 1023) == 0)
+			out[found++] = a;
+	}
+}
+
+/* How far the entries of table t sit from their home slot, at most
+ * (linear probing: every lookup of a key walks that far). */
+static uint32_t max_displacement(const struct table *t)
+{
+	uint32_t worst = 0;
+
+	for (uint32_t slot = 0; slot < t->cap; slot++) {
+		uint32_t home, d;
+
+		if (t->slots[slot] == 0)
+			continue;
+		home = agg_hash(t->seed, agg_table_ent(t, t->slots[slot] - 1),
+				t->ksz) & (t->cap - 1);
+		d = (slot - home) & (t->cap - 1);
+		if (d > worst)
+			worst = d;
+	}
+	return worst;
+}
+
+/* One TIME_WAIT to each crafted peer (and its destination group). */
+static struct snapshot *load_crafted(struct agg *a,
+				     const struct tw_addr *peers)
+{
+	begin(a, 32768, 60999, NULL);
+	for (uint32_t i = 0; i < CRAFTED; i++) {
+		struct diag_sock sk = mk("10.255.0.1", (uint16_t)(33000 + i),
+					 "127.0.0.1", 443, TS_TIME_WAIT,
+					 30000);
+
+		sk.remote = peers[i];
+		agg_add(&sk, a);
+	}
+	return finish(a, 20);
+}
+
+/* Each aggregation draws its own hash seed. */
+static void test_hash_seeded(void **state)
+{
+	struct agg *a = agg_new(), *b = agg_new();
+	struct tw_addr k;
+	uint32_t differ = 0;
+
+	(void)state;
+	assert_true(a->peers.seed != b->peers.seed);
+	assert_true(a->peers.seed != 0 && b->peers.seed != 0);
+	assert_true(agg_seed() != agg_seed());
+	/* and the seed moves keys: most land elsewhere under another one */
+	memset(&k, 0, sizeof(k));
+	k.family = AF_INET;
+	for (uint32_t i = 0; i < 256; i++) {
+		k.bytes[3] = (uint8_t)i;
+		differ += (agg_hash(a->peers.seed, &k, sizeof(k)) & 1023) !=
+			  (agg_hash(b->peers.seed, &k, sizeof(k)) & 1023);
+	}
+	assert_true(differ > 200);
+	agg_free(a);
+	agg_free(b);
+}
+
+/*
+ * Peers crafted for one slot of the unseeded hash: with seed 0 they pile
+ * up (every lookup walks hundreds of slots), with agg_new's seed they
+ * spread like any peers. The counts are the same either way.
+ */
+static void test_crafted_peers_spread(void **state)
+{
+	static struct tw_addr peers[CRAFTED];
+	struct agg *a = agg_new(), *z = agg_new();
+	struct snapshot *s, *sz;
+
+	(void)state;
+	craft_peers(peers, CRAFTED);
+	z->peers.seed = z->groups.seed = 0;	/* the attack, for contrast */
+	sz = load_crafted(z, peers);
+	assert_true(max_displacement(&z->peers) >= CRAFTED - 1);
+	s = load_crafted(a, peers);
+	assert_int_equal(a->peers.cap, 1024);
+	assert_true(max_displacement(&a->peers) < 64);
+	assert_true(max_displacement(&a->groups) < 64);
+	assert_int_equal(s->peers_total, CRAFTED);
+	assert_int_equal(s->tw.total, CRAFTED);
+	assert_int_equal(s->eph.groups_total, CRAFTED);
+	/* the same numbers and the same rows, in the same order */
+	assert_int_equal(sz->peers_total, s->peers_total);
+	assert_int_equal(sz->n_peers, s->n_peers);
+	for (uint32_t i = 0; i < s->n_peers; i++) {
+		assert_true(addr_equal(&sz->peers[i].addr, &s->peers[i].addr));
+		assert_int_equal(sz->peers[i].time_wait, 1);
+		assert_int_equal(s->peers[i].time_wait, 1);
+	}
+	assert_int_equal(sz->eph.n_groups, s->eph.n_groups);
+	for (uint32_t i = 0; i < s->eph.n_groups; i++) {
+		assert_true(addr_equal(&sz->eph.groups[i].remote,
+				       &s->eph.groups[i].remote));
+		assert_int_equal(sz->eph.groups[i].used,
+				 s->eph.groups[i].used);
+	}
+	snap_unref(s);
+	snap_unref(sz);
+	agg_free(a);
+	agg_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -927,6 +1055,8 @@ int main(void)
 		cmocka_unit_test(test_focus_local_port),
 		cmocka_unit_test(test_focus_remote_port_groups),
 		cmocka_unit_test(test_ipv6_peers_apart),
+		cmocka_unit_test(test_hash_seeded),
+		cmocka_unit_test(test_crafted_peers_spread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "twtop/addr.h"
 
@@ -48,9 +49,30 @@ enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,
 
 struct diag;
 
+/*
+ * How diag talks to the kernel: a NETLINK_SOCK_DIAG socket through libmnl
+ * unless another transport is given (the tests' fake answers with crafted
+ * messages). Each call moves one request or one recv() buffer (32 KiB,
+ * hundreds of sockets), never one socket, so the indirection costs
+ * nothing on a dump. ctx is the transport's own; conn one connection.
+ */
+struct diag_transport {
+	/* Opens a connection into *conn with its netlink port id in
+	 * *portid (0: replies' nlmsg_pid is not checked). -1 and errno on
+	 * failure. */
+	int (*open)(void *ctx, void **conn, uint32_t *portid);
+	void (*close)(void *ctx, void *conn);
+	/* As sendto(2) and recvfrom(2): bytes, or -1 and errno (EINTR is
+	 * retried, ENOBUFS reconnects, anything else fails the dump). */
+	ssize_t (*send)(void *ctx, void *conn, const void *buf, size_t len);
+	ssize_t (*recv)(void *ctx, void *conn, void *buf, size_t len);
+};
+
 /* Opens the netlink socket (in the calling thread's namespace). NULL and
  * errno on failure. */
 struct diag *diag_open(void);
+/* The same over transport t (NULL: netlink) with its context ctx. */
+struct diag *diag_open_transport(const struct diag_transport *t, void *ctx);
 void diag_close(struct diag *d);
 
 struct diag_result {

@@ -9,6 +9,7 @@
 
 #include "twtop/snapshot.h"
 
+struct diag_transport;
 struct filter;
 
 struct sampler_config {
@@ -18,6 +19,10 @@ struct sampler_config {
 	const char *netns_path;	/* enter this namespace first, or NULL */
 	const char *netns_label;/* shown as snapshot->netns */
 	const struct filter *filter; /* counted sockets (copied), or NULL */
+	/* the sock_diag transport (twtop/diag.h) and its context: NULL for
+	 * the netlink socket; the tests' fake otherwise */
+	const struct diag_transport *transport;
+	void *transport_ctx;
 };
 
 struct sampler;
@@ -43,7 +48,6 @@ void sampler_stop(struct sampler *sp);
 struct snapshot *sampler_current(struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double seconds);
-double sampler_interval(struct sampler *sp);
 void sampler_set_paused(struct sampler *sp, bool paused);
 void sampler_reset_history(struct sampler *sp);
 /* Asks for drill-down data from the next sample on (NULL clears) and
@@ -53,7 +57,5 @@ void sampler_set_focus(struct sampler *sp, const struct focus_req *f);
  * of them) and takes that sample at once; f is copied. The history is
  * reset, as filtered and unfiltered totals do not make one trend. */
 void sampler_set_filter(struct sampler *sp, const struct filter *f);
-/* Wakes the thread to sample at once. */
-void sampler_kick(struct sampler *sp);
 
 #endif
