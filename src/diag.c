@@ -154,7 +154,13 @@ static int diag_nlerr(const struct nlmsghdr *nlh)
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
 		return EBADMSG;
-	return e->error < 0 ? -e->error : e->error;
+	if (e->error == 0)
+		return 0;		/* an ack */
+	/* The kernel sends -errno; anything else (INT_MIN would overflow
+	 * a negation) is a message we do not understand. */
+	if (e->error < 0 && e->error >= -4095)
+		return -e->error;
+	return EPROTO;
 }
 
 enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,

@@ -2,6 +2,7 @@
 /* Unit tests for diag_parse on hand-built netlink messages. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -213,6 +214,30 @@ static void test_error_message(void **state)
 	assert_int_equal(v.n, 0);
 }
 
+/* error is untrusted: INT_MIN (found by fuzz_diag: its negation
+ * overflows) and positive values are protocol errors, not errnos. */
+static void test_odd_error_values(void **state)
+{
+	static const int odd[] = { INT_MIN, -4096, 1, INT_MAX };
+	struct msgbuf m;
+	struct diag_parse_info info;
+	struct seen v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		m.len = 0;
+		put_error(&m, 0);
+		((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)m.b))->error =
+			odd[i];
+		assert_int_equal(run(&m, &v, &info), DIAG_ERROR);
+		assert_int_equal(info.error, EPROTO);
+	}
+	m.len = 0;
+	put_error(&m, 4095);
+	assert_int_equal(run(&m, &v, &info), DIAG_ERROR);
+	assert_int_equal(info.error, 4095);
+}
+
 static void test_short_error_message(void **state)
 {
 	struct msgbuf m = { .len = 0 };
@@ -421,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_mapped_folded),
 		cmocka_unit_test(test_fin_wait2_substate),
 		cmocka_unit_test(test_error_message),
+		cmocka_unit_test(test_odd_error_values),
 		cmocka_unit_test(test_short_error_message),
 		cmocka_unit_test(test_truncated_buffer),
 		cmocka_unit_test(test_huge_nlmsg_len),
