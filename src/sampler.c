@@ -19,6 +19,7 @@
 #include "twtop/filter.h"
 #include "twtop/history.h"
 #include "twtop/kern.h"
+#include "twtop/netns.h"
 #include "twtop/sampler.h"
 
 #define PASS_TRIES	3	/* dump passes before a sample is partial */
@@ -45,6 +46,7 @@ struct sampler {
 	struct history hist;
 	uint8_t reserved[65536 / 8];
 	struct utsname uts;
+	char ns_name[64];	/* ip netns name of our namespace, if any */
 	uint64_t seq;
 	/* listening ports remembered for sides and holes: when each last
 	 * listened (ms since the first dump + 1; 0 never) */
@@ -137,6 +139,11 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 		free(sp);
 		return NULL;
 	}
+	/* Under `ip netns exec NAME` the namespace has a name: the one ip
+	 * netns identify gives (its bind mount in /run/netns). */
+	if (cfg->netns_label == NULL &&
+	    netns_identify_self(sp->ns_name, sizeof(sp->ns_name)) == 1)
+		sp->cfg.netns_label = sp->ns_name;
 	sp->diag = diag_open_transport(cfg->transport, cfg->transport_ctx);
 	if (sp->diag == NULL) {
 		snprintf(err, errlen, "cannot open NETLINK_SOCK_DIAG: %s",
