@@ -20,21 +20,28 @@
 
 #include "twtop/buildtree.h"
 #include "twtop/demo.h"
+#include "twtop/xalloc.h"
 
 #define DEMO_PROCS 2
 
 struct demo {
 	pid_t pid[DEMO_PROCS];
+	const char *const *args[DEMO_PROCS];
 	int n;
 	bool failed;		/* a load exited with an error */
 	bool private_ns;
+	int nsfd;		/* the private namespace, kept for restarts */
+	unsigned int rounds;	/* loads restarted so far */
+	char bin[PATH_MAX];
 	char netns[64];
 };
 
 /* The two loads: ~15000 client-closed connections to one destination
  * (53 % of the default range: the group's gauge turns warning), 3000
  * server-closed ones on another port, a few held. About 30 s of load,
- * then 40 s holding the connections; TIME_WAIT fades 60 s later. */
+ * then 40 s holding the connections; each load starts again when it ends
+ * (demo_running), so the demo goes on until twtop quits: the TIME_WAIT of
+ * a round is 60 s old, and gone, before the next round's peak. */
 static const char *const load_client[] = {
 	"-c", "15000", "-r", "500", "-j", "64", "--close", "client",
 	"--dst", "127.0.0.2", "--ports", "18080", "--hold", "12",
@@ -144,7 +151,7 @@ static void demo_child(const char *bin, char *const argv[], int nsfd,
 }
 
 /* Starts one twload; 0 or -1 with err. */
-static int demo_spawn(struct demo *d, const char *bin,
+static int demo_spawn(struct demo *d, int slot, const char *bin,
 		      const char *const args[], int nsfd, bool unshare_ns,
 		      char *err, size_t errlen)
 {
@@ -186,28 +193,28 @@ static int demo_spawn(struct demo *d, const char *bin,
 			 strerror(msg[1]));
 		return -1;
 	}
-	d->pid[d->n++] = pid;
+	d->pid[slot] = pid;
+	d->args[slot] = args;
+	if (slot >= d->n)
+		d->n = slot + 1;
 	return 0;
 }
 
 struct demo *demo_start(char *err, size_t errlen)
 {
-	struct demo *d = calloc(1, sizeof(*d));
-	char bin[PATH_MAX];
+	struct demo *d = xcalloc(1, sizeof(*d));
+	char *bin = d->bin;
 	int nsfd = -1, rc;
 
-	if (!d) {
-		snprintf(err, errlen, "demo: out of memory");
-		return NULL;
-	}
-	if (demo_find_twload(bin, sizeof(bin)) < 0) {
+	d->nsfd = -1;
+	if (demo_find_twload(bin, sizeof(d->bin)) < 0) {
 		snprintf(err, errlen, "demo: twload not found (looked for %s)",
 			 bin);
 		free(d);
 		return NULL;
 	}
 	d->private_ns = geteuid() == 0;
-	if (demo_spawn(d, bin, load_client, -1, d->private_ns, err,
+	if (demo_spawn(d, 0, bin, load_client, -1, d->private_ns, err,
 		       errlen) < 0) {
 		free(d);
 		return NULL;
@@ -216,11 +223,10 @@ struct demo *demo_start(char *err, size_t errlen)
 		snprintf(d->netns, sizeof(d->netns), "/proc/%d/ns/net",
 			 (int)d->pid[0]);
 		nsfd = open(d->netns, O_RDONLY | O_CLOEXEC);
+		d->nsfd = nsfd;
 	}
 	rc = d->private_ns && nsfd < 0 ? -1 :
-	     demo_spawn(d, bin, load_server, nsfd, false, err, errlen);
-	if (nsfd >= 0)
-		close(nsfd);
+	     demo_spawn(d, 1, bin, load_server, nsfd, false, err, errlen);
 	if (rc < 0) {
 		if (d->private_ns && nsfd < 0)
 			snprintf(err, errlen, "demo: %s: %s", d->netns,
@@ -246,6 +252,7 @@ int demo_running(struct demo *d)
 	int n = 0;
 
 	for (int i = 0; i < d->n; i++) {
+		char err[256];
 		int st;
 
 		if (d->pid[i] > 0 && waitpid(d->pid[i], &st, WNOHANG) ==
@@ -253,10 +260,24 @@ int demo_running(struct demo *d)
 			d->pid[i] = 0;
 			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 				d->failed = true;
+			/* A round that ended well starts again, in the
+			 * namespace the sampler watches (kept open: the
+			 * twload that made it is gone). */
+			else if ((!d->private_ns || d->nsfd >= 0) &&
+				 demo_spawn(d, i, d->bin, d->args[i], d->nsfd,
+					    false, err, sizeof(err)) == 0)
+				d->rounds++;
+			else
+				d->failed = true;
 		}
 		n += d->pid[i] > 0;
 	}
 	return n;
+}
+
+unsigned int demo_rounds(const struct demo *d)
+{
+	return d->rounds;
 }
 
 bool demo_failed(const struct demo *d)
@@ -292,5 +313,7 @@ void demo_stop(struct demo *d)
 			waitpid(d->pid[i], NULL, 0);
 		}
 	}
+	if (d->nsfd >= 0)
+		close(d->nsfd);
 	free(d);
 }

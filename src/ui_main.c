@@ -23,6 +23,28 @@
 				 * --prometheus write, the terminal restored */
 
 /* The write end of the signal pipe: the one thing handlers touch. */
+/* The demo's loads: a failure is said once; a new round of the load
+ * (they start again until twtop quits) is announced. */
+static void ui_demo_check(struct ui *u)
+{
+	int running = demo_running(u->demo);
+
+	if (demo_failed(u->demo)) {
+		u->demo_ended = true;
+		ui_message(u, true, "demo: twload failed (are ports "
+			   "18080/18081 in use? run as root for a private "
+			   "namespace)");
+	} else if (running == 0) {
+		u->demo_ended = true;
+		ui_message(u, false, "demo: the load has ended; its TIME_WAIT "
+			   "fades within 60 s");
+	} else if (demo_rounds(u->demo) != u->demo_rounds) {
+		u->demo_rounds = demo_rounds(u->demo);
+		ui_message(u, false, "demo: the load starts again (round %u)",
+			   u->demo_rounds + 1);
+	}
+}
+
 static volatile sig_atomic_t sig_fd = -1;
 
 static const int ui_signals[] = { SIGWINCH, SIGUSR1, SIGINT, SIGTERM,
@@ -233,16 +255,8 @@ static void ui_loop(struct ui *u, int wake_fd, int signal_fd,
 			u->quit = true;
 		while (!u->quit && (key = getch()) != ERR)
 			ui_key(u, key);
-		if (u->demo && !u->demo_ended && demo_running(u->demo) == 0) {
-			u->demo_ended = true;
-			if (demo_failed(u->demo))
-				ui_message(u, true, "demo: twload failed (are "
-					   "ports 18080/18081 in use? run as "
-					   "root for a private namespace)");
-			else
-				ui_message(u, false, "demo: the load has ended; "
-					   "its TIME_WAIT fades within 60 s");
-		}
+		if (u->demo && !u->demo_ended)
+			ui_demo_check(u);
 		if (!u->quit)
 			ui_draw_screen(u);
 	}

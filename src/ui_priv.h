@@ -91,6 +91,7 @@ struct ui {
 	int quit_signal;		/* SIGINT/TERM/HUP that ended it */
 	struct demo *demo;		/* --demo's load, or NULL */
 	bool demo_ended;		/* its end was announced */
+	unsigned int demo_rounds;	/* restarts announced */
 	bool adv_open;			/* Enter: the selected advisory's evidence */
 	int adv_sel;			/* the advisory ps->top scrolls */
 	struct ui_markers markers;	/* 'm' */

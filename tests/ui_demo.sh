@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # End to end in tmux: `twtop --demo` starts twload in a private namespace
-# and the panels come alive within seconds; q ends the load too.
+# and the panels come alive within seconds; a round of the load that ends
+# starts again, in the same namespace; q ends the load too.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/ui_lib.sh
@@ -21,6 +22,25 @@ wait_screen 'TW/s [0-9]{2,}' 10
 pid=$(twtop_pid)
 loads=$(pgrep -P "$pid" -x twload | wc -l)
 [ "$loads" = 2 ] || fail "$loads twload processes under twtop, want 2"
+# A load that ends well starts again: the demo goes on until q. Ending
+# one round early (SIGTERM: twload stops its load, exit 0) shows it.
+first=$(pgrep -P "$pid" -x twload | head -n 1)
+kill -TERM "$first"
+wait_screen 'demo: the load starts again \(round 2\)' 10
+for _ in $(seq 50); do
+	now=$(pgrep -P "$pid" -x twload | wc -l)
+	[ "$now" = 2 ] && ! pgrep -P "$pid" -x twload | grep -qx "$first" &&
+		break
+	sleep 0.2
+done
+[ "$now" = 2 ] || fail "$now twload processes after a round ended, want 2"
+pgrep -P "$pid" -x twload | grep -qx "$first" && fail "twload $first still runs"
+nsids=$(for p in $(pgrep -P "$pid" -x twload); do
+	stat -L -c %i "/proc/$p/ns/net"; done | sort -u)
+[ "$(echo "$nsids" | wc -l)" = 1 ] ||
+	fail "the new round runs in another namespace: $nsids"
+[ "$nsids" != "$(stat -L -c %i /proc/self/ns/net)" ] ||
+	fail "the new round runs in the host's namespace"
 pgrep -P "$pid" -x twload >"$tmp/loads"
 keys q
 st=$(wait_exit)
@@ -28,4 +48,4 @@ st=$(wait_exit)
 while read -r p; do
 	[ -d "/proc/$p" ] && fail "twload $p still runs after twtop ended"
 done <"$tmp/loads"
-echo "PASS: the demo comes alive and ends with twtop"
+echo "PASS: the demo comes alive, starts a new round, and ends with twtop"

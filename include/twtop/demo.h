@@ -28,8 +28,12 @@ const char *demo_netns(const struct demo *d);
 /* A short label for the header: "demo (private netns)". */
 const char *demo_label(const struct demo *d);
 
-/* Reaps finished load processes; returns how many still run. */
+/* Reaps finished load processes and starts again each that ended well
+ * (the demo runs until twtop quits); returns how many still run. */
 int demo_running(struct demo *d);
+
+/* How many times a load has been started again. */
+unsigned int demo_rounds(const struct demo *d);
 
 /* True once a reaped load process had failed (e.g. its port was taken). */
 bool demo_failed(const struct demo *d);
