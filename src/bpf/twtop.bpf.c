@@ -34,6 +34,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define ICSK_TIME_PROBE0	3
 #define ICSK_TIME_LOSS_PROBE	5
 #define ICSK_TIME_REO_TIMEOUT	6
+#define SOCK_CONNECT_BIND	16	/* sk_userlocks, 6.18+ */
 
 extern int CONFIG_HZ __kconfig;
 
@@ -62,13 +63,35 @@ static __always_inline __u32 remaining_ms(unsigned long expires)
 	return d > 0 ? jiffies_to_ms((__u64)d) : 0;
 }
 
-/* Ports a bind()/listen() took: __inet_hash_connect makes its buckets
- * with fastreuse = fastreuseport = -1 and skips any other bucket. */
+/*
+ * Whether the socket's port was taken by bind() or listen() (or inherited
+ * from a listener) rather than by connect()'s autobind: such a port is a
+ * hole in the ephemeral range for every destination, since
+ * __inet_hash_connect only reuses buckets it made itself (fastreuse and
+ * fastreuseport -1). From 6.18 the socket says so itself (SOCK_CONNECT_BIND,
+ * tw_connect_bind), on the socket's own cache lines; before, its bind
+ * bucket does, one pointer away.
+ */
+static __always_inline bool have_connect_bind(void)
+{
+	return bpf_core_field_exists(struct inet_timewait_sock___cb,
+				     tw_connect_bind);
+}
+
 static __always_inline __u8 bucket_bound(const struct inet_bind_bucket *tb)
 {
 	if (!tb)
 		return 0;
 	return tb->fastreuse >= 0 || tb->fastreuseport >= 0;
+}
+
+static __always_inline __u8 sk_bound_by_bind(struct sock *sk,
+					     struct inet_bind_bucket *tb)
+{
+	if (have_connect_bind())
+		return !(BPF_CORE_READ_BITFIELD(sk, sk_userlocks) &
+			 SOCK_CONNECT_BIND);
+	return bucket_bound(tb);
 }
 
 static __always_inline bool wanted(__u32 state)
@@ -163,32 +186,29 @@ static __always_inline int fill_tw(struct twtop_bpf_rec *r,
 		return -1;
 	r->timer = 3;
 	r->expires = remaining_ms(tw->tw_sk.tw_timer.expires);
-	r->bound_by_bind = bucket_bound(tw->tw_sk.tw_tb);
+	if (have_connect_bind())
+		r->bound_by_bind = !BPF_CORE_READ_BITFIELD(
+			(struct inet_timewait_sock___cb *)&tw->tw_sk,
+			tw_connect_bind);
+	else
+		r->bound_by_bind = bucket_bound(tw->tw_sk.tw_tb);
 	return 0;
 }
 
 /* A request socket: SYN_RECV, timer 1, uid and inode 0 as inet_diag
- * says (the iterator's ctx->uid is the listener's). */
+ * says (the iterator's ctx->uid is the listener's); its port is its
+ * listener's, which bind() or listen() took. */
 static __always_inline int fill_req(struct twtop_bpf_rec *r,
 				    struct sock_common *skc)
 {
 	struct tcp_request_sock *req = bpf_skc_to_tcp_request_sock(skc);
-	struct inet_connection_sock *lsk;
-	struct inet_bind_bucket *tb;
 
 	if (!req || !wanted(TCP_NEW_SYN_RECV))
 		return -1;
 	r->state = TCP_SYN_RECV;
 	r->timer = 1;
 	r->expires = remaining_ms(req->req.req.rsk_timer.expires);
-	/* skc_listener shares a union with skc_flags, so the verifier types
-	 * it as a number: read the listener's bucket with probe reads */
-	lsk = (struct inet_connection_sock *)
-		req->req.req.__req_common.skc_listener;
-	tb = BPF_CORE_READ(lsk, icsk_bind_hash);
-	if (tb)
-		r->bound_by_bind = BPF_CORE_READ(tb, fastreuse) >= 0 ||
-				   BPF_CORE_READ(tb, fastreuseport) >= 0;
+	r->bound_by_bind = 1;
 	return 0;
 }
 
@@ -219,7 +239,9 @@ int twtop_tcp(struct bpf_iter__tcp *ctx)
 		fill_timer(&r, &tp->inet_conn);
 		r.uid = ctx->uid;
 		r.inode = sock_inode(&tp->inet_conn.icsk_inet.sk);
-		r.bound_by_bind = bucket_bound(tp->inet_conn.icsk_bind_hash);
+		r.bound_by_bind =
+			sk_bound_by_bind(&tp->inet_conn.icsk_inet.sk,
+					 tp->inet_conn.icsk_bind_hash);
 	}
 	fill_common(&r, skc);
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
@@ -264,7 +286,8 @@ int twtop_bound(struct bpf_iter__task_file *ctx)
 	r.inode = sock_inode(sk);
 	tp = bpf_skc_to_tcp_sock(sk);
 	if (tp)
-		r.bound_by_bind = bucket_bound(tp->inet_conn.icsk_bind_hash);
+		r.bound_by_bind =
+			sk_bound_by_bind(sk, tp->inet_conn.icsk_bind_hash);
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

@@ -114,6 +114,7 @@ struct sock {
 	kuid_t sk_uid;
 	__u16 sk_protocol;
 	__u16 sk_type;
+	__u8 sk_userlocks;	/* a bitfield before 5.x: read as one */
 };
 
 /* Kernels from 6.17 cache the socket inode's number in the sock. */
@@ -151,6 +152,11 @@ struct inet_timewait_sock {
 	unsigned char tw_substate;
 	struct timer_list tw_timer;
 	struct inet_bind_bucket *tw_tb;
+};
+
+/* Kernels from 6.18 mark a TIME_WAIT whose port connect() took. */
+struct inet_timewait_sock___cb {
+	unsigned int tw_connect_bind : 1;
 };
 
 struct tcp_timewait_sock {
