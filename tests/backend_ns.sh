@@ -14,7 +14,10 @@
 # (listeners; the rest plus bound-inactive). Then the bind-bucket fact:
 # the sockets the BPF backend marks bound_by_bind outside listening ports
 # are exactly the bind()-before-connect() clients, the bound-inactive
-# ones are marked, netlink marks none.
+# ones are marked, netlink marks none. Last, twtop --once on each backend:
+# the same counts, and with BPF each bind() client's port is a hole
+# (holes_bind, holes_source bind-table); unprivileged, --backend bpf
+# fails with the reason.
 # Skips (77) when not root or when the BPF backend cannot load here.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -95,5 +98,60 @@ got=$(grep " BOUND_INACTIVE " "$tmp/bpf" | grep -c " bind=1 ")
 	fail "$got bound-inactive sockets marked, $(shape bound) made (one per socket)"
 ! grep -q " bind=1 " "$tmp/netlink" || fail "netlink set bound_by_bind"
 echo "bound_by_bind: $expect bind()+connect() clients, $(shape bound) bound-inactive"
+
+# twtop itself on each backend: the same snapshot but for the bind table
+nsx "$twtop" --once --json --backend bpf >"$tmp/bpf.json" ||
+	fail "twtop --backend bpf"
+nsx "$twtop" --once --json --backend netlink >"$tmp/netlink.json" ||
+	fail "twtop --backend netlink"
+python3 - "$tmp/bpf.json" "$tmp/netlink.json" "$expect" <<'PY' || fail "snapshots differ"
+import json, sys
+b, n = (json.load(open(f)) for f in sys.argv[1:3])
+bind_clients = int(sys.argv[3])
+bad = []
+def same(what, x, y):
+    if x != y:
+        bad.append(f"{what}: bpf {x!r}, netlink {y!r}")
+same("backend", (b["sample"]["backend"], n["sample"]["backend"]),
+     ("bpf", "netlink"))
+for k in ("sockets", "bound_inactive", "states", "peers_total"):
+    same(k, b[k], n[k])
+for k in ("total", "server_side", "server_inferred", "client_side"):
+    same("time_wait." + k, b["time_wait"][k], n["time_wait"][k])
+peer = lambda d: sorted((p["addr"], p["total"], p["time_wait"],
+                         sorted(p["states"].items())) for p in d["top_peers"])
+same("top_peers", peer(b), peer(n))
+for lst in ("top_local_ports", "top_remote_ports"):
+    nb = {p["port"]: p for p in n[lst]}
+    both = [p for p in b[lst] if p["port"] in nb]
+    if not both:
+        bad.append(f"{lst}: no port in common")
+    for p in both:
+        same(f"{lst} {p['port']}", (p["total"], p["time_wait"]),
+             (nb[p["port"]]["total"], nb[p["port"]]["time_wait"]))
+eb, en = b["ephemeral"], n["ephemeral"]
+for k in ("low", "high", "size", "reserved", "holes_listen", "holes_bound",
+          "ports_in_use"):
+    same("ephemeral." + k, eb[k], en[k])
+# the bind table: each bind()+connect() client's port is a hole
+same("holes_source", (eb["holes_source"], en["holes_source"]),
+     ("bind-table", "sock_diag"))
+same("holes_bind", (eb["holes_bind"], en["holes_bind"]), (bind_clients, 0))
+same("holes", eb["holes"], en["holes"] + bind_clients)
+print("\n".join(bad) if bad else
+      f"twtop snapshots: same counts, {eb['holes_bind']} bind() holes "
+      f"with BPF")
+sys.exit(1 if bad else 0)
+PY
+
+# --backend bpf without the capabilities fails with the reason
+if setpriv --help >/dev/null 2>&1; then
+	out=$(nsx env XDG_CONFIG_HOME=/nonexistent setpriv --reuid=65534 \
+		--regid=65534 --clear-groups \
+		"$twtop" --once --json --backend bpf 2>&1) &&
+		fail "--backend bpf ran without privileges"
+	echo "$out" | grep -q "CAP_BPF" || fail "no reason given: $out"
+	echo "unprivileged --backend bpf: ${out%%$'\n'*}"
+fi
 exec 7>&-
 echo PASS

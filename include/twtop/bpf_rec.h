@@ -16,8 +16,9 @@ struct twtop_bpf_rec {
 	__u8 state;		/* idiag_state: TIME_WAIT substate, SYN_RECV
 				 * for request sockets */
 	__u8 timer;		/* idiag_timer */
-	__u8 bound_by_bind;	/* the port's bind bucket was made or taken
-				 * by bind()/listen() (fastreuse >= 0) */
+	__u8 bound_by_bind;	/* bind() or listen() took the port (or a
+				 * listener's child inherited it), not
+				 * connect()'s autobind */
 	__u16 lport;		/* host order */
 	__u16 rport;		/* host order */
 	__u32 expires;		/* ms, as inet_diag computes it */

@@ -11,6 +11,13 @@
 
 struct filter;
 
+/* Where socket records come from (--backend). */
+enum sampler_backend {
+	SAMPLER_BACKEND_AUTO,	/* BPF when it loads, else netlink */
+	SAMPLER_BACKEND_BPF,	/* BPF or fail with the reason */
+	SAMPLER_BACKEND_NETLINK,
+};
+
 struct sampler_config {
 	const char *root;	/* /proc root for tests; NULL for "/" */
 	uint32_t top;		/* top list length kept in snapshots */
@@ -18,6 +25,7 @@ struct sampler_config {
 	const char *netns_path;	/* enter this namespace first, or NULL */
 	const char *netns_label;/* shown as snapshot->netns */
 	const struct filter *filter; /* counted sockets (copied), or NULL */
+	enum sampler_backend backend;
 };
 
 struct sampler;
