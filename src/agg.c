@@ -203,6 +203,7 @@ void agg_begin(struct agg *a, const struct agg_params *p)
 	agg_ports_clear(&a->rp);
 	memset(a->listening, 0, sizeof(a->listening));
 	memset(a->bound, 0, sizeof(a->bound));
+	memset(a->bindheld, 0, sizeof(a->bindheld));
 	memset(a->inferred, 0, sizeof(a->inferred));
 	memset(a->inuse, 0, sizeof(a->inuse));
 	if (p->reserved != NULL)
@@ -295,7 +296,7 @@ static void agg_add_group(struct agg *a, const struct diag_sock *sk,
 
 	if (!in_range(a, sk->lport) || BIT_GET(a->reserved, sk->lport) ||
 	    BIT_GET(a->listening, sk->lport) || BIT_GET(a->bound, sk->lport) ||
-	    BIT_GET(a->remembered, sk->lport))
+	    BIT_GET(a->remembered, sk->lport) || sk->bound_by_bind)
 		return;
 	memset(&key, 0, sizeof(key));
 	key.local = sk->local;
@@ -342,6 +343,10 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	}
 	if (in_range(a, sk->lport))
 		BIT_SET(a->inuse, sk->lport);
+	/* bind() took its port (BPF backend): a hole for every group, like
+	 * a bound-inactive socket's; not one of its group's connect()s */
+	if (sk->bound_by_bind && in_range(a, sk->lport))
+		BIT_SET(a->bindheld, sk->lport);
 	server = agg_server_side(a, sk, is_tw, &inferred);
 	if (inferred)
 		BIT_SET(a->inferred, sk->lport);
@@ -544,7 +549,7 @@ static void fill_ephemeral(const struct agg *a, struct snapshot *s,
 	if (a->high == 0)
 		return;
 	s->eph.present = true;
-	s->eph.holes_source = "sock_diag";
+	s->eph.holes_source = a->p.bind_table ? "bind-table" : "sock_diag";
 	s->eph.low = a->low;
 	s->eph.high = a->high;
 	s->eph.size = a->high - a->low + 1;
@@ -558,9 +563,11 @@ static void fill_ephemeral(const struct agg *a, struct snapshot *s,
 			s->eph.holes_bound++;
 		else if (BIT_GET(a->remembered, p) && a->lp.n[p].total > 0)
 			s->eph.holes_closed++;
+		else if (BIT_GET(a->bindheld, p))
+			s->eph.holes_bind++;
 	}
 	s->eph.holes = s->eph.holes_listen + s->eph.holes_bound +
-		       s->eph.holes_closed;
+		       s->eph.holes_closed + s->eph.holes_bind;
 	s->eph.ports_in_use = count_bits(a->inuse, a->low, a->high);
 	base = agg_eph_base(s);
 	s->eph.groups_total = a->groups.n;

@@ -132,6 +132,7 @@ struct agg {
 	struct ports lp, rp;
 	uint8_t listening[NPORTS / 8];	/* LISTEN now */
 	uint8_t bound[NPORTS / 8];	/* bound-inactive now */
+	uint8_t bindheld[NPORTS / 8];	/* a socket's port bind() took */
 	uint8_t remembered[NPORTS / 8];	/* listened within 60 s */
 	uint8_t inferred[NPORTS / 8];	/* server side by the range rule */
 	uint8_t inuse[NPORTS / 8];	/* any local port, for ports_in_use */

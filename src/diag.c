@@ -191,6 +191,7 @@ enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,
 			if (info->error)
 				return DIAG_ERROR;
 			break;
+		case TCPDIAG_GETSOCK:	/* the one-walk dump (diag_legacy.c) */
 		case SOCK_DIAG_BY_FAMILY: {
 			const struct inet_diag_msg *m;
 

@@ -387,6 +387,7 @@ static void json_head(struct jw *w, const struct snapshot *s,
 	jw_obj_begin(w);
 	kv_double(w, "dump_ms", s->dump_ms);
 	kv_double(w, "pass_ms", s->pass_ms);
+	kv_str(w, "backend", s->backend);
 	kv_bool(w, "partial", s->partial);
 	kv_bool(w, "dump_failed", s->dump_failed);
 	kv_str_or_null(w, "error", s->error);
@@ -505,6 +506,7 @@ static void json_ephemeral(struct jw *w, const struct snapshot *s,
 	kv_uint(w, "holes_listen", s->eph.holes_listen);
 	kv_uint(w, "holes_bound", s->eph.holes_bound);
 	kv_uint(w, "holes_closed", s->eph.holes_closed);
+	kv_uint(w, "holes_bind", s->eph.holes_bind);
 	kv_str(w, "holes_source", s->eph.holes_source);
 	kv_uint(w, "ports_in_use", s->eph.ports_in_use);
 	jw_key(w, "tw_reuse");

@@ -49,6 +49,11 @@ static const char usage_text[] =
 "Dashboard:\n"
 "      --theme NAME|PATH   colour theme (default, light, mono, high-contrast)\n"
 "      --snapshot-dir DIR  where 's' and SIGUSR1 save snapshots (default .)\n"
+"Sockets:\n"
+"      --backend auto|bpf|netlink  where socket records come from: BPF\n"
+"                          iterators (root, a kernel with BTF; they also see\n"
+"                          the bind table) or sock_diag; auto: BPF when it\n"
+"                          loads (default)\n"
 "Namespaces:\n"
 "      --netns NAME        sample the network namespace NAME (/run/netns)\n"
 "      --netns-pid PID     sample the network namespace of process PID\n"
@@ -72,7 +77,7 @@ static const char version_text[] =
 enum {
 	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
 	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID, OPT_FILTER,
-	OPT_REPLAY, OPT_PROMETHEUS,
+	OPT_REPLAY, OPT_PROMETHEUS, OPT_BACKEND,
 };
 
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct options *)0)->filter),
@@ -96,6 +101,7 @@ static const struct option longopts[] = {
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -227,6 +233,17 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 		memcpy(o->filter, arg, strlen(arg) + 1);
 		break;
 	}
+	case OPT_BACKEND:
+		if (strcmp(arg, "auto") == 0)
+			o->backend = SAMPLER_BACKEND_AUTO;
+		else if (strcmp(arg, "bpf") == 0)
+			o->backend = SAMPLER_BACKEND_BPF;
+		else if (strcmp(arg, "netlink") == 0)
+			o->backend = SAMPLER_BACKEND_NETLINK;
+		else
+			return fail(err, errlen, "option '%s': '%s' is not "
+				    "auto, bpf or netlink", name, arg);
+		break;
 	case OPT_NETNS_PID:
 		if (parse_long(arg, 1, 0x3fffffff, &v) < 0)
 			return fail(err, errlen, "option '%s': '%s' is not a "
@@ -386,6 +403,7 @@ struct sampler *options_sampler_new(const struct options *o,
 		.interval = o->interval,
 		.netns_path = o->netns[0] ? o->netns : NULL,
 		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
+		.backend = (enum sampler_backend)o->backend,
 	};
 	struct filter *filter = NULL;
 	struct sampler *sp;

@@ -201,12 +201,14 @@ static void pw_gauge_dbl(struct pw *w, const char *name, const char *help,
 static void prom_sample(struct pw *w, const struct snapshot *s)
 {
 	pw_family(w, "twtop_info", "gauge",
-		  "Always 1: the twtop version, kernel release and --filter "
-		  "(\"\" for none) of this file.");
+		  "Always 1: the twtop version, kernel release, --filter "
+		  "(\"\" for none) and socket backend (bpf or netlink) of "
+		  "this file.");
 	pw_open(w, "twtop_info");
 	pw_label(w, "version", PACKAGE_VERSION);
 	pw_label(w, "kernel", s->kernel);
 	pw_label(w, "filter", s->filter);
+	pw_label(w, "backend", s->backend ? s->backend : "");
 	pw_int(w, 1);
 
 	pw_gauge_dbl(w, "twtop_sample_timestamp_seconds",
@@ -326,24 +328,26 @@ static void prom_kernel(struct pw *w, const struct snapshot *s)
 }
 
 /* Holes for connect() by kind, as sock_diag shows them: listening ports,
- * bound-inactive sockets (6.8+) and ports of listeners that closed while
- * their connections or TIME_WAIT remain. Ports bound before connect()
- * are not seen (KERNEL-FACTS.md, "Ephemeral port exhaustion"). */
+ * bound-inactive sockets (6.8+), ports of listeners that closed while
+ * their connections or TIME_WAIT remain, and (BPF backend only) ports
+ * bind() took before connect() (KERNEL-FACTS.md, "Ephemeral port
+ * exhaustion"). */
 static void prom_holes(struct pw *w, const struct snapshot *s)
 {
 	static const char *const kinds[] = {
-		"listen", "bound", "closed_listener",
+		"listen", "bound", "closed_listener", "bind",
 	};
 	const uint32_t n[] = {
 		s->eph.holes_listen, s->eph.holes_bound, s->eph.holes_closed,
+		s->eph.holes_bind,
 	};
 
 	pw_family(w, "twtop_ephemeral_port_holes", "gauge",
 		  "Ports of the range connect() skips, by kind: listen "
 		  "(listening now), bound (bound-inactive sockets, Linux "
 		  "6.8+), closed_listener (a listener closed, its connections "
-		  "or TIME_WAIT remain). Ports bound with bind() before "
-		  "connect() are not seen.");
+		  "or TIME_WAIT remain), bind (ports bind() took before "
+		  "connect(): seen by the BPF backend only, 0 otherwise).");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		pw_open(w, "twtop_ephemeral_port_holes");
 		pw_label(w, "kind", kinds[i]);

@@ -130,6 +130,7 @@ static void snap_head(struct replay_conv *c, json_t *root, struct snapshot *s)
 		at = replay_enter(c, "sample");
 		replay_num(c, o, "dump_ms", &s->dump_ms);
 		replay_num(c, o, "pass_ms", &s->pass_ms);
+		s->backend = replay_name(c, o, "backend");
 		s->partial = replay_bool(c, o, "partial");
 		s->dump_failed = replay_bool(c, o, "dump_failed");
 		replay_str(c, o, "error", s->error, sizeof(s->error), false);
@@ -291,6 +292,7 @@ static void snap_ephemeral(struct replay_conv *c, json_t *root,
 	s->eph.holes_listen = replay_u32(c, o, "holes_listen");
 	s->eph.holes_bound = replay_u32(c, o, "holes_bound");
 	s->eph.holes_closed = replay_u32(c, o, "holes_closed");
+	s->eph.holes_bind = replay_u32(c, o, "holes_bind");
 	s->eph.holes_source = replay_name(c, o, "holes_source");
 	s->eph.ports_in_use = replay_u32(c, o, "ports_in_use");
 	s->eph.tw_reuse = replay_i64(c, o, "tw_reuse", &reuse) &&

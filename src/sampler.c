@@ -15,7 +15,9 @@
 
 #include "twtop/advice.h"
 #include "twtop/agg.h"
+#include "twtop/backend_bpf.h"
 #include "twtop/diag.h"
+#include "twtop/diag_legacy.h"
 #include "twtop/filter.h"
 #include "twtop/history.h"
 #include "twtop/kern.h"
@@ -41,7 +43,9 @@ static const char *const rate_names[] = {
 struct sampler {
 	struct sampler_config cfg;
 	struct kern_paths paths;
-	struct diag *diag;
+	struct diag *diag;		/* per-family dumps (filters) */
+	struct diag_legacy *legacy;	/* one walk of both families */
+	struct backend_bpf *bpf;	/* BPF iterators, or NULL */
 	struct agg *agg;
 	struct history hist;
 	uint8_t reserved[65536 / 8];
@@ -120,6 +124,27 @@ static int enter_netns(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The one-walk netlink dump (optional: per-family dumps without it) and,
+ * unless --backend netlink, the BPF backend: --backend bpf fails with its
+ * reason, auto falls back to netlink. 0, or -1 with err.
+ */
+static int open_backends(struct sampler *sp, char *err, size_t errlen)
+{
+	char why[256];
+
+	sp->legacy = diag_legacy_open();
+	if (sp->cfg.backend == SAMPLER_BACKEND_NETLINK)
+		return 0;
+	sp->bpf = backend_bpf_open(why, sizeof(why));
+	if (sp->bpf == NULL && sp->cfg.backend == SAMPLER_BACKEND_BPF) {
+		snprintf(err, errlen, "--backend bpf: %s", why);
+		diag_legacy_close(sp->legacy);
+		return -1;
+	}
+	return 0;
+}
+
 struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 			    size_t errlen)
 {
@@ -151,6 +176,11 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 		free(sp);
 		return NULL;
 	}
+	if (open_backends(sp, err, errlen) < 0) {
+		diag_close(sp->diag);
+		free(sp);
+		return NULL;
+	}
 	sp->filter = cfg->filter ? filter_dup(cfg->filter) : NULL;
 	sp->cfg.filter = NULL;		/* the caller's; sp->filter is ours */
 	sp->agg = agg_new();
@@ -174,6 +204,8 @@ void sampler_free(struct sampler *sp)
 	sampler_stop(sp);
 	snap_unref(sp->cur);
 	diag_close(sp->diag);
+	diag_legacy_close(sp->legacy);
+	backend_bpf_close(sp->bpf);
 	agg_free(sp->agg);
 	filter_free(sp->filter);
 	filter_free(sp->focus_filter);
@@ -300,6 +332,7 @@ static uint32_t sample_params(struct sampler *sp, const struct snapshot *s,
 	memset(p, 0, sizeof(*p));
 	p->reserved = sp->reserved;
 	p->remembered = sp->remembered;
+	p->bind_table = sp->bpf != NULL && sp->filter == NULL;
 	read_range(sp, s, &p->low, &p->high);
 	read_reuse(s, p);
 	timestamps_history(sp, p, t0);
@@ -323,7 +356,7 @@ struct dump_ctx {
 	diag_cb add;		/* agg_add, or agg_focus_add */
 	const struct filter *check;	/* NULL: the kernel filtered */
 	bool keep_rejected;	/* listeners: agg still sees them */
-	int family;		/* of the dump under way */
+	int family;		/* of the dump under way, 0 for both */
 	uint32_t rejected[TS_MAX];	/* kept, not to be counted */
 };
 
@@ -331,7 +364,9 @@ static void dump_cb(const struct diag_sock *sk, void *arg)
 {
 	struct dump_ctx *c = arg;
 
-	if (c->check == NULL || filter_match_family(c->check, sk, c->family)) {
+	if (c->check == NULL ||
+	    (c->family ? filter_match_family(c->check, sk, c->family) :
+	     filter_match(c->check, sk))) {
 		c->add(sk, c->agg);
 	} else if (c->keep_rejected) {
 		agg_add(sk, c->agg);
@@ -339,13 +374,51 @@ static void dump_cb(const struct diag_sock *sk, void *arg)
 	}
 }
 
-/* One dump of both families with the given state mask and bytecode. */
+/*
+ * One dump of both families in one walk: the BPF backend when it is
+ * loaded and there is no kernel filter, else the legacy netlink request
+ * (which runs bytecode too). Returns 0 or -1 as dump_families, or 2 when
+ * neither is there (then the caller dumps per family).
+ */
+static int dump_one_walk(struct sampler *sp, struct dump_ctx *c,
+			 uint32_t mask, const struct filter_pass *pass,
+			 int *intr, int *err)
+{
+	struct diag_result r;
+	int rc;
+
+	c->family = 0;
+	if (pass == NULL && sp->bpf != NULL)
+		rc = backend_bpf_dump(sp->bpf, mask, dump_cb, c, &r);
+	else if (sp->legacy != NULL)
+		rc = diag_legacy_dump(sp->legacy, mask,
+				      pass ? pass->bytecode : NULL,
+				      pass ? pass->bclen : 0, dump_cb, c, &r);
+	else
+		return 2;
+	if (rc < 0) {
+		*err = r.error;
+		return -1;
+	}
+	if (rc > 0)
+		*intr = 1;
+	return 0;
+}
+
+/* One dump of both families with the given state mask and bytecode. A
+ * filter that user space checks too keeps per-family dumps: it needs
+ * each socket's family, which one walk loses when it folds IPv4-mapped
+ * addresses. */
 static int dump_families(struct sampler *sp, struct dump_ctx *c,
 			 uint32_t mask, const struct filter_pass *pass,
 			 int *intr, int *err)
 {
 	static const int fams[] = { AF_INET, AF_INET6 };
+	int one;
 
+	if (c->check == NULL &&
+	    (one = dump_one_walk(sp, c, mask, pass, intr, err)) != 2)
+		return one;
 	for (size_t i = 0; i < 2; i++) {
 		struct diag_result r;
 		int rc;
@@ -382,6 +455,12 @@ static int dump_all(struct sampler *sp, struct dump_ctx *c, int *intr,
 	c->add = agg_add;
 	c->check = f;
 	c->keep_rejected = true;
+	/* The BPF iterator walks both hashes whatever it is asked for, and
+	 * hands over bound-inactive sockets, then listeners, then the rest:
+	 * one walk does it all. */
+	if (f == NULL && sp->bpf != NULL)
+		return dump_families(sp, c, LISTEN_MASK | OTHER_MASK |
+				     BOUND_MASK, NULL, intr, err);
 	/* A LISTEN-only dump walks only the listening hash; asking for bound
 	 * sockets too costs a bind-table walk and an established-table walk
 	 * that finds nothing. Unfiltered, bound sockets come with the rest:
@@ -436,6 +515,7 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 			break;
 	}
 	s->dump_ms = (now_mono() - t0) * 1000.0;
+	s->backend = sp->bpf != NULL && sp->filter == NULL ? "bpf" : "netlink";
 	if (err != 0) {
 		s->dump_failed = true;
 		snprintf(s->error, sizeof(s->error), "socket dump failed: %s",

@@ -78,6 +78,10 @@ static void draw_header(struct ui *u)
 			snprintf(buf, sizeof(buf), " netns %s ",
 				 s->netns[0] ? s->netns : "(own)");
 			head_seg(u, &x, TH_HEADER, buf);
+			if (s->backend) {
+				snprintf(buf, sizeof(buf), " %s ", s->backend);
+				head_seg(u, &x, TH_HEADER, buf);
+			}
 		}
 		snprintf(buf, sizeof(buf), " every %gs ", u->interval);
 		head_seg(u, &x, TH_HEADER, buf);

@@ -171,12 +171,12 @@ static int eph_summary(struct ui *u, int y, int x, int w, int n)
 	ui_text_alt(u, y + line++, x, w, TH_NORMAL, (const char *[]){ a[0],
 		    a[1], a[2] }, 3);
 	snprintf(a[0], sizeof(a[0]), "holes %u: %u listening, %u bound, %u "
-		 "closed listener%s", s->eph.holes, s->eph.holes_listen,
-		 s->eph.holes_bound, s->eph.holes_closed,
-		 s->eph.holes_closed == 1 ? "" : "s");
+		 "closed listener%s, %u bind()", s->eph.holes,
+		 s->eph.holes_listen, s->eph.holes_bound, s->eph.holes_closed,
+		 s->eph.holes_closed == 1 ? "" : "s", s->eph.holes_bind);
 	snprintf(a[1], sizeof(a[1]), "holes %u: %u listen, %u bound, %u "
-		 "closed", s->eph.holes, s->eph.holes_listen,
-		 s->eph.holes_bound, s->eph.holes_closed);
+		 "closed, %u bind", s->eph.holes, s->eph.holes_listen,
+		 s->eph.holes_bound, s->eph.holes_closed, s->eph.holes_bind);
 	snprintf(a[2], sizeof(a[2]), "holes %u", s->eph.holes);
 	ui_text_alt(u, y + line++, x, w, s->eph.holes ? TH_NORMAL : TH_DIM,
 		    (const char *[]){ a[0], a[1], a[2] }, 3);

@@ -184,6 +184,8 @@ check(info[0][1].get('version') == os.environ['VERSION'],
       'version %r' % info[0][1].get('version'))
 check(info[0][1].get('kernel') == os.uname().release,
       'kernel %r' % info[0][1].get('kernel'))
+check(info[0][1].get('backend') in ('bpf', 'netlink'),
+      'backend %r' % info[0][1].get('backend'))
 ts = one('twtop_sample_timestamp_seconds')
 check(ts is not None and t0 <= ts <= t1,
       'sample timestamp %r outside the run [%r, %r]' % (ts, t0, t1))
@@ -264,7 +266,7 @@ check(len(series) == min(top, int(ngroups)),
       '%d group series, %r groups, --top %d' % (len(series), ngroups, top))
 # holes by kind add up to the ports connect() skips
 holes = {l['kind']: v for _, l, v in fams['twtop_ephemeral_port_holes'].samples}
-check(sorted(holes) == ['bound', 'closed_listener', 'listen'] and
+check(sorted(holes) == ['bind', 'bound', 'closed_listener', 'listen'] and
       sum(holes.values()) == one('twtop_ephemeral_ports_bound'),
       'holes %r vs ports_bound %r' % (holes, one('twtop_ephemeral_ports_bound')))
 cap = (one('twtop_ephemeral_ports') - one('twtop_ephemeral_ports_reserved')

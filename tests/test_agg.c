@@ -588,6 +588,56 @@ static void test_remembered_listener(void **state)
 	agg_free(a);
 }
 
+/* The BPF backend says which ports bind() took: a client that bound
+ * before connect() leaves its port a hole for every group (connect()
+ * skips bind buckets), and is not one of its group's connect()s; the
+ * same sockets from netlink (bound_by_bind 0) are ordinary clients. */
+static void test_bind_table_holes(void **state)
+{
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct diag_sock sk;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 40000;
+	p.high = 40099;
+	for (int bpf = 1; bpf >= 0; bpf--) {
+		p.bind_table = bpf;
+		agg_begin(a, &p);
+		for (uint16_t i = 0; i < 3; i++) {
+			/* bind(0)+connect() toward 127.0.0.2:80 */
+			sk = mk("127.0.0.1", (uint16_t)(40010 + i), "127.0.0.2",
+				80, i ? TS_TIME_WAIT : TS_ESTABLISHED,
+				i ? 30000 : 0);
+			sk.bound_by_bind = (uint8_t)bpf;
+			agg_add(&sk, a);
+		}
+		/* connect() alone, same destination */
+		add(a, "127.0.0.1", 40020, "127.0.0.2", 80, TS_TIME_WAIT,
+		    30000);
+		/* a listener's child: its port is already a listen hole */
+		add(a, "127.0.0.1", 40050, "0.0.0.0", 0, TS_LISTEN, 0);
+		sk = mk("127.0.0.1", 40050, "127.0.0.3", 5555, TS_ESTABLISHED,
+			0);
+		sk.bound_by_bind = (uint8_t)bpf;
+		agg_add(&sk, a);
+		s = finish(a, 10);
+		assert_int_equal(s->states[TS_TIME_WAIT], 3);
+		assert_int_equal(s->eph.holes_listen, 1);
+		assert_int_equal(s->eph.holes_bind, bpf ? 3 : 0);
+		assert_int_equal(s->eph.holes, bpf ? 4 : 1);
+		assert_string_equal(s->eph.holes_source,
+				    bpf ? "bind-table" : "sock_diag");
+		assert_int_equal(s->eph.groups_total, 1);
+		assert_int_equal(s->eph.groups[0].used, bpf ? 1 : 4);
+		assert_int_equal(s->eph.groups[0].free,
+				 100 - (bpf ? 4 : 1) - (bpf ? 1 : 4));
+		snap_unref(s);
+	}
+	agg_free(a);
+}
+
 /* With less than 60 s of memory, a TIME_WAIT from a port outside the
  * range to a peer's ephemeral port is server side. */
 static void test_sides_without_memory(void **state)
@@ -1047,6 +1097,7 @@ int main(void)
 		cmocka_unit_test(test_rates_from_ages),
 		cmocka_unit_test(test_first_sample_burst),
 		cmocka_unit_test(test_remembered_listener),
+		cmocka_unit_test(test_bind_table_holes),
 		cmocka_unit_test(test_sides_without_memory),
 		cmocka_unit_test(test_no_range),
 		cmocka_unit_test(test_reset_between_samples),

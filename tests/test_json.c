@@ -453,11 +453,12 @@ static void fill_tops(struct snapshot *s)
 	s->eph.high = 60999;
 	s->eph.size = 28232;
 	s->eph.reserved = 10;
-	s->eph.holes = 7;
+	s->eph.holes = 9;
 	s->eph.holes_listen = 3;
 	s->eph.holes_bound = 1;
 	s->eph.holes_closed = 3;
-	s->eph.holes_source = "sock_diag";
+	s->eph.holes_bind = 2;
+	s->eph.holes_source = "bind-table";
 	s->eph.tw_reuse = 2;
 	s->eph.timestamps = true;
 	s->eph.reuse_delay_ms = 1500;
@@ -576,6 +577,7 @@ static struct snapshot *full_snapshot(void)
 	s->when.tv_sec = 1795255200;	/* 2026-11-21T10:00:00Z */
 	s->when.tv_nsec = 123999999;
 	s->dump_ms = 1.25;
+	s->backend = "bpf";
 	s->pass_ms = 2.5;
 	snprintf(s->host, sizeof(s->host), "we\"b\\1\nx\x01y");
 	snprintf(s->kernel, sizeof(s->kernel), "6.18.0-1-amd64");
@@ -620,8 +622,8 @@ static void test_snapshot_full(void **state)
 		"d['kernel'] == '6.18.0-1-amd64' and d['netns'] == 'ns1'",
 		"d['filter'] == 'dport = :443 and dst \"x\"'",
 		"d['seq'] == 42",
-		"d['sample'] == {'dump_ms': 1.25, 'pass_ms': 2.5, 'partial': True,"
-		" 'dump_failed': False, 'error': None}",
+		"d['sample'] == {'dump_ms': 1.25, 'pass_ms': 2.5, 'backend': 'bpf',"
+		" 'partial': True, 'dump_failed': False, 'error': None}",
 		"d['sockets'] == 3131 and d['bound_inactive'] == 4",
 		"list(d).index('bound_inactive') == list(d).index('sockets') + 1",
 		"'BOUND_INACTIVE' not in d['states']",
@@ -665,8 +667,9 @@ static void test_snapshot_full(void **state)
 		" 'total': 2020, 'new_per_s': 49.5}]",
 		"{k: v for k, v in d['ephemeral'].items() if k != 'groups'} =="
 		" {'low': 32768, 'high': 60999, 'size': 28232, 'reserved': 10,"
-		" 'holes': 7, 'holes_listen': 3, 'holes_bound': 1,"
-		" 'holes_closed': 3, 'holes_source': 'sock_diag',"
+		" 'holes': 9, 'holes_listen': 3, 'holes_bound': 1,"
+		" 'holes_closed': 3, 'holes_bind': 2,"
+		" 'holes_source': 'bind-table',"
 		" 'ports_in_use': 2100, 'tw_reuse': 2, 'timestamps': True,"
 		" 'reuse_delay_ms': 1500, 'groups_total': 3}",
 		"list(d['ephemeral'])[-2:] == ['groups_total', 'groups']",

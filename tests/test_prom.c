@@ -333,11 +333,12 @@ static void fill_kernel(struct snapshot *s)
 	s->eph.high = 60999;
 	s->eph.size = 28232;
 	s->eph.reserved = 10;
-	s->eph.holes = 7;
+	s->eph.holes = 9;
 	s->eph.holes_listen = 3;
 	s->eph.holes_bound = 1;
 	s->eph.holes_closed = 3;
-	s->eph.holes_source = "sock_diag";
+	s->eph.holes_bind = 2;
+	s->eph.holes_source = "bind-table";
 	s->eph.ports_in_use = 2100;
 	s->eph.groups_total = 3;
 	s->eph.n_groups = 3;
@@ -361,6 +362,7 @@ static struct snapshot *full_snapshot(void)
 	s->when.tv_sec = 1795255200;
 	s->when.tv_nsec = 123999999;
 	s->dump_ms = 1.25;
+	s->backend = "bpf";
 	s->pass_ms = 2.5;
 	snprintf(s->kernel, sizeof(s->kernel), "6.18.0-1-amd64");
 	snprintf(s->netns, sizeof(s->netns), "ns1");
@@ -389,7 +391,7 @@ static void test_full(void **state)
 	(void)state;
 	snprintf(want, sizeof(want), "twtop_info" NS1 ",version=\"%s\","
 		 "kernel=\"6.18.0-1-amd64\",filter=\"dport = :443 and dst "
-		 "\\\"x\\\"\"} 1", PACKAGE_VERSION);
+		 "\\\"x\\\"\",backend=\"bpf\"} 1", PACKAGE_VERSION);
 	assert_line(out, want);
 	assert_line(out, "# TYPE twtop_info gauge");
 	/* 1795255200.123999999 is the double 1795255200.124 */
@@ -454,7 +456,7 @@ static void test_full(void **state)
 	assert_line(out, "twtop_ephemeral_port_range_high" NS1 "} 60999");
 	assert_line(out, "twtop_ephemeral_ports" NS1 "} 28232");
 	assert_line(out, "twtop_ephemeral_ports_reserved" NS1 "} 10");
-	assert_line(out, "twtop_ephemeral_ports_bound" NS1 "} 7");
+	assert_line(out, "twtop_ephemeral_ports_bound" NS1 "} 9");
 	/* the holes by kind add up to ports_bound */
 	assert_line(out, "twtop_ephemeral_port_holes" NS1 ",kind=\"listen\"} "
 		    "3");
@@ -462,7 +464,8 @@ static void test_full(void **state)
 		    "1");
 	assert_line(out, "twtop_ephemeral_port_holes" NS1
 		    ",kind=\"closed_listener\"} 3");
-	assert_int_equal(count_prefix(out, "twtop_ephemeral_port_holes{"), 3);
+	assert_line(out, "twtop_ephemeral_port_holes" NS1 ",kind=\"bind\"} 2");
+	assert_int_equal(count_prefix(out, "twtop_ephemeral_port_holes{"), 4);
 	assert_line(out, "twtop_ephemeral_ports_in_use" NS1 "} 2100");
 	assert_line(out, "twtop_destination_groups" NS1 "} 3");
 

@@ -22,6 +22,9 @@ struct agg_params {
 	 * their sockets are server side and, while any remain, the port is
 	 * a hole for connect() (its bind bucket outlives the listener). */
 	const uint8_t *remembered;
+	/* The sockets carry bound_by_bind (BPF backend): ports bind() took
+	 * are holes, and holes_source says "bind-table". */
+	bool bind_table;
 	/* The memory covers less than 60 s: a TIME_WAIT from a port outside
 	 * the range to a remote port inside it is taken as server side. */
 	bool infer_sides;

@@ -22,6 +22,11 @@ struct diag_sock {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;	/* bound device (idiag_if), 0 for none */
+	uint8_t bound_by_bind;	/* BPF backend only: bind() or listen() took
+				 * the port (SOCK_CONNECT_BIND clear, or its
+				 * bind bucket's fastreuse >= 0 before
+				 * 6.18), so connect() skips it for every
+				 * destination; netlink leaves 0 */
 };
 
 typedef void (*diag_cb)(const struct diag_sock *s, void *arg);

@@ -30,6 +30,7 @@ struct options {
 	char replay[PATH_MAX];		/* --replay FILE, "" = live */
 	char prometheus[PATH_MAX];	/* --prometheus FILE, "" = none */
 	bool quiet;			/* -q: --batch prints nothing */
+	int backend;			/* --backend: enum sampler_backend */
 };
 
 void options_defaults(struct options *o);

@@ -12,6 +12,13 @@
 struct diag_transport;
 struct filter;
 
+/* Where socket records come from (--backend). */
+enum sampler_backend {
+	SAMPLER_BACKEND_AUTO,	/* BPF when it loads, else netlink */
+	SAMPLER_BACKEND_BPF,	/* BPF or fail with the reason */
+	SAMPLER_BACKEND_NETLINK,
+};
+
 struct sampler_config {
 	const char *root;	/* /proc root for tests; NULL for "/" */
 	uint32_t top;		/* top list length kept in snapshots */
@@ -23,6 +30,7 @@ struct sampler_config {
 	 * the netlink socket; the tests' fake otherwise */
 	const struct diag_transport *transport;
 	void *transport_ctx;
+	enum sampler_backend backend;
 };
 
 struct sampler;

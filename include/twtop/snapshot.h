@@ -187,6 +187,8 @@ struct snapshot {
 	double mono;		/* CLOCK_MONOTONIC seconds, for rates */
 	double dump_ms;		/* time the netlink dumps took */
 	double pass_ms;		/* the whole sample: dumps, /proc, advice */
+	const char *backend;	/* "bpf" or "netlink": what dumped the
+				 * sockets counted (static string) */
 	char host[64];
 	char kernel[64];
 	char netns[64];		/* namespace description, "" for own */
@@ -236,6 +238,8 @@ struct snapshot {
 		uint32_t holes_listen;	/* of holes: listening now */
 		uint32_t holes_bound;	/* bound-inactive sockets (6.8+) */
 		uint32_t holes_closed;	/* closed listeners' leftovers */
+		uint32_t holes_bind;	/* ports bind() took before connect()
+					 * (BPF backend: the bind table) */
 		const char *holes_source;	/* what holes could see */
 		int tw_reuse;		/* sysctl, -1 absent */
 		bool timestamps;	/* tcp_timestamps non-zero */
