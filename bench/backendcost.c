@@ -46,7 +46,7 @@ struct ctx {
 	enum method m;
 	uint32_t mask;
 	struct diag *nl;
-	struct diag_legacy *legacy;
+	struct diag *legacy;
 	struct backend_bpf *bpf;
 	unsigned long tw;
 };
@@ -105,7 +105,7 @@ static int pass(struct ctx *c)
 				       count_tw, c, &r);
 		break;
 	case M_LEGACY:
-		rc = diag_legacy_dump(c->legacy, c->mask, NULL, 0, count_tw, c,
+		rc = diag_dump_all(c->legacy, c->mask, NULL, 0, count_tw, c,
 				      &r);
 		break;
 	case M_BPF:
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 		want_bpf |= ms[nm++] == M_BPF;
 	}
 	c.nl = diag_open();
-	c.legacy = diag_legacy_open();
+	c.legacy = diag_open();
 	if (c.nl == NULL || c.legacy == NULL) {
 		perror("backendcost: NETLINK_SOCK_DIAG");
 		return 1;
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 	for (int k = 0; rc == 0 && k < nm; k++)
 		printf("time_wait %s %lu\n", method_names[ms[k]], tw[k]);
 	backend_bpf_close(c.bpf);
-	diag_legacy_close(c.legacy);
+	diag_close(c.legacy);
 	diag_close(c.nl);
 	return rc == 0 ? 0 : 1;
 usage:

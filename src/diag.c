@@ -12,6 +12,7 @@
 #include <libmnl/libmnl.h>
 
 #include "twtop/diag.h"
+#include "twtop/diag_legacy.h"
 
 /* The kernel fills at most ~32 KiB per recv (KERNEL-FACTS.md); Debian 12's
  * libmnl has no MNL_SOCKET_DUMP_SIZE. */
@@ -23,6 +24,7 @@ struct diag {
 	void *conn;		/* NULL: closed, opened by the next dump */
 	uint32_t portid;
 	uint32_t seq;
+	bool legacy_refused;	/* TCPDIAG_GETSOCK refused: per family */
 	char buf[DIAG_BUFSZ];
 };
 
@@ -228,9 +230,9 @@ enum diag_status diag_parse(const void *buf, size_t len, uint32_t seq,
 	return DIAG_MORE;
 }
 
-/* Sends the dump request for one family. */
-static int diag_request(struct diag *d, int family, uint32_t states,
-			const void *bytecode, size_t bclen)
+/* Builds the dump request for one family in d->buf; its length. */
+static size_t diag_request(struct diag *d, int family, uint32_t states,
+			   const void *bytecode, size_t bclen)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(d->buf);
 	struct inet_diag_req_v2 *req;
@@ -244,34 +246,23 @@ static int diag_request(struct diag *d, int family, uint32_t states,
 	req->idiag_states = states;
 	if (bytecode != NULL && bclen > 0)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bytecode);
-	if (d->t->send(d->ctx, d->conn, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	return 0;
+	return nlh->nlmsg_len;
 }
 
 /*
- * Not mnl_cb_run: it stops at the first NLM_F_DUMP_INTR message and takes
- * an ack for the end. The dump is read to NLMSG_DONE and the caller redoes
+ * Sends the request of len bytes in d->buf and reads its dump. Not
+ * mnl_cb_run: it stops at the first NLM_F_DUMP_INTR message and takes an
+ * ack for the end. The dump is read to NLMSG_DONE and the caller redoes
  * its pass when it was interrupted. Any failure drops the connection, as
  * the rest of the dump may still be queued on it.
  */
-int diag_dump(struct diag *d, int family, uint32_t states,
-	      const void *bytecode, size_t bclen,
-	      diag_cb cb, void *arg, struct diag_result *res)
+static int diag_run(struct diag *d, size_t len, bool legacy, diag_cb cb,
+		    void *arg, struct diag_result *res)
 {
 	struct diag_parse_info info = { 0 };
 	enum diag_status st = DIAG_MORE;
 
-	memset(res, 0, sizeof(*res));
-	if (d->conn == NULL && diag_connect(d) < 0) {
-		res->error = errno;
-		return -1;
-	}
-	if (bclen > DIAG_BUFSZ / 2) {
-		res->error = EMSGSIZE;
-		return -1;
-	}
-	if (diag_request(d, family, states, bytecode, bclen) < 0) {
+	if (d->t->send(d->ctx, d->conn, d->buf, len) < 0) {
 		res->error = errno;
 		diag_disconnect(d);
 		return -1;
@@ -302,8 +293,110 @@ int diag_dump(struct diag *d, int family, uint32_t states,
 	res->interrupted = info.interrupted;
 	if (st == DIAG_ERROR) {
 		res->error = info.error;
-		diag_disconnect(d);
+		/* A refused one-walk request is answered by one NLMSG_ERROR
+		 * and nothing else: the connection stays usable. */
+		if (!(legacy && info.count == 0 &&
+		      diag_legacy_refusal(info.error)))
+			diag_disconnect(d);
 		return -1;
 	}
 	return info.interrupted ? 1 : 0;
+}
+
+/* Connects if needed and checks the filter fits; 0 or -1 with res. */
+static int diag_ready(struct diag *d, size_t bclen, struct diag_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (d->conn == NULL && diag_connect(d) < 0) {
+		res->error = errno;
+		return -1;
+	}
+	if (bclen > DIAG_BUFSZ / 2) {
+		res->error = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+int diag_dump(struct diag *d, int family, uint32_t states,
+	      const void *bytecode, size_t bclen,
+	      diag_cb cb, void *arg, struct diag_result *res)
+{
+	if (diag_ready(d, bclen, res) < 0)
+		return -1;
+	return diag_run(d, diag_request(d, family, states, bytecode, bclen),
+			false, cb, arg, res);
+}
+
+static void ignore_sock(const struct diag_sock *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+}
+
+/* Whether the kernel refuses TCPDIAG_GETSOCK as such: asks again with no
+ * state and no filter (the kernel then walks nothing), so that an error
+ * of the request itself (a filter the kernel rejects) is not taken for a
+ * refusal. */
+static bool diag_legacy_refused(struct diag *d)
+{
+	struct diag_result r;
+
+	if (diag_ready(d, 0, &r) < 0)
+		return false;
+	return diag_run(d, diag_legacy_request(d->buf, sizeof(d->buf),
+					       ++d->seq, 0, NULL, 0),
+			true, ignore_sock, NULL, &r) < 0 &&
+	       diag_legacy_refusal(r.error);
+}
+
+/* Both families by SOCK_DIAG_BY_FAMILY, one walk each. */
+static int diag_dump_each(struct diag *d, uint32_t states,
+			  const void *bytecode, size_t bclen, diag_cb cb,
+			  void *arg, struct diag_result *res)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int count = 0;
+	int intr = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		int rc = diag_dump(d, fams[i], states, bytecode, bclen, cb,
+				   arg, res);
+
+		count += res->count;
+		res->count = count;
+		if (rc < 0)
+			return -1;
+		intr |= rc > 0;
+	}
+	res->interrupted = intr;
+	return intr;
+}
+
+int diag_dump_all(struct diag *d, uint32_t states, const void *bytecode,
+		  size_t bclen, diag_cb cb, void *arg, struct diag_result *res)
+{
+	size_t len;
+	int rc;
+
+	if (d->legacy_refused)
+		return diag_dump_each(d, states, bytecode, bclen, cb, arg,
+				      res);
+	if (diag_ready(d, bclen, res) < 0)
+		return -1;
+	len = diag_legacy_request(d->buf, sizeof(d->buf), ++d->seq, states,
+				  bytecode, bclen);
+	rc = diag_run(d, len, true, cb, arg, res);
+	if (rc < 0 && res->count == 0 && diag_legacy_refusal(res->error) &&
+	    diag_legacy_refused(d)) {
+		d->legacy_refused = true;
+		return diag_dump_each(d, states, bytecode, bclen, cb, arg,
+				      res);
+	}
+	return rc;
+}
+
+bool diag_one_walk(const struct diag *d)
+{
+	return !d->legacy_refused;
 }

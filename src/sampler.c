@@ -17,7 +17,6 @@
 #include "twtop/agg.h"
 #include "twtop/backend_bpf.h"
 #include "twtop/diag.h"
-#include "twtop/diag_legacy.h"
 #include "twtop/filter.h"
 #include "twtop/history.h"
 #include "twtop/kern.h"
@@ -44,7 +43,6 @@ struct sampler {
 	struct sampler_config cfg;
 	struct kern_paths paths;
 	struct diag *diag;		/* per-family dumps (filters) */
-	struct diag_legacy *legacy;	/* one walk of both families */
 	struct backend_bpf *bpf;	/* BPF iterators, or NULL */
 	struct agg *agg;
 	struct history hist;
@@ -133,13 +131,14 @@ static int open_backends(struct sampler *sp, char *err, size_t errlen)
 {
 	char why[256];
 
-	sp->legacy = diag_legacy_open();
-	if (sp->cfg.backend == SAMPLER_BACKEND_NETLINK)
+	/* A test's fake transport stands for the kernel: no BPF then. */
+	if (sp->cfg.backend == SAMPLER_BACKEND_NETLINK ||
+	    (sp->cfg.transport != NULL &&
+	     sp->cfg.backend == SAMPLER_BACKEND_AUTO))
 		return 0;
 	sp->bpf = backend_bpf_open(why, sizeof(why));
 	if (sp->bpf == NULL && sp->cfg.backend == SAMPLER_BACKEND_BPF) {
 		snprintf(err, errlen, "--backend bpf: %s", why);
-		diag_legacy_close(sp->legacy);
 		return -1;
 	}
 	return 0;
@@ -204,7 +203,6 @@ void sampler_free(struct sampler *sp)
 	sampler_stop(sp);
 	snap_unref(sp->cur);
 	diag_close(sp->diag);
-	diag_legacy_close(sp->legacy);
 	backend_bpf_close(sp->bpf);
 	agg_free(sp->agg);
 	filter_free(sp->filter);
@@ -376,9 +374,9 @@ static void dump_cb(const struct diag_sock *sk, void *arg)
 
 /*
  * One dump of both families in one walk: the BPF backend when it is
- * loaded and there is no kernel filter, else the legacy netlink request
- * (which runs bytecode too). Returns 0 or -1 as dump_families, or 2 when
- * neither is there (then the caller dumps per family).
+ * loaded and there is no kernel filter, else the one-walk netlink request
+ * (which runs bytecode too; diag_dump_all falls back to per-family dumps
+ * where the kernel refuses it). 0 or -1 as dump_families.
  */
 static int dump_one_walk(struct sampler *sp, struct dump_ctx *c,
 			 uint32_t mask, const struct filter_pass *pass,
@@ -390,12 +388,10 @@ static int dump_one_walk(struct sampler *sp, struct dump_ctx *c,
 	c->family = 0;
 	if (pass == NULL && sp->bpf != NULL)
 		rc = backend_bpf_dump(sp->bpf, mask, dump_cb, c, &r);
-	else if (sp->legacy != NULL)
-		rc = diag_legacy_dump(sp->legacy, mask,
-				      pass ? pass->bytecode : NULL,
-				      pass ? pass->bclen : 0, dump_cb, c, &r);
 	else
-		return 2;
+		rc = diag_dump_all(sp->diag, mask,
+				   pass ? pass->bytecode : NULL,
+				   pass ? pass->bclen : 0, dump_cb, c, &r);
 	if (rc < 0) {
 		*err = r.error;
 		return -1;
@@ -414,11 +410,8 @@ static int dump_families(struct sampler *sp, struct dump_ctx *c,
 			 int *intr, int *err)
 {
 	static const int fams[] = { AF_INET, AF_INET6 };
-	int one;
-
-	if (c->check == NULL &&
-	    (one = dump_one_walk(sp, c, mask, pass, intr, err)) != 2)
-		return one;
+	if (c->check == NULL)
+		return dump_one_walk(sp, c, mask, pass, intr, err);
 	for (size_t i = 0; i < 2; i++) {
 		struct diag_result r;
 		int rc;

@@ -92,7 +92,7 @@ static void print_sock(FILE *out, const char *tag, const struct diag_sock *s)
 
 struct backends {
 	struct diag *nl;
-	struct diag_legacy *legacy;
+	struct diag *legacy;
 	struct backend_bpf *bpf;
 };
 
@@ -110,7 +110,7 @@ static int dump(struct backends *b, const char *name, uint32_t mask,
 			rc = diag_dump(b->nl, fams[i], mask, NULL, 0, collect,
 				       l, &r);
 	} else if (strcmp(name, "legacy") == 0) {
-		rc = diag_legacy_dump(b->legacy, mask, NULL, 0, collect, l,
+		rc = diag_dump_all(b->legacy, mask, NULL, 0, collect, l,
 				      &r);
 	} else {
 		rc = backend_bpf_dump(b->bpf, mask, collect, l, &r);
@@ -173,7 +173,7 @@ static int open_all(struct backends *b, int want_bpf)
 	char err[512];
 
 	b->nl = diag_open();
-	b->legacy = diag_legacy_open();
+	b->legacy = diag_open();
 	if (b->nl == NULL || b->legacy == NULL) {
 		perror("backend_cmp: NETLINK_SOCK_DIAG");
 		return 2;
@@ -198,7 +198,7 @@ static int cmd_compare(struct backends *b, uint32_t mask)
 			return 2;
 	bad = compare3("bpf: ", &l[0], &l[1], &l[2]) +
 	      compare3("legacy: ", &l[2], &l[3], &l[4]);
-	printf("legacy_one_walk %d\n", diag_legacy_one_walk(b->legacy));
+	printf("legacy_one_walk %d\n", diag_one_walk(b->legacy));
 	if (bad == 0)
 		printf("ok %zu\n", l[1].n);
 	for (size_t i = 0; i < 5; i++)
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	backend_bpf_close(b.bpf);
-	diag_legacy_close(b.legacy);
+	diag_close(b.legacy);
 	diag_close(b.nl);
 	return rc;
 }

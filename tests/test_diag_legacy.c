@@ -190,7 +190,7 @@ static uint16_t listen_on(int fam, int *fd)
 static void test_live_one_walk(void **state)
 {
 	struct diag_result res;
-	struct diag_legacy *l;
+	struct diag *l;
 	struct seen *v = calloc(1, sizeof(*v));
 	int fd4, fd6, found4 = 0, found6 = 0;
 	uint16_t p4 = listen_on(AF_INET, &fd4), p6 = listen_on(AF_INET6, &fd6);
@@ -198,11 +198,11 @@ static void test_live_one_walk(void **state)
 	(void)state;
 	assert_non_null(v);
 	assert_int_not_equal(p4, 0);
-	l = diag_legacy_open();
+	l = diag_open();
 	assert_non_null(l);
-	assert_int_equal(diag_legacy_dump(l, 1u << TS_LISTEN, NULL, 0, collect,
+	assert_int_equal(diag_dump_all(l, 1u << TS_LISTEN, NULL, 0, collect,
 					  v, &res), 0);
-	assert_true(diag_legacy_one_walk(l));
+	assert_true(diag_one_walk(l));
 	assert_int_equal(res.count, v->n);
 	for (unsigned int i = 0; i < v->n && i < 64; i++) {
 		assert_int_equal(v->s[i].state, TS_LISTEN);
@@ -215,9 +215,9 @@ static void test_live_one_walk(void **state)
 	assert_true(found6 || p6 == 0 || v->n > 64);
 	/* nothing asked, nothing walked: an empty answer, not an error */
 	v->n = 0;
-	assert_int_equal(diag_legacy_dump(l, 0, NULL, 0, collect, v, &res), 0);
+	assert_int_equal(diag_dump_all(l, 0, NULL, 0, collect, v, &res), 0);
 	assert_int_equal(v->n, 0);
-	diag_legacy_close(l);
+	diag_close(l);
 	close(fd4);
 	if (fd6 >= 0)
 		close(fd6);

@@ -86,6 +86,10 @@ struct fake {
 	struct fault_spec always;	/* every request, when set */
 	int open_err;			/* open fails with it */
 	const char *focus_dst;		/* what a bytecode request selects */
+	bool one_walk;			/* answers TCPDIAG_GETSOCK; else
+					 * refuses it (EINVAL), as a kernel
+					 * without the compat handler */
+	unsigned int legacy;		/* TCPDIAG_GETSOCK requests seen */
 	unsigned int opens, closes, requests, overreads;
 	int live;			/* connections open */
 };
@@ -184,7 +188,9 @@ static void fake_close(void *ctx, void *conn)
 static bool selects(const struct fake *f, const struct fsock *s,
 		    const struct inet_diag_req_v2 *req, bool bytecode)
 {
-	return !s->gone && s->family == req->sdiag_family &&
+	return !s->gone &&
+	       (req->sdiag_family == AF_UNSPEC ||
+		s->family == req->sdiag_family) &&
 	       ((1u << s->state) & req->idiag_states) &&
 	       (!bytecode || (f->focus_dst && !strcmp(s->dst, f->focus_dst)));
 }
@@ -266,6 +272,41 @@ static void reply(struct fake *f, struct conn *c, const struct nlmsghdr *nlh,
 				   seq, pid)) = 0;
 }
 
+/* A TCPDIAG_GETSOCK request (struct inet_diag_req): refused, or one
+ * walk of both families answered as the v2 request it stands for. */
+static ssize_t fake_legacy(struct fake *f, struct conn *c, const void *buf,
+			   size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	const struct inet_diag_req *old = NLMSG_DATA(nlh);
+	static const struct fault_spec none = { F_NONE, 0, 0 };
+	union {
+		struct nlmsghdr h;
+		char b[NLMSG_SPACE(sizeof(struct inet_diag_req_v2)) + 512];
+	} v2;
+	struct inet_diag_req_v2 *req = NLMSG_DATA(&v2.h);
+	size_t extra = len - NLMSG_LENGTH(sizeof(*old));
+
+	assert_true(len >= NLMSG_LENGTH(sizeof(*old)));
+	assert_true(extra <= 512);
+	f->legacy++;
+	if (!f->one_walk) {
+		put_nlerr(push_chunk(c), EINVAL, nlh->nlmsg_seq, c->portid);
+		return (ssize_t)len;
+	}
+	f->requests++;
+	memset(&v2, 0, sizeof(v2));
+	v2.h = *nlh;
+	v2.h.nlmsg_len = (uint32_t)(NLMSG_LENGTH(sizeof(*req)) + extra);
+	req->sdiag_family = AF_UNSPEC;
+	req->idiag_states = old->idiag_states;
+	memcpy((char *)req + NLMSG_ALIGN(sizeof(*req)),
+	       (const char *)old + NLMSG_ALIGN(sizeof(*old)), extra);
+	reply(f, c, &v2.h, f->requests <= MAX_REQ ?
+	      &f->fault[f->requests] : &none);
+	return (ssize_t)len;
+}
+
 static ssize_t fake_send(void *ctx, void *conn, const void *buf, size_t len)
 {
 	struct fake *f = ctx;
@@ -273,8 +314,10 @@ static ssize_t fake_send(void *ctx, void *conn, const void *buf, size_t len)
 	const struct fault_spec *fs;
 	static const struct fault_spec none = { F_NONE, 0, 0 };
 
-	assert_true(len >= NLMSG_LENGTH(sizeof(struct inet_diag_req_v2)));
 	assert_int_equal(nlh->nlmsg_len, len);
+	if (nlh->nlmsg_type == TCPDIAG_GETSOCK)
+		return fake_legacy(f, conn, buf, len);
+	assert_true(len >= NLMSG_LENGTH(sizeof(struct inet_diag_req_v2)));
 	assert_int_equal(nlh->nlmsg_type, SOCK_DIAG_BY_FAMILY);
 	f->requests++;
 	fs = f->always.kind != F_NONE ? &f->always :
@@ -489,6 +532,25 @@ static struct snapshot *sample(struct fixture *fx)
 	return s;
 }
 
+/* A kernel that takes TCPDIAG_GETSOCK: listeners, then the rest, each in
+ * one walk of both families; the same whole sample. */
+static void test_one_walk(void **state)
+{
+	struct fixture *fx = *state;
+	struct snapshot *s;
+
+	fx->f->one_walk = true;
+	s = sample(fx);
+	assert_whole(s);
+	assert_int_equal(fx->f->legacy, 2);
+	assert_int_equal(fx->f->requests, 2);
+	snap_unref(s);
+	s = sample(fx);
+	assert_whole(s);
+	assert_int_equal(fx->f->legacy, 4);
+	snap_unref(s);
+}
+
 static void test_whole_dump(void **state)
 {
 	struct fixture *fx = *state;
@@ -500,7 +562,10 @@ static void test_whole_dump(void **state)
 	assert_int_equal(s->n_hist, 1);
 	assert_int_equal(s->hist[0].time_wait, N_TW);
 	assert_int_equal(s->hist[0].established, N_EST);
-	/* listeners, then the rest, of each family: one connection */
+	/* the one-walk request refused, and the probe that tells a refusal
+	 * from a bad request: then listeners, then the rest, of each
+	 * family, all on one connection */
+	assert_int_equal(fx->f->legacy, 2);
 	assert_int_equal(fx->f->requests, 4);
 	assert_int_equal(fx->f->opens, 1);
 	snap_unref(s);
@@ -890,6 +955,7 @@ static void test_open_fails(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_one_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whole_dump, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ack_and_eintr, setup,

@@ -3,6 +3,7 @@
 #ifndef TWTOP_DIAG_H
 #define TWTOP_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -96,5 +97,19 @@ struct diag_result {
 int diag_dump(struct diag *d, int family, uint32_t states,
 	      const void *bytecode, size_t bclen,
 	      diag_cb cb, void *arg, struct diag_result *res);
+
+/*
+ * Dumps TCP sockets of both families whose state bit is in states, with
+ * an optional bytecode filter, in one walk of the kernel's hashes: the
+ * legacy TCPDIAG_GETSOCK request (twtop/diag_legacy.h) where the kernel
+ * takes it, else one SOCK_DIAG_BY_FAMILY dump per family (decided once,
+ * by a probe that tells a refusal from a bad filter). Same callback,
+ * returns and res as diag_dump, on the same connection and transport.
+ */
+int diag_dump_all(struct diag *d, uint32_t states, const void *bytecode,
+		  size_t bclen, diag_cb cb, void *arg, struct diag_result *res);
+
+/* False once the kernel refused the one-walk request. */
+bool diag_one_walk(const struct diag *d);
 
 #endif
