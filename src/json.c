@@ -388,6 +388,9 @@ static void json_head(struct jw *w, const struct snapshot *s,
 	kv_double(w, "dump_ms", s->dump_ms);
 	kv_double(w, "pass_ms", s->pass_ms);
 	kv_str(w, "backend", s->backend);
+	kv_double(w, "sockets_age_s", s->sockets_age_s);
+	kv_double(w, "full_pass_every_s", s->full_every_s);
+	kv_double(w, "cpu_budget_pct", s->cpu_budget);
 	kv_bool(w, "partial", s->partial);
 	kv_bool(w, "dump_failed", s->dump_failed);
 	kv_str_or_null(w, "error", s->error);

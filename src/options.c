@@ -54,6 +54,10 @@ static const char usage_text[] =
 "                          iterators (root, a kernel with BTF; they also see\n"
 "                          the bind table) or sock_diag; auto: BPF when it\n"
 "                          loads (default)\n"
+"      --cpu-budget PCT    full socket passes use at most PCT %% of one core\n"
+"                          (default 5; 0: a full pass every interval); when\n"
+"                          one would cost more they are spaced out and the\n"
+"                          header says so\n"
 "Namespaces:\n"
 "      --netns NAME        sample the network namespace NAME (/run/netns)\n"
 "      --netns-pid PID     sample the network namespace of process PID\n"
@@ -77,7 +81,7 @@ static const char version_text[] =
 enum {
 	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
 	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID, OPT_FILTER,
-	OPT_REPLAY, OPT_PROMETHEUS, OPT_BACKEND,
+	OPT_REPLAY, OPT_PROMETHEUS, OPT_BACKEND, OPT_CPU_BUDGET,
 };
 
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct options *)0)->filter),
@@ -102,6 +106,7 @@ static const struct option longopts[] = {
 	{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "cpu-budget", required_argument, NULL, OPT_CPU_BUDGET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -113,6 +118,7 @@ void options_defaults(struct options *o)
 	o->mode = MODE_DASHBOARD;
 	o->top = 10;
 	o->interval = 1.0;
+	o->cpu_budget = 5.0;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -233,6 +239,15 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 		memcpy(o->filter, arg, strlen(arg) + 1);
 		break;
 	}
+	case OPT_CPU_BUDGET:
+		errno = 0;
+		o->cpu_budget = strtod(arg, &end);
+		if (!plain_decimal(arg) || errno || end == arg || *end ||
+		    !isfinite(o->cpu_budget) || o->cpu_budget < 0 ||
+		    o->cpu_budget > 100)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "percentage from 0 to 100", name, arg);
+		break;
 	case OPT_BACKEND:
 		if (strcmp(arg, "auto") == 0)
 			o->backend = SAMPLER_BACKEND_AUTO;
@@ -401,6 +416,7 @@ struct sampler *options_sampler_new(const struct options *o,
 		.root = o->root[0] ? o->root : NULL,
 		.top = o->top > top_min ? o->top : top_min,
 		.interval = o->interval,
+		.cpu_budget = o->cpu_budget,
 		.netns_path = o->netns[0] ? o->netns : NULL,
 		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
 		.backend = (enum sampler_backend)o->backend,

@@ -220,6 +220,10 @@ static void prom_sample(struct pw *w, const struct snapshot *s)
 	pw_gauge_dbl(w, "twtop_sample_dump_duration_seconds",
 		     "Time the sock_diag socket dumps took.",
 		     s->dump_ms / 1000.0);
+	pw_gauge_dbl(w, "twtop_sample_sockets_age_seconds",
+		     "Age of the socket figures: 0 after a full pass; under "
+		     "the CPU budget (--cpu-budget) the time since the last.",
+		     s->sockets_age_s);
 	pw_gauge_int(w, "twtop_sample_partial",
 		     "1 when the socket dump was interrupted too often and "
 		     "counts may be incomplete.", s->partial);

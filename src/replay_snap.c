@@ -131,6 +131,9 @@ static void snap_head(struct replay_conv *c, json_t *root, struct snapshot *s)
 		replay_num(c, o, "dump_ms", &s->dump_ms);
 		replay_num(c, o, "pass_ms", &s->pass_ms);
 		s->backend = replay_name(c, o, "backend");
+		replay_num(c, o, "sockets_age_s", &s->sockets_age_s);
+		replay_num(c, o, "full_pass_every_s", &s->full_every_s);
+		replay_num(c, o, "cpu_budget_pct", &s->cpu_budget);
 		s->partial = replay_bool(c, o, "partial");
 		s->dump_failed = replay_bool(c, o, "dump_failed");
 		replay_str(c, o, "error", s->error, sizeof(s->error), false);

@@ -22,6 +22,7 @@
 #include "twtop/kern.h"
 #include "twtop/netns.h"
 #include "twtop/sampler.h"
+#include "twtop/xalloc.h"
 
 #define PASS_TRIES	3	/* dump passes before a sample is partial */
 #define LISTEN_MASK	(1u << TS_LISTEN)
@@ -83,6 +84,13 @@ struct sampler {
 	struct snapshot *cur;
 	void (*notify)(void *);
 	void *notify_arg;
+
+	/* the CPU budget (sampling thread): the last full pass, its CPU
+	 * cost (smoothed) and when the next may run */
+	struct snapshot *full;		/* a reference, or NULL */
+	double full_cost;		/* CPU seconds per full pass */
+	double next_full;		/* CLOCK_MONOTONIC */
+	bool force_full;		/* focus or filter changed: do not wait */
 };
 
 static double now_mono(void)
@@ -202,6 +210,7 @@ void sampler_free(struct sampler *sp)
 		return;
 	sampler_stop(sp);
 	snap_unref(sp->cur);
+	snap_unref(sp->full);
 	diag_close(sp->diag);
 	backend_bpf_close(sp->bpf);
 	agg_free(sp->agg);
@@ -637,27 +646,10 @@ static void compute_rates(struct sampler *sp, struct snapshot *s)
 	}
 }
 
-struct snapshot *sampler_sample(struct sampler *sp)
+/* The figures read from /proc every interval, and what derives from
+ * them: cheap, so they never wait for the budget. */
+static void sample_cheap(struct sampler *sp, struct snapshot *s)
 {
-	struct snapshot *s = snap_new();
-	struct focus_req focus;
-	struct filter *old = NULL;
-	struct snap_hist h;
-	bool reset;
-
-	pthread_mutex_lock(&sp->lock);
-	focus = sp->focus;
-	reset = sp->reset_hist;
-	sp->reset_hist = false;
-	if (sp->filter_changed) {
-		old = sp->filter;
-		sp->filter = sp->next_filter;
-		sp->next_filter = NULL;
-		sp->filter_changed = false;
-	}
-	pthread_mutex_unlock(&sp->lock);
-	filter_free(old);
-
 	s->seq = ++sp->seq;
 	clock_gettime(CLOCK_REALTIME, &s->when);
 	s->mono = now_mono();
@@ -665,23 +657,54 @@ struct snapshot *sampler_sample(struct sampler *sp)
 	snprintf(s->kernel, sizeof(s->kernel), "%.63s", sp->uts.release);
 	if (sp->cfg.netns_label)
 		snprintf(s->netns, sizeof(s->netns), "%.63s", sp->cfg.netns_label);
+	kern_read_sysctls(&sp->paths, s);
+}
+
+/* A full pass: the socket dumps and the drill-down's. */
+static void sample_full(struct sampler *sp, struct snapshot *s)
+{
+	struct focus_req focus;
+	struct filter *old = NULL;
+
+	pthread_mutex_lock(&sp->lock);
+	focus = sp->focus;
+	if (sp->filter_changed) {
+		old = sp->filter;
+		sp->filter = sp->next_filter;
+		sp->next_filter = NULL;
+		sp->filter_changed = false;
+	}
+	sp->force_full = false;
+	pthread_mutex_unlock(&sp->lock);
+	filter_free(old);
 	if (sp->filter)
 		snprintf(s->filter, sizeof(s->filter), "%s",
 			 filter_expr(sp->filter));
-
-	kern_read_sysctls(&sp->paths, s);
 	sample_sockets(sp, s);
 	sample_focus(sp, s, &focus);
+}
+
+/* The rest of a sample after its sockets: counters, rates, advice and
+ * the trend (which only full passes feed: the socket counts of a sample
+ * between them are the last pass's). */
+static void sample_finish(struct sampler *sp, struct snapshot *s, bool full)
+{
+	struct snap_hist h;
+	bool reset;
+
 	kern_read_counters(&sp->paths, s);
 	kern_read_sockstat(&sp->paths, s);
 	compute_rates(sp, s);
 	advice_eval(s);
-
+	pthread_mutex_lock(&sp->lock);
+	reset = sp->reset_hist;
+	sp->reset_hist = false;
+	pthread_mutex_unlock(&sp->lock);
 	if (reset)
 		history_reset(&sp->hist);
 	/* A failed dump has no socket counts: the trend keeps the samples
 	 * that have (a partial one is a full pass, only interrupted). */
-	if (!s->dump_failed) {
+	if (full && !s->dump_failed) {
 		h.t = (double)s->when.tv_sec + (double)s->when.tv_nsec / 1e9;
 		h.time_wait = s->tw.total;
 		h.established = s->states[TS_ESTABLISHED];
@@ -690,6 +713,69 @@ struct snapshot *sampler_sample(struct sampler *sp)
 	}
 	s->n_hist = history_copy(&sp->hist, s->hist, SNAP_HIST_MAX);
 	s->pass_ms = (now_mono() - s->mono) * 1000.0;
+}
+
+struct snapshot *sampler_sample(struct sampler *sp)
+{
+	struct snapshot *s = snap_new();
+
+	sample_cheap(sp, s);
+	sample_full(sp, s);
+	sample_finish(sp, s, true);
+	return s;
+}
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * One sample of the running sampler under the CPU budget: a full pass
+ * when it is due (its smoothed CPU cost / budget after the last one, at
+ * least the interval), else the cheap figures over a copy of the last
+ * full pass's socket figures, whose age the snapshot carries.
+ */
+static struct snapshot *sample_budgeted(struct sampler *sp)
+{
+	double budget = sp->cfg.cpu_budget / 100.0, t0 = now_mono();
+	bool force, full;
+	struct snapshot *s;
+
+	pthread_mutex_lock(&sp->lock);
+	force = sp->force_full || sp->filter_changed || sp->reset_hist;
+	pthread_mutex_unlock(&sp->lock);
+	full = sp->full == NULL || force || budget <= 0 || t0 >= sp->next_full;
+	if (full) {
+		double c0 = thread_cpu(), cost;
+
+		s = sampler_sample(sp);
+		cost = thread_cpu() - c0;
+		sp->full_cost = sp->full == NULL ? cost :
+				0.7 * sp->full_cost + 0.3 * cost;
+		sp->next_full = t0 + (budget > 0 ? sp->full_cost / budget : 0);
+		snap_unref(sp->full);
+		sp->full = snap_ref(s);
+	} else {
+		const struct snapshot *f = sp->full;
+
+		s = snap_new();
+		memcpy(s, f, sizeof(*s));
+		s->refs = 1;
+		if (f->focus != NULL) {
+			s->focus = xmalloc(sizeof(*s->focus));
+			memcpy(s->focus, f->focus, sizeof(*s->focus));
+		}
+		sample_cheap(sp, s);
+		sample_finish(sp, s, false);
+		s->sockets_age_s = s->mono - f->mono;
+	}
+	s->full_every_s = budget > 0 && sp->full_cost / budget > sp->interval ?
+			  sp->full_cost / budget : 0;
+	s->cpu_budget = sp->cfg.cpu_budget;
 	return s;
 }
 
@@ -741,7 +827,7 @@ static void *sampler_thread(void *arg)
 	while (wait_turn(sp, last)) {
 		last = now_mono();
 		pthread_mutex_unlock(&sp->lock);
-		publish(sp, sampler_sample(sp));
+		publish(sp, sample_budgeted(sp));
 		pthread_mutex_lock(&sp->lock);
 	}
 	pthread_mutex_unlock(&sp->lock);
@@ -834,6 +920,7 @@ void sampler_set_focus(struct sampler *sp, const struct focus_req *f)
 		else
 			sp->focus.kind = FOCUS_NONE;
 		sp->kick = true;
+		sp->force_full = true;
 	});
 }
 

@@ -85,6 +85,12 @@ static void draw_header(struct ui *u)
 		}
 		snprintf(buf, sizeof(buf), " every %gs ", u->interval);
 		head_seg(u, &x, TH_HEADER, buf);
+		/* the CPU budget spaces out full passes (sampler.c) */
+		if (s && s->full_every_s > 0) {
+			snprintf(buf, sizeof(buf), " full pass every %.0f s, "
+				 "%g %% budget ", s->full_every_s, s->cpu_budget);
+			head_seg(u, &x, TH_WARN, buf);
+		}
 		snprintf(buf, sizeof(buf), " %s ", clock);
 		head_seg(u, &x, TH_HEADER, buf);
 	}

@@ -579,6 +579,9 @@ static struct snapshot *full_snapshot(void)
 	s->dump_ms = 1.25;
 	s->backend = "bpf";
 	s->pass_ms = 2.5;
+	s->sockets_age_s = 3.5;
+	s->full_every_s = 8;
+	s->cpu_budget = 5;
 	snprintf(s->host, sizeof(s->host), "we\"b\\1\nx\x01y");
 	snprintf(s->kernel, sizeof(s->kernel), "6.18.0-1-amd64");
 	snprintf(s->netns, sizeof(s->netns), "ns1");
@@ -623,7 +626,9 @@ static void test_snapshot_full(void **state)
 		"d['filter'] == 'dport = :443 and dst \"x\"'",
 		"d['seq'] == 42",
 		"d['sample'] == {'dump_ms': 1.25, 'pass_ms': 2.5, 'backend': 'bpf',"
-		" 'partial': True, 'dump_failed': False, 'error': None}",
+		" 'sockets_age_s': 3.5, 'full_pass_every_s': 8,"
+		" 'cpu_budget_pct': 5, 'partial': True, 'dump_failed': False,"
+		" 'error': None}",
 		"d['sockets'] == 3131 and d['bound_inactive'] == 4",
 		"list(d).index('bound_inactive') == list(d).index('sockets') + 1",
 		"'BOUND_INACTIVE' not in d['states']",

@@ -932,6 +932,70 @@ static void test_thread_survives_failures(void **state)
 	pthread_mutex_destroy(&nt.lock);
 }
 
+/* Waits until the sampler published n samples in all. */
+static void wait_published(struct notified *nt, unsigned int n)
+{
+	pthread_mutex_lock(&nt->lock);
+	while (nt->n < n)
+		pthread_cond_wait(&nt->cond, &nt->lock);
+	pthread_mutex_unlock(&nt->lock);
+}
+
+/* The CPU budget: a full pass costs more than a tiny budget allows per
+ * interval, so the samples after it are cheap (no dump request), carry
+ * the last pass's socket counts with their age and say how far apart
+ * full passes are; the trend holds only the full pass. A drill-down
+ * request does not wait for the budget. */
+static void test_cpu_budget(void **state)
+{
+	struct fake *f = fake_new();
+	struct sampler_config cfg = {
+		.root = FIXTURE, .top = 10, .interval = 0.01,
+		.cpu_budget = 1e-6,
+		.transport = &fake_transport, .transport_ctx = f,
+	};
+	struct notified nt = { .n = 0 };
+	struct focus_req fr = { .kind = FOCUS_NONE };
+	char err[256] = "";
+	struct sampler *sp = sampler_new(&cfg, err, sizeof(err));
+	struct snapshot *s;
+	unsigned int n;
+
+	(void)state;
+	assert_non_null(sp);
+	pthread_mutex_init(&nt.lock, NULL);
+	pthread_cond_init(&nt.cond, NULL);
+	assert_int_equal(sampler_start(sp, on_publish, &nt), 0);
+	wait_published(&nt, 6);
+	s = sampler_current(sp);
+	assert_true(s->seq >= 6);
+	assert_whole(s);
+	assert_proc_read(s);
+	assert_true(s->sockets_age_s > 0);
+	assert_true(s->full_every_s > 1000);	/* cost / 1e-8 of a core */
+	assert_true(s->cpu_budget == 1e-6);
+	assert_int_equal(s->n_hist, 1);
+	snap_unref(s);
+	/* one full pass: listeners and the rest of each family */
+	assert_int_equal(f->requests, 4);
+
+	pthread_mutex_lock(&nt.lock);
+	n = nt.n;
+	pthread_mutex_unlock(&nt.lock);
+	sampler_set_focus(sp, &fr);
+	wait_published(&nt, n + 3);
+	sampler_stop(sp);
+	assert_int_equal(f->requests, 8);
+	s = sampler_current(sp);
+	assert_int_equal(s->n_hist, 2);
+	snap_unref(s);
+	sampler_free(sp);
+	assert_int_equal(f->live, 0);
+	free(f);
+	pthread_cond_destroy(&nt.cond);
+	pthread_mutex_destroy(&nt.lock);
+}
+
 /* sampler_new reports a socket that cannot be opened, and leaks
  * nothing. */
 static void test_open_fails(void **state)
@@ -956,6 +1020,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_walk, setup, teardown),
+		cmocka_unit_test(test_cpu_budget),
 		cmocka_unit_test_setup_teardown(test_whole_dump, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ack_and_eintr, setup,

@@ -18,6 +18,7 @@ struct options {
 	uint32_t top;			/* --top N, default 10 */
 	bool top_set;			/* --top given: the dashboard too */
 	double interval;		/* -d SECONDS, default 1 */
+	double cpu_budget;		/* --cpu-budget PCT, default 5 */
 	long count;			/* -n COUNT for --batch, 0 = no end */
 	char root[PATH_MAX];		/* --root DIR: /proc below DIR (tests) */
 	char theme[PATH_MAX];		/* --theme NAME|PATH, "" = default */

@@ -23,6 +23,10 @@ struct sampler_config {
 	const char *root;	/* /proc root for tests; NULL for "/" */
 	uint32_t top;		/* top list length kept in snapshots */
 	double interval;	/* seconds between samples */
+	/* --cpu-budget: percent of one core the running sampler's full
+	 * passes may take; they are spaced out beyond the interval when
+	 * they would take more (0: a full pass every interval) */
+	double cpu_budget;
 	const char *netns_path;	/* enter this namespace first, or NULL */
 	const char *netns_label;/* shown as snapshot->netns */
 	const struct filter *filter; /* counted sockets (copied), or NULL */

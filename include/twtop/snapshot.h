@@ -186,6 +186,11 @@ struct snapshot {
 	struct timespec when;	/* CLOCK_REALTIME at sample start */
 	double mono;		/* CLOCK_MONOTONIC seconds, for rates */
 	double dump_ms;		/* time the netlink dumps took */
+	double sockets_age_s;	/* age of the socket figures: 0 after a full
+				 * pass, else since the last (CPU budget) */
+	double full_every_s;	/* full passes spaced out to this by the
+				 * budget; 0 when every interval has one */
+	double cpu_budget;	/* --cpu-budget percent, 0 for none */
 	double pass_ms;		/* the whole sample: dumps, /proc, advice */
 	const char *backend;	/* "bpf" or "netlink": what dumped the
 				 * sockets counted (static string) */
