@@ -136,7 +136,9 @@ static int run_headless(const struct options *o)
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	for (long i = 0; !got_stop; i++) {
-		struct snapshot *s = sampler_sample(sp);
+		/* --once: one full pass; --batch: under the CPU budget */
+		struct snapshot *s = o->mode == MODE_ONCE ? sampler_sample(sp) :
+				     sampler_next(sp);
 
 		if (o->quiet)
 			;

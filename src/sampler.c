@@ -739,7 +739,7 @@ static double thread_cpu(void)
  * least the interval), else the cheap figures over a copy of the last
  * full pass's socket figures, whose age the snapshot carries.
  */
-static struct snapshot *sample_budgeted(struct sampler *sp)
+struct snapshot *sampler_next(struct sampler *sp)
 {
 	double budget = sp->cfg.cpu_budget / 100.0, t0 = now_mono();
 	bool force, full;
@@ -827,7 +827,7 @@ static void *sampler_thread(void *arg)
 	while (wait_turn(sp, last)) {
 		last = now_mono();
 		pthread_mutex_unlock(&sp->lock);
-		publish(sp, sample_budgeted(sp));
+		publish(sp, sampler_next(sp));
 		pthread_mutex_lock(&sp->lock);
 	}
 	pthread_mutex_unlock(&sp->lock);

@@ -45,6 +45,14 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 			    size_t errlen);
 void sampler_free(struct sampler *sp);
 
+/*
+ * The next sample of a sampler that runs on (the dashboard's thread,
+ * --batch): a full pass when the CPU budget allows one (cfg.cpu_budget),
+ * else the figures read every interval over the last full pass's socket
+ * figures (snapshot sockets_age_s says how old they are).
+ */
+struct snapshot *sampler_next(struct sampler *sp);
+
 /* Takes one sample now in the calling thread (--once, --batch). Rates
  * use the previous sample of this sampler. Never fails: problems are
  * recorded in the snapshot (error, partial, dump_failed). */
