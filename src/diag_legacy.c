@@ -10,6 +10,7 @@
 #include <libmnl/libmnl.h>
 
 #include "twtop/diag_legacy.h"
+#include "twtop/xalloc.h"
 
 /* As diag.c: the kernel fills at most ~32 KiB per recv (KERNEL-FACTS.md). */
 #define LEGACY_BUFSZ 32768
@@ -43,10 +44,8 @@ static int legacy_connect(struct diag_legacy *l)
 
 struct diag_legacy *diag_legacy_open(void)
 {
-	struct diag_legacy *l = calloc(1, sizeof(*l));
+	struct diag_legacy *l = xcalloc(1, sizeof(*l));
 
-	if (l == NULL)
-		return NULL;
 	if (legacy_connect(l) < 0) {
 		int e = errno;
 

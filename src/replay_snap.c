@@ -16,6 +16,7 @@
 #include "twtop/advice.h"
 #include "twtop/replay.h"
 #include "twtop/tcpstate.h"
+#include "twtop/xalloc.h"
 #include "replay_priv.h"
 #include "twtop/markers.h"
 
@@ -481,11 +482,7 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 
 	if (!o)
 		return;
-	f = s->focus = calloc(1, sizeof(*f));
-	if (!f) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
+	f = s->focus = xcalloc(1, sizeof(*f));
 	at = replay_enter(c, "focus");
 	replay_str(c, o, "kind", kind, sizeof(kind), true);
 	f->req.kind = strcmp(kind, "peer") == 0 ? FOCUS_PEER :

@@ -23,6 +23,7 @@
 #include "twtop/kern.h"
 #include "twtop/netns.h"
 #include "twtop/sampler.h"
+#include "twtop/xalloc.h"
 
 #define PASS_TRIES	3	/* dump passes before a sample is partial */
 #define LISTEN_MASK	(1u << TS_LISTEN)
@@ -148,12 +149,8 @@ static int open_backends(struct sampler *sp, char *err, size_t errlen)
 struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 			    size_t errlen)
 {
-	struct sampler *sp = calloc(1, sizeof(*sp));
+	struct sampler *sp = xcalloc(1, sizeof(*sp));
 
-	if (sp == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	sp->cfg = *cfg;
 	sp->interval = cfg->interval > 0 ? cfg->interval : 1.0;
 	if (sp->cfg.top == 0 || sp->cfg.top > SNAP_TOP_MAX)

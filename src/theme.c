@@ -16,7 +16,7 @@
 #include "twtop/printable.h"
 #include "twtop/syncfile.h"
 #include "twtop/theme.h"
-#include "twtop/syncfile.h"
+#include "twtop/xalloc.h"
 
 #define THEME_FILE_MAX (64 * 1024)
 #define THEME_SUFFIX ".theme"
@@ -298,11 +298,7 @@ int theme_load_file(struct theme *t, const char *path, char *err,
 	if (!f)
 		return theme_fail(err, errlen, path, 0, errno == EINVAL ?
 				  "not a regular file" : strerror(errno));
-	buf = malloc(THEME_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return theme_fail(err, errlen, path, 0, "out of memory");
-	}
+	buf = xmalloc(THEME_FILE_MAX + 1);
 	n = fread(buf, 1, THEME_FILE_MAX + 1, f);
 	if (ferror(f) || n > THEME_FILE_MAX) {
 		rc = theme_fail(err, errlen, path, 0, ferror(f) ?
