@@ -48,11 +48,6 @@ static const struct {
 	{ "standout", THEME_STANDOUT },	{ "italic", THEME_ITALIC },
 };
 
-const char *theme_elem_name(enum theme_elem e)
-{
-	return (unsigned int)e < TH_COUNT ? elem_names[e] : "?";
-}
-
 void theme_builtin_mono(struct theme *t)
 {
 	static const unsigned int attrs[TH_COUNT] = {
@@ -286,8 +281,9 @@ static void theme_name_from_path(struct theme *t, const char *path)
 	t->name[n] = '\0';
 }
 
-int theme_load_file(struct theme *t, const char *path, char *err,
-		    size_t errlen)
+/* Reads and parses a theme file; name is taken from its basename. */
+static int theme_load_file(struct theme *t, const char *path, char *err,
+			   size_t errlen)
 {
 	struct theme tmp;
 	FILE *f = syncfile_open_regular(path);

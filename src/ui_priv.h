@@ -157,7 +157,6 @@ void ui_bar(const struct ui *u, int y, int x, int w, double frac,
 	    enum theme_elem e);
 void ui_bar_sel(const struct ui *u, int y, int x, int w, double frac,
 		enum theme_elem e, bool selected);
-void ui_gauge(const struct ui *u, int y, int x, int w, double frac);
 void ui_gauge_sel(const struct ui *u, int y, int x, int w, double frac,
 		  bool selected);
 int ui_head(const struct ui *u, int y, int x, int w, const char *label,
