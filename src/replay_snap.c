@@ -219,7 +219,7 @@ static void snap_forecast(struct replay_conv *c, json_t *e,
 	replay_num(c, e, "share", &fc->share);
 	fc->pressure = c->format < 2 ? fc->share : NAN;
 	replay_num(c, e, "pressure", &fc->pressure);
-	fc->hold_s = ADV_TW_LEN_S;
+	fc->hold_s = TW_LEN_S;
 	replay_num(c, e, "hold_s", &fc->hold_s);
 	fc->steady_share = NAN;
 	replay_num(c, e, "steady_share", &fc->steady_share);

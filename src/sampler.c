@@ -241,7 +241,7 @@ static void read_range(struct sampler *sp, const struct snapshot *s,
 		memset(sp->reserved, 0, sizeof(sp->reserved));
 }
 
-#define MEMORY_MS	60000	/* listeners remembered (TIME_WAIT length) */
+#define MEMORY_MS	TW_LEN_MS	/* listeners remembered */
 #define FIRST_WINDOW_MS	2000	/* ages that give a first sample's rates */
 
 /* The tcp_tw_reuse inputs of s's sysctls (KERNEL-FACTS.md: the reuse
