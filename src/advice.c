@@ -123,7 +123,7 @@ static void rule_overflow(struct snapshot *s)
 	if (s->sockstat.present)
 		adv_ev(a, "sockstat_tw", (double)s->sockstat.tw);
 	if (tw != NULL && tw->valid)
-		adv_ev(a, "needed", (tw->per_s + r->per_s) * ADV_TW_LEN_S);
+		adv_ev(a, "needed", (tw->per_s + r->per_s) * TW_LEN_S);
 	adv_text(a, "TIME_WAIT table overflow: %.1f/s (TcpExtTCPTimeWait"
 		 "Overflow", r->per_s);
 	if (c != NULL)
@@ -146,7 +146,7 @@ static void rule_overflow(struct snapshot *s)
 			 "(%.1f new + %.1f overflowed)/s x 60 s = %.0f: raise "
 			 "net.ipv4.tcp_max_tw_buckets above that",
 			 tw->per_s, r->per_s,
-			 (tw->per_s + r->per_s) * ADV_TW_LEN_S);
+			 (tw->per_s + r->per_s) * TW_LEN_S);
 	else
 		adv_text(a, ": raise net.ipv4.tcp_max_tw_buckets above 60 s "
 			 "of new timewait sockets (TcpExtTW/s x 60)");

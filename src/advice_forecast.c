@@ -112,7 +112,7 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 		       advice_known(g->new_per_s);
 	out->sure_in = g->stopped ? 0 : advice_known(g->low_per_s);
 	now_rate = g->stopped ? 0 : advice_known(g->new_per_s);
-	out->hold_s = g->reuse ? reuse_delay_s : ADV_TW_LEN_S;
+	out->hold_s = g->reuse ? reuse_delay_s : TW_LEN_S;
 	if (!(out->capacity > 0))
 		return;
 	out->known = true;

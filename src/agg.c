@@ -9,29 +9,8 @@
 #include <unistd.h>
 
 #include "twtop/agg.h"
+#include "twtop/xalloc.h"
 #include "agg_priv.h"
-
-
-void *agg_xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n, sz);
-
-	if (p == NULL) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static void *xrealloc(void *p, size_t sz)
-{
-	p = realloc(p, sz);
-	if (p == NULL) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 static void table_init(struct table *t, size_t esz, size_t ksz,
 		       uint64_t seed)
@@ -40,9 +19,9 @@ static void table_init(struct table *t, size_t esz, size_t ksz,
 	t->ksz = ksz;
 	t->seed = seed;
 	t->cap = 1024;
-	t->slots = agg_xcalloc(t->cap, sizeof(*t->slots));
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
 	t->ents_cap = t->cap / 2;
-	t->ents = agg_xcalloc(t->ents_cap, esz);
+	t->ents = xcalloc(t->ents_cap, esz);
 }
 
 static void table_free(struct table *t)
@@ -93,7 +72,7 @@ static void table_grow(struct table *t)
 	uint32_t cap = t->cap * 2;
 
 	free(t->slots);
-	t->slots = agg_xcalloc(cap, sizeof(*t->slots));
+	t->slots = xcalloc(cap, sizeof(*t->slots));
 	t->cap = cap;
 	for (uint32_t i = 0; i < t->n; i++) {
 		uint32_t h = agg_hash(t->seed, agg_table_ent(t, i), t->ksz) &
@@ -104,7 +83,7 @@ static void table_grow(struct table *t)
 		t->slots[h] = i + 1;
 	}
 	if (t->ents_cap < cap / 2) {
-		t->ents = xrealloc(t->ents, (size_t)(cap / 2) * t->esz);
+		t->ents = xreallocarray(t->ents, cap / 2, t->esz);
 		t->ents_cap = cap / 2;
 	}
 }
@@ -141,7 +120,7 @@ static void *table_get(struct table *t, const void *key)
 
 struct agg *agg_new(void)
 {
-	struct agg *a = agg_xcalloc(1, sizeof(*a));
+	struct agg *a = xcalloc(1, sizeof(*a));
 	uint64_t seed = agg_seed();
 
 	table_init(&a->peers, sizeof(struct peer_ent), sizeof(struct tw_addr),

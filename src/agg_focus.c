@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "twtop/agg.h"
+#include "twtop/xalloc.h"
 #include "agg_priv.h"
 
 void agg_focus_begin(struct agg *a, const struct focus_req *focus)
@@ -13,9 +14,9 @@ void agg_focus_begin(struct agg *a, const struct focus_req *focus)
 	if (focus->kind == FOCUS_NONE)
 		return;
 	if (a->fdet == NULL) {
-		a->fdet = agg_xcalloc(1, sizeof(*a->fdet));
-		a->flp = agg_xcalloc(1, sizeof(*a->flp));
-		a->frp = agg_xcalloc(1, sizeof(*a->frp));
+		a->fdet = xcalloc(1, sizeof(*a->fdet));
+		a->flp = xcalloc(1, sizeof(*a->flp));
+		a->frp = xcalloc(1, sizeof(*a->frp));
 	}
 	memset(a->fdet, 0, sizeof(*a->fdet));
 	memset(&a->fnw, 0, sizeof(a->fnw));
@@ -136,9 +137,7 @@ void agg_focus_finish(const struct agg *a, struct snapshot *s)
 
 	if (a->focus.kind == FOCUS_NONE)
 		return;
-	f = malloc(sizeof(*f));
-	if (f == NULL)
-		return;		/* the drill-down shows nothing this time */
+	f = xmalloc(sizeof(*f));
 	memcpy(f, a->fdet, sizeof(*f));
 	f->new_per_s = agg_rate(a, &a->fnw);
 	agg_fill_ports(a, a->flp, true, f->lports, &f->n_lports,

@@ -148,8 +148,6 @@ struct agg {
 /* Ranks item a above item b (> 0), below (< 0). */
 typedef int (*rank_fn)(const void *ctx, uint32_t a, uint32_t b);
 
-/* calloc that aborts on failure (the tables cannot work without it). */
-void *agg_xcalloc(size_t n, size_t sz);
 /* Entry i of a table. */
 void *agg_table_ent(const struct table *t, uint32_t i);
 void agg_ports_clear(struct ports *p);

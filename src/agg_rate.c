@@ -32,7 +32,7 @@ bool agg_tw_timestamps(const struct agg_params *p, uint32_t age_ms)
 
 uint32_t agg_tw_age(uint32_t expires_ms)
 {
-	return expires_ms >= 60000 ? 0 : 60000 - expires_ms;
+	return expires_ms >= TW_LEN_MS ? 0 : TW_LEN_MS - expires_ms;
 }
 
 struct agg_tw agg_tw_of(const struct agg *a, const struct diag_sock *sk)

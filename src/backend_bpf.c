@@ -16,6 +16,7 @@
 #include "twtop/backend_bpf.h"
 #include "twtop/bpf_rec.h"
 #include "twtop/tcpstate.h"
+#include "twtop/xalloc.h"
 #include "twtop.skel.h"
 
 #ifndef CAP_PERFMON
@@ -163,11 +164,7 @@ struct backend_bpf *backend_bpf_open(char *err, size_t errlen)
 
 	if (backend_bpf_probe(err, errlen) < 0)
 		return NULL;
-	b = calloc(1, sizeof(*b));
-	if (b == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	b = xcalloc(1, sizeof(*b));
 	if (!__atomic_exchange_n(&print_set, 1, __ATOMIC_SEQ_CST))
 		libbpf_set_print(backend_bpf_print);
 	if (backend_bpf_load(b, err, errlen) < 0) {
@@ -286,15 +283,8 @@ static int bound_add(const struct twtop_bpf_rec *r, void *arg)
 	struct bound_set *bs = arg;
 
 	if (bs->n == bs->cap) {
-		size_t cap = bs->cap ? bs->cap * 2 : 64;
-		struct twtop_bpf_rec *v = realloc(bs->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		bs->v = v;
-		bs->cap = cap;
+		bs->cap = bs->cap ? bs->cap * 2 : 64;
+		bs->v = xreallocarray(bs->v, bs->cap, sizeof(*bs->v));
 	}
 	bs->v[bs->n++] = *r;
 	return 0;

@@ -11,6 +11,7 @@
 #include "twtop/config.h"
 #include "twtop/printable.h"
 #include "twtop/syncfile.h"
+#include "twtop/xalloc.h"
 
 #define CONFIG_MAX_BYTES (64 * 1024)
 
@@ -175,11 +176,7 @@ int config_load_file(struct options *o, const char *path, char *err,
 				   errno == EINVAL ? "not a regular file" :
 				   strerror(errno));
 	}
-	buf = malloc(CONFIG_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		return config_fail(err, errlen, path, 0, "out of memory");
-	}
+	buf = xmalloc(CONFIG_MAX_BYTES + 1);
 	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
 	if (ferror(f) || n > CONFIG_MAX_BYTES) {
 		rc = config_fail(err, errlen, path, 0, "%s",

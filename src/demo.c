@@ -70,7 +70,10 @@ static int demo_copy(char *buf, size_t len, const char *path)
 	return k >= 0 && (size_t)k < len ? 0 : -1;
 }
 
-int demo_find_twload(char *buf, size_t len)
+/* Finds the twload program: in the build tree's src/ for a twtop run from
+ * its build tree, else in the installed $(pkglibexecdir). 0 with the path
+ * in buf, or -1 with the places looked at in buf. */
+static int demo_find_twload(char *buf, size_t len)
 {
 	static const char installed[] = TWTOP_PKGLIBEXECDIR "/twload";
 	char top[PATH_MAX], tree[PATH_MAX + 16] = "";

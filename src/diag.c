@@ -13,6 +13,7 @@
 
 #include "twtop/diag.h"
 #include "twtop/diag_legacy.h"
+#include "twtop/xalloc.h"
 
 /* The kernel fills at most ~32 KiB per recv (KERNEL-FACTS.md); Debian 12's
  * libmnl has no MNL_SOCKET_DUMP_SIZE. */
@@ -96,10 +97,8 @@ static void diag_disconnect(struct diag *d)
 
 struct diag *diag_open_transport(const struct diag_transport *t, void *ctx)
 {
-	struct diag *d = calloc(1, sizeof(*d));
+	struct diag *d = xcalloc(1, sizeof(*d));
 
-	if (d == NULL)
-		return NULL;
 	d->t = t != NULL ? t : &diag_netlink;
 	d->ctx = ctx;
 	if (diag_connect(d) < 0) {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Socket filters: compile, match in user space, kernel passes. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -8,6 +7,7 @@
 #include "filter_priv.h"
 #include "twtop/filter.h"
 #include "twtop/tcpstate.h"
+#include "twtop/xalloc.h"
 
 /* Bytecode longer than this goes to user space instead (diag_dump takes
  * up to half its 32 KiB buffer). */
@@ -22,16 +22,6 @@ struct filter {
 	struct filter_pass passes[FILTER_PASSES_MAX];
 	uint8_t *bc[FILTER_PASSES_MAX];
 };
-
-void *filter_xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (p == NULL) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 /* Compares the first plen bits of a and b (the kernel's
  * bitstring_match). */
@@ -160,7 +150,7 @@ static void passes_clear(struct filter *f)
  * many passes or too much bytecode. */
 static void plan_passes(struct filter *f)
 {
-	uint8_t *cv = filter_xrealloc(NULL, (size_t)f->tree.count);
+	uint8_t *cv = xmalloc((size_t)f->tree.count);
 	bool fits = true;
 
 	for (unsigned int st = 1; st < TS_MAX; st++) {
@@ -200,9 +190,8 @@ static void plan_passes(struct filter *f)
 
 struct filter *filter_compile(const char *expr, char *err, size_t errlen)
 {
-	struct filter *f = filter_xrealloc(NULL, sizeof(*f));
+	struct filter *f = xcalloc(1, sizeof(*f));
 
-	memset(f, 0, sizeof(*f));
 	if (filter_parse_tree(expr, &f->tree, err, errlen) < 0) {
 		free(f);
 		return NULL;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "filter_priv.h"
+#include "twtop/xalloc.h"
 
 #define L_REJECT 0	/* label 0: end + 4, the socket does not match */
 
@@ -76,7 +77,7 @@ static size_t emit_bytes(struct emitter *e, size_t n)
 
 	if (e->len + n > e->cap) {
 		e->cap = (e->len + n) * 2;
-		e->b = filter_xrealloc(e->b, e->cap);
+		e->b = xreallocarray(e->b, e->cap, 1);
 	}
 	memset(e->b + at, 0, n);
 	e->len += n;
@@ -87,8 +88,8 @@ static int label_new(struct emitter *e)
 {
 	if (e->nlabel == e->caplabel) {
 		e->caplabel = e->caplabel ? e->caplabel * 2 : 16;
-		e->label = filter_xrealloc(e->label, (size_t)e->caplabel *
-					   sizeof(*e->label));
+		e->label = xreallocarray(e->label, (size_t)e->caplabel,
+					 sizeof(*e->label));
 	}
 	e->label[e->nlabel] = 0;
 	return e->nlabel++;
@@ -110,7 +111,7 @@ static size_t emit_op(struct emitter *e, uint8_t code, size_t oplen,
 	memcpy(e->b + at, &op, sizeof(op));
 	if (e->nfix == e->capfix) {
 		e->capfix = e->capfix ? e->capfix * 2 : 16;
-		e->fix = filter_xrealloc(e->fix, e->capfix * sizeof(*e->fix));
+		e->fix = xreallocarray(e->fix, e->capfix, sizeof(*e->fix));
 	}
 	e->fix[e->nfix].at = at;
 	e->fix[e->nfix].label = label;

@@ -13,6 +13,7 @@
 #include "filter_priv.h"
 #include "twtop/filter.h"
 #include "twtop/tcpstate.h"
+#include "twtop/xalloc.h"
 
 enum tok {
 	T_END, T_LP, T_RP, T_NOT, T_AND, T_OR,
@@ -116,7 +117,7 @@ static int node_new(struct parser *p, const struct fnode *proto)
 
 	if (t->count == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 32;
-		t->n = filter_xrealloc(t->n, (size_t)t->cap * sizeof(*t->n));
+		t->n = xreallocarray(t->n, (size_t)t->cap, sizeof(*t->n));
 	}
 	t->n[t->count] = *proto;
 	return t->count++;

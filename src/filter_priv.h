@@ -59,8 +59,4 @@ enum fconst filter_fold(const struct ftree *t, unsigned int st, uint8_t *cv);
 int filter_bc_emit(const struct ftree *t, const uint8_t *cv, uint8_t **bc,
 		   size_t *len);
 
-/* realloc that aborts on failure (allocation failures are not
- * recoverable here, see STYLE.md "Errors"). */
-void *filter_xrealloc(void *p, size_t size);
-
 #endif

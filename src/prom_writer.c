@@ -14,6 +14,7 @@
 
 #include "twtop/prom.h"
 #include "twtop/prom_writer.h"
+#include "twtop/xalloc.h"
 
 #define PW_ERRLEN (PATH_MAX + 128)
 
@@ -146,13 +147,11 @@ static void pw_free(struct prom_writer *w)
 struct prom_writer *prom_writer_start(const char *path, unsigned int top,
 				      void (*notify)(void *), void *arg)
 {
-	struct prom_writer *w = calloc(1, sizeof(*w));
+	struct prom_writer *w = xcalloc(1, sizeof(*w));
 	pthread_condattr_t ca;
 	sigset_t all, old;
 	int rc;
 
-	if (w == NULL)
-		return NULL;
 	if (snprintf(w->path, sizeof(w->path), "%s", path) >=
 	    (int)sizeof(w->path)) {
 		free(w);

@@ -18,6 +18,7 @@
 #include "twtop/printable.h"
 #include "twtop/replay.h"
 #include "twtop/tcpstate.h"
+#include "twtop/xalloc.h"
 #include "replay_priv.h"
 
 #define REPLAY_RECORD_MAX ((size_t)16 << 20)	/* bytes of one record */
@@ -71,18 +72,6 @@ static void *replay_jmalloc(size_t size)
 	}
 	replay_heap_used += size;
 	return malloc(size);
-}
-
-/* realloc that ends the program on failure. */
-static void *replay_xrealloc(void *p, size_t size)
-{
-	void *q = realloc(p, size ? size : 1);
-
-	if (!q) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
-	return q;
 }
 
 /* The formatted message, made printable (it quotes the file), into err. */
@@ -299,7 +288,7 @@ static int replay_index(struct replay *r, char *err, size_t errlen)
 		rec.h.new_tw_per_s = s->tw.rate_valid ? s->tw.new_per_s : -1;
 		if (r->n == r->cap) {
 			r->cap = r->cap ? r->cap * 2 : 64;
-			r->rec = replay_xrealloc(r->rec, r->cap * sizeof(rec));
+			r->rec = xreallocarray(r->rec, r->cap, sizeof(rec));
 		}
 		r->rec[r->n++] = rec;
 	}
@@ -316,16 +305,11 @@ static int replay_index(struct replay *r, char *err, size_t errlen)
 static struct replay *replay_adopt(const char *name, char *text, size_t len,
 				   char *err, size_t errlen)
 {
-	struct replay *r = replay_xrealloc(NULL, sizeof(*r));
+	struct replay *r = xcalloc(1, sizeof(*r));
 
-	memset(r, 0, sizeof(*r));
 	r->text = text;
 	r->len = len;
-	r->name = strdup(name);
-	if (!r->name) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
+	r->name = xstrdup(name);
 	if (replay_index(r, err, errlen) < 0) {
 		replay_free(r);
 		return NULL;
@@ -336,7 +320,7 @@ static struct replay *replay_adopt(const char *name, char *text, size_t len,
 struct replay *replay_open_text(const char *name, const char *text,
 				size_t len, char *err, size_t errlen)
 {
-	char *copy = replay_xrealloc(NULL, len);
+	char *copy = xmalloc(len);
 
 	memcpy(copy, text, len);
 	return replay_adopt(name, copy, len, err, errlen);
@@ -358,7 +342,7 @@ static int replay_slurp(const char *path, char **buf, size_t *len,
 	do {
 		if (n == cap || !b) {
 			cap = b ? cap * 2 : cap;
-			b = replay_xrealloc(b, cap);
+			b = xreallocarray(b, cap, 1);
 		}
 		k = read(fd, b + n, cap - n);
 		if (k > 0)

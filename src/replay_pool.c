@@ -4,13 +4,13 @@
  * probing, hashed by SipHash-2-4 under a random key per pool, so that a
  * file cannot be made of names that collide on purpose. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "twtop/xalloc.h"
 #include "replay_priv.h"
 
 #define POOL_MIN_CAP 64
@@ -102,18 +102,6 @@ static void pool_seed(struct replay_pool *p)
 	p->key[1] = replay_hash(mix, fb, sizeof(fb));
 }
 
-/* calloc that ends the program on failure. */
-static void *pool_xcalloc(size_t n, size_t size)
-{
-	void *q = calloc(n, size);
-
-	if (!q) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
 /* The slot of hash h and name s: where it is, or the empty slot where
  * it goes. */
 static struct replay_slot *pool_find(struct replay_pool *p, const char *s,
@@ -137,7 +125,7 @@ static void pool_grow(struct replay_pool *p)
 	size_t n = p->cap;
 
 	p->cap = n ? n * 2 : POOL_MIN_CAP;
-	p->slot = pool_xcalloc(p->cap, sizeof(*p->slot));
+	p->slot = xcalloc(p->cap, sizeof(*p->slot));
 	for (size_t i = 0; i < n; i++) {
 		size_t mask = p->cap - 1, k = (size_t)old[i].h & mask;
 
@@ -165,7 +153,7 @@ const char *replay_intern(struct replay_pool *p, const char *s)
 	p->lookups++;
 	e = pool_find(p, s, h);
 	if (!e->s) {
-		e->s = memcpy(pool_xcalloc(1, n + 1), s, n);
+		e->s = memcpy(xcalloc(1, n + 1), s, n);
 		e->h = h;
 		p->n++;
 	}

@@ -16,6 +16,7 @@
 #include "twtop/advice.h"
 #include "twtop/replay.h"
 #include "twtop/tcpstate.h"
+#include "twtop/xalloc.h"
 #include "replay_priv.h"
 #include "twtop/markers.h"
 
@@ -221,7 +222,7 @@ static void snap_forecast(struct replay_conv *c, json_t *e,
 	replay_num(c, e, "share", &fc->share);
 	fc->pressure = c->format < 2 ? fc->share : NAN;
 	replay_num(c, e, "pressure", &fc->pressure);
-	fc->hold_s = ADV_TW_LEN_S;
+	fc->hold_s = TW_LEN_S;
 	replay_num(c, e, "hold_s", &fc->hold_s);
 	fc->steady_share = NAN;
 	replay_num(c, e, "steady_share", &fc->steady_share);
@@ -484,11 +485,7 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 
 	if (!o)
 		return;
-	f = s->focus = calloc(1, sizeof(*f));
-	if (!f) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
+	f = s->focus = xcalloc(1, sizeof(*f));
 	at = replay_enter(c, "focus");
 	replay_str(c, o, "kind", kind, sizeof(kind), true);
 	f->req.kind = strcmp(kind, "peer") == 0 ? FOCUS_PEER :

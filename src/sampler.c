@@ -155,12 +155,8 @@ static int open_backends(struct sampler *sp, char *err, size_t errlen)
 struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 			    size_t errlen)
 {
-	struct sampler *sp = calloc(1, sizeof(*sp));
+	struct sampler *sp = xcalloc(1, sizeof(*sp));
 
-	if (sp == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	sp->cfg = *cfg;
 	sp->interval = cfg->interval > 0 ? cfg->interval : 1.0;
 	if (sp->cfg.top == 0 || sp->cfg.top > SNAP_TOP_MAX)
@@ -251,7 +247,7 @@ static void read_range(struct sampler *sp, const struct snapshot *s,
 		memset(sp->reserved, 0, sizeof(sp->reserved));
 }
 
-#define MEMORY_MS	60000	/* listeners remembered (TIME_WAIT length) */
+#define MEMORY_MS	TW_LEN_MS	/* listeners remembered */
 #define FIRST_WINDOW_MS	2000	/* ages that give a first sample's rates */
 
 /* The tcp_tw_reuse inputs of s's sysctls (KERNEL-FACTS.md: the reuse

@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Snapshot lifetime (reference counted) and lookups. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "twtop/snapshot.h"
+#include "twtop/xalloc.h"
 
 struct snapshot *snap_new(void)
 {
-	struct snapshot *s = calloc(1, sizeof(*s));
+	struct snapshot *s = xcalloc(1, sizeof(*s));
 
-	if (s == NULL) {
-		fputs("twtop: out of memory\n", stderr);
-		abort();
-	}
 	s->refs = 1;
 	return s;
 }

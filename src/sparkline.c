@@ -19,7 +19,8 @@ static const char *const block_h[9] = {
 
 static const char *const ascii_v[5] = { " ", ".", "-", "=", "#" };
 
-unsigned int spark_steps(enum spark_style st)
+/* Sub-cell steps one glyph row can show: 8 for blocks, 4 for ASCII. */
+static unsigned int spark_steps(enum spark_style st)
 {
 	return st == SPARK_BLOCK ? 8 : 4;
 }

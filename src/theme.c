@@ -16,7 +16,7 @@
 #include "twtop/printable.h"
 #include "twtop/syncfile.h"
 #include "twtop/theme.h"
-#include "twtop/syncfile.h"
+#include "twtop/xalloc.h"
 
 #define THEME_FILE_MAX (64 * 1024)
 #define THEME_SUFFIX ".theme"
@@ -47,11 +47,6 @@ static const struct {
 	{ "underline", THEME_UNDERLINE }, { "reverse", THEME_REVERSE },
 	{ "standout", THEME_STANDOUT },	{ "italic", THEME_ITALIC },
 };
-
-const char *theme_elem_name(enum theme_elem e)
-{
-	return (unsigned int)e < TH_COUNT ? elem_names[e] : "?";
-}
 
 void theme_builtin_mono(struct theme *t)
 {
@@ -286,8 +281,9 @@ static void theme_name_from_path(struct theme *t, const char *path)
 	t->name[n] = '\0';
 }
 
-int theme_load_file(struct theme *t, const char *path, char *err,
-		    size_t errlen)
+/* Reads and parses a theme file; name is taken from its basename. */
+static int theme_load_file(struct theme *t, const char *path, char *err,
+			   size_t errlen)
 {
 	struct theme tmp;
 	FILE *f = syncfile_open_regular(path);
@@ -298,11 +294,7 @@ int theme_load_file(struct theme *t, const char *path, char *err,
 	if (!f)
 		return theme_fail(err, errlen, path, 0, errno == EINVAL ?
 				  "not a regular file" : strerror(errno));
-	buf = malloc(THEME_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return theme_fail(err, errlen, path, 0, "out of memory");
-	}
+	buf = xmalloc(THEME_FILE_MAX + 1);
 	n = fread(buf, 1, THEME_FILE_MAX + 1, f);
 	if (ferror(f) || n > THEME_FILE_MAX) {
 		rc = theme_fail(err, errlen, path, 0, ferror(f) ?

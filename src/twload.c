@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "twload.h"
+#include "twtop/xalloc.h"
 
 #define EXIT_USAGE	2
 #define MAX_COUNT	10000000ULL	/* -c and -r */
@@ -236,11 +237,9 @@ static int parse_list(struct twl_opts *o, const char *opt, const char *arg,
 		      const char *what,
 		      int (*add)(struct twl_opts *, const char *, const char *))
 {
-	char *copy = strdup(arg), *tok, *save = NULL, *s;
+	char *copy = xstrdup(arg), *tok, *save = NULL, *s;
 	int rc = 0;
 
-	if (!copy)
-		return EXIT_USAGE;
 	if (!*arg || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") ||
 	    arg[0] == ',')
 		rc = bad_value(opt, arg, what);
@@ -504,11 +503,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
-	targets = calloc(o.ndst * o.nports, sizeof(*targets));
-	if (!targets) {
-		fputs("twload: out of memory\n", stderr);
-		return 1;
-	}
+	targets = xcalloc(o.ndst * o.nports, sizeof(*targets));
 	n = twload_net_targets(&o, targets);
 	if (setup_process(&o, n, err) < 0 ||
 	    !(e = twload_engine_new(&o, targets, n, err))) {

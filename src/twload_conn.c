@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "twload_engine.h"
+#include "twtop/xalloc.h"
 
 #define ACCEPT_BATCH	256	/* accept() calls per listener event */
 
@@ -22,18 +23,6 @@ static const char response[] =
 	"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 #define REQ_LEN		(sizeof(request) - 1)
 #define RESP_LEN	(sizeof(response) - 1)
-
-/* Allocate zeroed memory or exit: there is nothing sensible to degrade to. */
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (!p) {
-		fputs("twload: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
 
 /* Take an endpoint from the free list, growing the pool by a chunk. */
 struct ep *twload_ep_alloc(struct twl_engine *e, int fd, enum ep_kind kind)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "twload_engine.h"
+#include "twtop/xalloc.h"
 
 #define MAX_EVENTS	512	/* epoll events per wait */
 #define MAX_SLEEP	0.25	/* longest wait without re-checking time */
@@ -98,12 +99,8 @@ struct twl_engine *twload_engine_new(const struct twl_opts *o,
 				     const struct twl_target *targets,
 				     size_t ntargets, char *err)
 {
-	struct twl_engine *e = calloc(1, sizeof(*e));
+	struct twl_engine *e = xcalloc(1, sizeof(*e));
 
-	if (!e) {
-		snprintf(err, TWL_ERRLEN, "out of memory");
-		return NULL;
-	}
 	e->o = o;
 	e->tg = targets;
 	e->ntg = ntargets;

@@ -400,11 +400,6 @@ void ui_gauge_sel(const struct ui *u, int y, int x, int w, double frac,
 	ui_bar_sel(u, y, x, w, frac, ui_gauge_elem(frac), selected);
 }
 
-void ui_gauge(const struct ui *u, int y, int x, int w, double frac)
-{
-	ui_gauge_sel(u, y, x, w, frac, false);
-}
-
 /* The title line of a panel. */
 void ui_panel_frame(struct ui *u, const struct ui_rect *r, const char *title,
 		    bool focused)

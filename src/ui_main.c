@@ -16,6 +16,7 @@
 #include "twtop/demo.h"
 #include "twtop/prom_writer.h"
 #include "twtop/ui.h"
+#include "twtop/xalloc.h"
 #include "ui_priv.h"
 
 #define UI_TOP_MIN 50		/* top list length kept for big screens */
@@ -383,11 +384,7 @@ int ui_main(const struct options *o)
 	char err[PATH_MAX + 256];
 	int rc;
 
-	u = calloc(1, sizeof(*u));
-	if (!u) {
-		fputs("twtop: out of memory\n", stderr);
-		return 1;
-	}
+	u = xcalloc(1, sizeof(*u));
 	u->opt = o;
 	u->interval = o->interval;
 	u->focus = UI_P_PEERS;

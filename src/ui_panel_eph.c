@@ -71,18 +71,6 @@ static int eph_rows(const struct ui *u)
 	return u->snap ? ui_list_top(u, (int)u->snap->eph.n_groups) : 0;
 }
 
-static int cmp_d(double a, double b)
-{
-	return a < b ? -1 : a > b ? 1 : 0;
-}
-
-static int cmp_addr(const struct tw_addr *a, const struct tw_addr *b)
-{
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->bytes, b->bytes, addr_len(a));
-}
-
 /* Compares two groups of the snapshot by sort column k. */
 static int eph_cmp(const void *ctx, int a, int b, int k)
 {
@@ -92,18 +80,18 @@ static int eph_cmp(const void *ctx, int a, int b, int k)
 
 	switch (k) {
 	case GS_USED:
-		return cmp_d(g->used, h->used);
+		return ui_cmp_num(g->used, h->used);
 	case GS_AVAIL:
-		return cmp_d(g->available, h->available);
+		return ui_cmp_num(g->available, h->available);
 	case GS_RATE:
-		return cmp_d(g->new_per_s, h->new_per_s);
+		return ui_cmp_num(g->new_per_s, h->new_per_s);
 	case GS_ADDR:
-		c = cmp_addr(&g->remote, &h->remote);
+		c = ui_cmp_addr(&g->remote, &h->remote);
 		if (c == 0)
-			c = cmp_d(g->remote_port, h->remote_port);
-		return c ? c : cmp_addr(&g->local, &h->local);
+			c = ui_cmp_num(g->remote_port, h->remote_port);
+		return c ? c : ui_cmp_addr(&g->local, &h->local);
 	default:	/* the snapshot's own order */
-		return cmp_d(b, a);
+		return ui_cmp_num(b, a);
 	}
 }
 

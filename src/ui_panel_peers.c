@@ -2,7 +2,6 @@
 /* Panel: the peers holding the most TIME_WAIT, their new TIME_WAIT per
  * second (measured from ages by the sampler) and their other states. */
 #include <stdio.h>
-#include <string.h>
 
 #include "ui_priv.h"
 
@@ -90,11 +89,6 @@ static uint32_t peer_other(const struct snap_peer *p)
 	return p->total - p->time_wait - p->states[TS_ESTABLISHED];
 }
 
-static int cmp_d(double a, double b)
-{
-	return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /* Compares two peers of the snapshot by sort column k. */
 static int peers_cmp(const void *ctx, int a, int b, int k)
 {
@@ -103,19 +97,16 @@ static int peers_cmp(const void *ctx, int a, int b, int k)
 
 	switch (k) {
 	case PS_RATE:
-		return cmp_d(p->new_per_s, q->new_per_s);
+		return ui_cmp_num(p->new_per_s, q->new_per_s);
 	case PS_EST:
-		return cmp_d(p->states[TS_ESTABLISHED],
-			     q->states[TS_ESTABLISHED]);
+		return ui_cmp_num(p->states[TS_ESTABLISHED],
+				  q->states[TS_ESTABLISHED]);
 	case PS_OTHER:
-		return cmp_d(peer_other(p), peer_other(q));
+		return ui_cmp_num(peer_other(p), peer_other(q));
 	case PS_ADDR:
-		if (p->addr.family != q->addr.family)
-			return p->addr.family == AF_INET ? -1 : 1;
-		return memcmp(p->addr.bytes, q->addr.bytes,
-			      addr_len(&p->addr));
+		return ui_cmp_addr(&p->addr, &q->addr);
 	default:
-		return cmp_d(p->time_wait, q->time_wait);
+		return ui_cmp_num(p->time_wait, q->time_wait);
 	}
 }
 

@@ -163,11 +163,6 @@ static void row_clients(const struct snapshot *s, struct port_row *f)
 	}
 }
 
-static int cmp_d(double a, double b)
-{
-	return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /* Compares two rows by sort column k. */
 static int ports_cmp(const void *ctx, int a, int b, int k)
 {
@@ -176,14 +171,14 @@ static int ports_cmp(const void *ctx, int a, int b, int k)
 
 	switch (k) {
 	case OS_RATE:
-		return cmp_d(p->new_per_s, q->new_per_s);
+		return ui_cmp_num(p->new_per_s, q->new_per_s);
 	case OS_TOTAL:
-		return cmp_d(p->total, q->total);
+		return ui_cmp_num(p->total, q->total);
 	case OS_PORT:
-		return p->port != q->port ? cmp_d(p->port, q->port) :
-		       cmp_d(p->kind, q->kind);
+		return p->port != q->port ? ui_cmp_num(p->port, q->port) :
+		       ui_cmp_num(p->kind, q->kind);
 	default:
-		return cmp_d(p->time_wait, q->time_wait);
+		return ui_cmp_num(p->time_wait, q->time_wait);
 	}
 }
 

@@ -157,7 +157,6 @@ void ui_bar(const struct ui *u, int y, int x, int w, double frac,
 	    enum theme_elem e);
 void ui_bar_sel(const struct ui *u, int y, int x, int w, double frac,
 		enum theme_elem e, bool selected);
-void ui_gauge(const struct ui *u, int y, int x, int w, double frac);
 void ui_gauge_sel(const struct ui *u, int y, int x, int w, double frac,
 		  bool selected);
 int ui_head(const struct ui *u, int y, int x, int w, const char *label,
@@ -205,6 +204,8 @@ bool ui_sort_desc(const struct ui_sort_cols *cols, int k, bool inv);
 const char *ui_sort_glyph(bool utf8, bool desc);
 void ui_sort_rows(int *idx, int *tmp, int n, const struct ui_sort_cols *cols,
 		  int k, bool inv, ui_sort_cmp cmp, const void *ctx);
+int ui_cmp_num(double a, double b);
+int ui_cmp_addr(const struct tw_addr *a, const struct tw_addr *b);
 bool ui_sort_key(struct ui *u, int key);
 void ui_list_view(struct panel_state *ps, bool focused);
 const char *ui_arrow(const struct ui *u);

@@ -3,7 +3,9 @@
  * the focused list's sort column, 'I' inverts it. A view of the
  * snapshot's rows: the snapshot keeps its own order (worst first). */
 #include <string.h>
+#include <sys/socket.h>
 
+#include "twtop/addr.h"
 #include "ui_priv.h"
 
 /* Whether column k of cols runs descending, inverted or not. */
@@ -18,6 +20,22 @@ bool ui_sort_desc(const struct ui_sort_cols *cols, int k, bool inv)
 const char *ui_sort_glyph(bool utf8, bool desc)
 {
 	return utf8 ? (desc ? "\u25bc" : "\u25b2") : (desc ? "v" : "^");
+}
+
+/* Numbers in ascending order, for the ui_sort_cmp of each list: < 0
+ * when a comes first, 0 when equal, > 0 when b does. */
+int ui_cmp_num(double a, double b)
+{
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* Addresses in ascending order: IPv4 before IPv6, then by their bytes
+ * (network order: numeric order). */
+int ui_cmp_addr(const struct tw_addr *a, const struct tw_addr *b)
+{
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->bytes, b->bytes, addr_len(a));
 }
 
 /*

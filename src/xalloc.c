@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The one out-of-memory policy. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,9 +8,10 @@
 
 #include "twtop/xalloc.h"
 
+/* "twtop: out of memory", or twload's name in twload. */
 static void __attribute__((noreturn)) oom(void)
 {
-	fputs("twtop: out of memory\n", stderr);
+	fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
 	abort();
 }
 

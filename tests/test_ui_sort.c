@@ -118,6 +118,39 @@ static void test_many(void **state)
 		assert_int_equal(seen[i], 1);
 }
 
+static struct tw_addr ip(const char *s)
+{
+	struct tw_addr a;
+
+	assert_int_equal(addr_parse(s, &a), 0);
+	return a;
+}
+
+/* The comparisons the panels share: numbers, and addresses IPv4 first,
+ * then in numeric order. */
+static void test_cmp(void **state)
+{
+	struct tw_addr a4 = ip("10.0.0.2"), b4 = ip("10.0.0.10");
+	struct tw_addr c4 = ip("9.255.255.255"), lo6 = ip("::1");
+	struct tw_addr a6 = ip("2001::"), b6 = ip("2001:1::");
+
+	(void)state;
+	assert_true(ui_cmp_num(1, 2) < 0);
+	assert_true(ui_cmp_num(2, 1) > 0);
+	assert_int_equal(ui_cmp_num(0.5, 0.5), 0);
+	assert_true(ui_cmp_num(-1, 0) < 0);	/* an unknown rate first */
+	assert_true(ui_cmp_num(4294967295.0, 4294967294.0) > 0);
+	assert_true(ui_cmp_addr(&a4, &b4) < 0);	/* .2 before .10 */
+	assert_true(ui_cmp_addr(&b4, &a4) > 0);
+	assert_true(ui_cmp_addr(&c4, &a4) < 0);	/* 9.x before 10.x */
+	assert_int_equal(ui_cmp_addr(&a4, &a4), 0);
+	assert_true(ui_cmp_addr(&a4, &lo6) < 0);	/* IPv4 first */
+	assert_true(ui_cmp_addr(&lo6, &c4) > 0);
+	assert_true(ui_cmp_addr(&lo6, &a6) < 0);	/* ::1 before 2001:: */
+	assert_true(ui_cmp_addr(&a6, &b6) < 0);
+	assert_int_equal(ui_cmp_addr(&b6, &b6), 0);
+}
+
 static void test_keys(void **state)
 {
 	static struct ui u;
@@ -162,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_cmp),
 		cmocka_unit_test(test_keys),
 	};
 

@@ -12,7 +12,6 @@ enum adv_level { ADV_INFO, ADV_WARN, ADV_ALARM };
 
 #define ADV_WARN_SHARE	0.5	/* connect() slows past one port parity */
 #define ADV_ALARM_SHARE	0.9
-#define ADV_TW_LEN_S	60.0	/* TIME_WAIT length, fixed in Linux */
 
 /*
  * Forecasts group g into out from its measured new TIME_WAIT/s: a

@@ -8,11 +8,6 @@
 
 struct demo;
 
-/* Finds the twload program: in the build tree's src/ for a twtop run from
- * its build tree, else in the installed $(pkglibexecdir). 0 with the path
- * in buf, or -1 with the places looked at in buf. */
-int demo_find_twload(char *buf, size_t len);
-
 /*
  * Starts the demo load: client-side TIME_WAIT to one destination (enough
  * to push its port group past the 50 % warning), server-side TIME_WAIT on

@@ -11,8 +11,8 @@
 #include "twtop/tcpstate.h"
 
 #define SNAP_TOP_MAX	256	/* longest top list kept (--top bound) */
-#define SNAP_AGE_BUCKETS 12	/* TIME_WAIT age in 5 s steps over 60 s */
-#define SNAP_AGE_STEP_MS 5000
+#define SNAP_AGE_STEP_MS 5000	/* TIME_WAIT age in 5 s steps over 60 s */
+#define SNAP_AGE_BUCKETS (TW_LEN_MS / SNAP_AGE_STEP_MS)
 #define SNAP_HIST_MAX	600	/* trend samples kept */
 #define SNAP_COUNTERS_MAX 256
 #define SNAP_SYSCTL_MAX	16

@@ -10,9 +10,6 @@ enum spark_style {
 	SPARK_BLOCK,		/* U+2581..U+2588, UTF-8 terminals */
 };
 
-/* Sub-cell steps one glyph row can show: 8 for blocks, 4 for ASCII. */
-unsigned int spark_steps(enum spark_style st);
-
 /*
  * Scales v from [0, max] to 0..levels, rounding to nearest; a value above
  * zero gets at least 1 so it stays visible, values at or above max get

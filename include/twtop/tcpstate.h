@@ -22,6 +22,12 @@ enum {
 	TS_MAX
 };
 
+/* TIME_WAIT lasts TCP_TIMEWAIT_LEN, 60 s, fixed in include/net/tcp.h
+ * whatever tcp_fin_timeout says (KERNEL-FACTS.md "TIME_WAIT itself"): a
+ * TIME_WAIT's age is this minus the timer sock_diag reports. */
+#define TW_LEN_MS	60000
+#define TW_LEN_S	(TW_LEN_MS / 1000)
+
 /* The eleven states shown and printed, in display order. */
 #define TCPSTATE_SHOWN 11
 extern const uint8_t tcpstate_order[TCPSTATE_SHOWN];

@@ -65,9 +65,6 @@ struct theme {
 #define THEME_NAME_MAX 64
 #define THEME_LIST_MAX 32
 
-/* The element's name in theme files ("title-focus"). */
-const char *theme_elem_name(enum theme_elem e);
-
 /* The built-in monochrome theme (attributes only). */
 void theme_builtin_mono(struct theme *t);
 
@@ -75,10 +72,6 @@ void theme_builtin_mono(struct theme *t);
  * "path:line: what is wrong" in err. */
 int theme_parse(struct theme *t, const char *text, const char *path,
 		char *err, size_t errlen);
-
-/* Reads and parses a theme file; name is taken from its basename. */
-int theme_load_file(struct theme *t, const char *path, char *err,
-		    size_t errlen);
 
 /* Finds NAME.theme in the theme directories: the installed data
  * directory, or for a twtop run from its build tree $TWTOP_THEME_DIR and
