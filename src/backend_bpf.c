@@ -304,7 +304,7 @@ static int dump_bound(struct backend_bpf *b, struct emit_ctx *c)
 	struct bound_set bs = { 0 };
 	int rc = iter_read(b, b->bound, bound_add, &bs), e = errno;
 
-	if (rc == 0) {
+	if (rc == 0 && bs.n > 0) {
 		qsort(bs.v, bs.n, sizeof(*bs.v), by_inode);
 		for (size_t i = 0; i < bs.n; i++)
 			if (i == 0 || bs.v[i].inode == 0 ||

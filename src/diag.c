@@ -26,7 +26,8 @@ struct diag {
 	uint32_t portid;
 	uint32_t seq;
 	bool legacy_refused;	/* TCPDIAG_GETSOCK refused: per family */
-	char buf[DIAG_BUFSZ];
+	/* netlink messages are read in place: aligned as nlmsghdr */
+	_Alignas(struct nlmsghdr) char buf[DIAG_BUFSZ];
 };
 
 /* Opens and binds a NETLINK_SOCK_DIAG socket. */
