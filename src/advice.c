@@ -15,6 +15,7 @@
 #define CLIENT_TW_MANY	1000	/* client TIME_WAIT worth reusing */
 #define REUSE_SHARE	0.25	/* a group share worth reusing for */
 #define GROUPS_MAX	3	/* port-group-pressure advisories */
+#define RST_FLOOR	10	/* aborts/s below this are no pattern */
 
 /* Appends an advisory to s; NULL when the list is full. */
 static struct snap_advisory *adv_add(struct snapshot *s, const char *id,
@@ -414,6 +415,44 @@ static void rule_server_side(struct snapshot *s)
 		 "does not help inbound connections.");
 }
 
+/*
+ * rst-instead-of-tw: more connections end in an RST at close() than
+ * TIME_WAIT are made. A close() with SO_LINGER {on, 0} sends an RST and
+ * skips TIME_WAIT (KERNEL-FACTS.md); the kernel counts it in
+ * TCPAbortOnData (tcp_close), as it counts data that arrived after
+ * close(), also answered with an RST. Counters are the namespace's, so
+ * the rule holds under --filter too.
+ */
+static void rule_rst(struct snapshot *s)
+{
+	const struct snap_rate *r = snap_rate(s, "TcpExtTCPAbortOnData");
+	const struct snap_rate *tw = snap_rate(s, "TcpExtTW");
+	const struct snap_rate *out = snap_rate(s, "TcpOutRsts");
+	struct snap_advisory *a;
+
+	if (r == NULL || !r->valid || r->per_s < RST_FLOOR || tw == NULL ||
+	    !tw->valid || !(r->per_s > tw->per_s))
+		return;
+	a = adv_add(s, "rst-instead-of-tw", ADV_INFO);
+	if (a == NULL)
+		return;
+	adv_ev(a, "abort_on_data_per_s", r->per_s);
+	adv_ev(a, "tw_per_s", tw->per_s);
+	if (out != NULL && out->valid)
+		adv_ev(a, "out_rsts_per_s", out->per_s);
+	adv_text(a, "%.*f connections/s end in an RST instead of a FIN "
+		 "(TcpExtTCPAbortOnData: close() with SO_LINGER 0, or data "
+		 "that arrived after close()), against %.*f new TIME_WAIT/s. "
+		 "An RST ends the connection at once on both ends with no "
+		 "TIME_WAIT, so these closes are in no TIME_WAIT count; data "
+		 "still in flight may be lost and the peer sees ECONNRESET. "
+		 "If SO_LINGER 0 is there to avoid TIME_WAIT: fewer "
+		 "connections (keep-alive, a pool) and, for outgoing ones, "
+		 "net.ipv4.tcp_tw_reuse deal with TIME_WAIT without losing "
+		 "data.", rate_digits(r->per_s), r->per_s,
+		 rate_digits(tw->per_s), tw->per_s);
+}
+
 /* The worst group pressure, among all groups or those off loopback. */
 static double worst_pressure(const struct snapshot *s, bool non_loopback,
 			     const struct snap_group **which)
@@ -593,6 +632,7 @@ void advice_eval(struct snapshot *s)
 		rule_server_side(s);
 		rule_reuse(s);
 	}
+	rule_rst(s);
 	rule_timestamps(s);
 	rule_recycle(s);
 	rule_fin_timeout(s);

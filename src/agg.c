@@ -154,11 +154,12 @@ void agg_ports_clear(struct ports *p)
 }
 
 void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
-		   const struct agg_tw *tw)
+		   const struct agg_tw *tw, bool server)
 {
 	if (p->n[port].total == 0)
 		p->touched[p->n_touched++] = port;
 	p->n[port].total++;
+	p->n[port].srv += server;
 	if (tw != NULL) {
 		p->n[port].tw++;
 		if (tw->age_ms < a->horizon_ms) {
@@ -344,8 +345,8 @@ void agg_add(const struct diag_sock *sk, void *arg)
 	p->total++;
 	if (is_tw)
 		agg_new_add(a, &p->nw, &tw);
-	agg_ports_add(a, &a->lp, sk->lport, is_tw ? &tw : NULL);
-	agg_ports_add(a, &a->rp, sk->rport, is_tw ? &tw : NULL);
+	agg_ports_add(a, &a->lp, sk->lport, is_tw ? &tw : NULL, server);
+	agg_ports_add(a, &a->rp, sk->rport, is_tw ? &tw : NULL, server);
 	if (!server)
 		agg_add_group(a, sk, is_tw ? &tw : NULL);
 }
@@ -425,13 +426,47 @@ static int rank_peer(const void *ctx, uint32_t i, uint32_t j)
 	return c;
 }
 
-/* Ports (ctx = struct ports, items index the touched list). */
+/* A port list being ranked: its counts and which side it is. */
+struct port_rank {
+	const struct agg *a;
+	const struct ports *p;
+	bool local;
+};
+
+/* Whether this host's sockets on a port are server side: a local port
+ * listens now, listened within 60 s or was inferred (agg_server_side);
+ * a remote port has more server-side sockets than client-side ones (a
+ * client's port of connections accepted here, KERNEL-FACTS.md "TIME_WAIT
+ * itself": the side that closed first holds the TIME_WAIT). */
+static bool port_server(const struct port_rank *r, uint16_t port)
+{
+	if (r->local)
+		return BIT_GET(r->a->listening, port) ||
+		       BIT_GET(r->a->remembered, port) ||
+		       BIT_GET(r->a->inferred, port);
+	return r->p->n[port].srv > r->p->n[port].total - r->p->n[port].srv;
+}
+
+/* Whether a port is folded rather than listed: a client-side local port
+ * inside the ephemeral range, or a server-side remote port. */
+static bool port_folded(const struct port_rank *r, uint16_t port)
+{
+	bool server = port_server(r, port);
+
+	return r->local ? !server && in_range(r->a, port) : server;
+}
+
+/* Ports (items index the touched list): listed ones above folded ones,
+ * then by TIME_WAIT, sockets, the lower port. */
 static int rank_port(const void *ctx, uint32_t i, uint32_t j)
 {
-	const struct ports *p = ctx;
+	const struct port_rank *r = ctx;
+	const struct ports *p = r->p;
 	uint16_t a = p->touched[i], b = p->touched[j];
-	int c = cmp_u32(p->n[a].tw, p->n[b].tw);
+	int c = (int)port_folded(r, b) - (int)port_folded(r, a);
 
+	if (c == 0)
+		c = cmp_u32(p->n[a].tw, p->n[b].tw);
 	if (c == 0)
 		c = cmp_u32(p->n[a].total, p->n[b].total);
 	return c ? c : cmp_u32(b, a);
@@ -450,27 +485,56 @@ int agg_rank_group(const void *ctx, uint32_t i, uint32_t j)
 	return c ? c : -memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
-void agg_fill_ports(const struct agg *a, const struct ports *p, bool local,
-		    struct snap_port *out, uint32_t *n, uint32_t k)
+/* The folded ports' totals, and their new TIME_WAIT as one row's. */
+static void fold_ports(const struct port_rank *r, struct snap_port_fold *f)
 {
-	uint32_t idx[SNAP_TOP_MAX];
+	const struct ports *p = r->p;
+	struct agg_new nw;
 
-	*n = agg_top_select(p->n_touched, k, rank_port, p, idx);
-	for (uint32_t i = 0; i < *n; i++) {
-		uint16_t port = p->touched[idx[i]];
+	memset(f, 0, sizeof(*f));
+	memset(&nw, 0, sizeof(nw));
+	for (uint32_t i = 0; i < p->n_touched; i++) {
+		uint16_t port = p->touched[i];
 
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].port = port;
-		out[i].time_wait = p->n[port].tw;
-		out[i].total = p->n[port].total;
-		out[i].new_per_s = agg_rate(a, &p->nw[port]);
-		if (local) {
-			out[i].listening = BIT_GET(a->listening, port);
-			out[i].server = out[i].listening ||
-					BIT_GET(a->remembered, port) ||
-					BIT_GET(a->inferred, port);
-		}
+		if (!port_folded(r, port))
+			continue;
+		f->ports++;
+		f->time_wait += p->n[port].tw;
+		f->total += p->n[port].total;
 	}
+	/* only ports with a young TIME_WAIT have any (agg_ports_add) */
+	for (uint32_t i = 0; i < p->n_nw_touched; i++)
+		if (port_folded(r, p->nw_touched[i]))
+			agg_new_merge(&nw, &p->nw[p->nw_touched[i]]);
+	f->new_per_s = agg_rate(r->a, &nw);
+}
+
+void agg_fill_ports(const struct agg *a, const struct ports *p, bool local,
+		    struct snap_port *out, uint32_t *n, uint32_t k,
+		    struct snap_port_fold *fold)
+{
+	const struct port_rank r = { a, p, local };
+	uint32_t idx[SNAP_TOP_MAX], m;
+
+	if (k > SNAP_TOP_MAX)
+		k = SNAP_TOP_MAX;
+	/* folded ports rank last: the list ends at the first of them */
+	m = agg_top_select(p->n_touched, k, rank_port, &r, idx);
+	for (*n = 0; *n < m; (*n)++) {
+		uint16_t port = p->touched[idx[*n]];
+		struct snap_port *o = &out[*n];
+
+		if (port_folded(&r, port))
+			break;
+		memset(o, 0, sizeof(*o));
+		o->port = port;
+		o->time_wait = p->n[port].tw;
+		o->total = p->n[port].total;
+		o->new_per_s = agg_rate(a, &p->nw[port]);
+		o->listening = local && BIT_GET(a->listening, port);
+		o->server = port_server(&r, port);
+	}
+	fold_ports(&r, fold);
 }
 
 static uint32_t count_bits(const uint8_t *map, uint32_t lo, uint32_t hi)
@@ -591,7 +655,9 @@ void agg_finish(struct agg *a, struct snapshot *s, uint32_t top)
 		s->peers[i].total = p->total;
 		s->peers[i].new_per_s = agg_rate(a, &p->nw);
 	}
-	agg_fill_ports(a, &a->lp, true, s->lports, &s->n_lports, top);
-	agg_fill_ports(a, &a->rp, false, s->rports, &s->n_rports, top);
+	agg_fill_ports(a, &a->lp, true, s->lports, &s->n_lports, top,
+		       &s->folded.eph_local);
+	agg_fill_ports(a, &a->rp, false, s->rports, &s->n_rports, top,
+		       &s->folded.clients_inbound);
 	fill_ephemeral(a, s, top);
 }

@@ -69,8 +69,8 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 		else
 			f->tw_client++;
 	}
-	agg_ports_add(a, a->flp, sk->lport, is_tw ? &tw : NULL);
-	agg_ports_add(a, a->frp, sk->rport, is_tw ? &tw : NULL);
+	agg_ports_add(a, a->flp, sk->lport, is_tw ? &tw : NULL, server);
+	agg_ports_add(a, a->frp, sk->rport, is_tw ? &tw : NULL, server);
 	if (f->n_socks < FOCUS_SOCKS_MAX) {
 		struct focus_sock *fs = &f->socks[f->n_socks++];
 
@@ -141,9 +141,9 @@ void agg_focus_finish(const struct agg *a, struct snapshot *s)
 	memcpy(f, a->fdet, sizeof(*f));
 	f->new_per_s = agg_rate(a, &a->fnw);
 	agg_fill_ports(a, a->flp, true, f->lports, &f->n_lports,
-		       FOCUS_PORTS_MAX);
+		       FOCUS_PORTS_MAX, &f->eph_local);
 	agg_fill_ports(a, a->frp, false, f->rports, &f->n_rports,
-		       FOCUS_PORTS_MAX);
+		       FOCUS_PORTS_MAX, &f->clients_inbound);
 	fill_focus_groups(a, s, f);
 	s->focus = f;
 }

@@ -110,6 +110,7 @@ struct group_ent {
 struct ports {
 	struct {
 		uint32_t tw, total;	/* side by side: one cache line */
+		uint32_t srv;		/* of total, server side */
 	} n[NPORTS];
 	uint16_t touched[NPORTS];
 	uint32_t n_touched;
@@ -151,9 +152,10 @@ typedef int (*rank_fn)(const void *ctx, uint32_t a, uint32_t b);
 /* Entry i of a table. */
 void *agg_table_ent(const struct table *t, uint32_t i);
 void agg_ports_clear(struct ports *p);
-/* Counts a socket on port; tw is NULL unless it is a TIME_WAIT. */
+/* Counts a socket on port; tw is NULL unless it is a TIME_WAIT; server:
+ * the socket is server side. */
 void agg_ports_add(const struct agg *a, struct ports *p, uint16_t port,
-		   const struct agg_tw *tw);
+		   const struct agg_tw *tw, bool server);
 /* A TIME_WAIT's age in ms: 60 s minus its timer. */
 uint32_t agg_tw_age(uint32_t expires_ms);
 /* A TIME_WAIT socket as rates see it. */
@@ -173,6 +175,9 @@ double agg_rate_long(const struct agg *a, const struct agg_new *nw);
 double agg_rate_low(const struct agg *a, const struct agg_new *nw);
 /* A row's new TIME_WAIT per second; < 0 when unknown. */
 double agg_rate(const struct agg *a, const struct agg_new *nw);
+/* Adds row src's new TIME_WAIT to dst: as if src's had been added to
+ * dst one by one. */
+void agg_new_merge(struct agg_new *dst, const struct agg_new *src);
 /* Whether sk (not a listener) is server side, and whether only by the
  * range rule (*inferred). */
 bool agg_server_side(const struct agg *a, const struct diag_sock *sk,
@@ -184,10 +189,16 @@ uint32_t agg_top_select(uint32_t n, uint32_t k, rank_fn rank,
 			const void *ctx, uint32_t *out);
 /* Groups (ctx = the group table): fewer ports left ranks higher. */
 int agg_rank_group(const void *ctx, uint32_t i, uint32_t j);
-/* The k busiest ports of p into out; local marks listening and server
- * ports. */
+/*
+ * The k busiest ports of p into out, with their sides, and the ports
+ * left out of the list into fold, as one total: local ports inside the
+ * ephemeral range that are client side (connect() picked them, one per
+ * connection), remote ports that are server side (the clients' ports of
+ * connections accepted here). A port listed is never folded.
+ */
 void agg_fill_ports(const struct agg *a, const struct ports *p, bool local,
-		    struct snap_port *out, uint32_t *n, uint32_t k);
+		    struct snap_port *out, uint32_t *n, uint32_t k,
+		    struct snap_port_fold *fold);
 /* A group as the snapshot shows it; base is what connect() can pick from
  * when the group is empty. */
 void agg_group_out(const struct agg *a, const struct group_ent *g,

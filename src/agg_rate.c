@@ -74,6 +74,26 @@ void agg_new_add(const struct agg *a, struct agg_new *nw,
 		nw->young1 = tw->age_ms + 1;
 }
 
+static void win_merge(struct agg_win *d, const struct agg_win *w)
+{
+	d->n += w->n;
+	d->prev += w->prev;
+	if (w->old_ms > d->old_ms)
+		d->old_ms = w->old_ms;
+}
+
+void agg_new_merge(struct agg_new *dst, const struct agg_new *src)
+{
+	win_merge(&dst->full, &src->full);
+	win_merge(&dst->reuse, &src->reuse);
+	dst->n_long += src->n_long;
+	if (src->old_long_ms > dst->old_long_ms)
+		dst->old_long_ms = src->old_long_ms;
+	dst->any_reuse |= src->any_reuse;
+	if (src->young1 != 0 && (dst->young1 == 0 || src->young1 < dst->young1))
+		dst->young1 = src->young1;
+}
+
 /* The window a row's rate is counted over, and its count there. */
 static const struct agg_win *row_win(const struct agg *a,
 				     const struct agg_new *nw, uint32_t *win)

@@ -271,6 +271,17 @@ static void kv_int(struct jw *w, const char *key, long long v)
 	jw_int(w, v);
 }
 
+/* An integer that is null when absent (never 0 for "not there"). */
+static void kv_int_or_null(struct jw *w, const char *key, bool present,
+			   long long v)
+{
+	jw_key(w, key);
+	if (present)
+		jw_int(w, v);
+	else
+		jw_null(w);
+}
+
 static void kv_double(struct jw *w, const char *key, double v)
 {
 	jw_key(w, key);
@@ -346,7 +357,10 @@ static void kv_rate(struct jw *w, const char *key, double per_s)
 	kv_double(w, key, per_s >= 0 ? per_s : NAN);
 }
 
-/* A port list; "listening", "server" and "side" only for local ports. */
+/* A port list; "listening" only for local ports. "side" is the side of
+ * this host's sockets on the port: a local port listens or listened
+ * within 60 s (KERNEL-FACTS.md, "TIME_WAIT itself"), a remote port is
+ * mostly a client's port of connections accepted here. */
 static void json_ports(struct jw *w, const char *key,
 		       const struct snap_port *p, uint32_t n, bool local)
 {
@@ -358,16 +372,35 @@ static void json_ports(struct jw *w, const char *key,
 		kv_uint(w, "time_wait", p[i].time_wait);
 		kv_uint(w, "total", p[i].total);
 		kv_rate(w, "new_per_s", p[i].new_per_s);
-		if (local) {
+		if (local)
 			kv_bool(w, "listening", p[i].listening);
-			kv_bool(w, "server", p[i].server);
-			/* server side: the port listens or listened within
-			 * 60 s (KERNEL-FACTS.md, "TIME_WAIT itself") */
-			kv_str(w, "side", p[i].server ? "server" : "client");
-		}
+		kv_bool(w, "server", p[i].server);
+		kv_str(w, "side", p[i].server ? "server" : "client");
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+}
+
+/* The ports left out of the top lists, each set as one total. */
+static void json_folded(struct jw *w, const struct snap_port_fold *eph,
+			const struct snap_port_fold *cli)
+{
+	static const char *const keys[] = { "ephemeral_local",
+					    "clients_inbound" };
+	const struct snap_port_fold *f[] = { eph, cli };
+
+	jw_key(w, "folded_ports");
+	jw_obj_begin(w);
+	for (int i = 0; i < 2; i++) {
+		jw_key(w, keys[i]);
+		jw_obj_begin(w);
+		kv_uint(w, "ports", f[i]->ports);
+		kv_uint(w, "time_wait", f[i]->time_wait);
+		kv_uint(w, "total", f[i]->total);
+		kv_rate(w, "new_per_s", f[i]->new_per_s);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
 }
 
 /* Identity, sampling status and the state totals. */
@@ -447,6 +480,7 @@ static void json_tops(struct jw *w, const struct snapshot *s,
 		   top_len(s->n_lports, o), true);
 	json_ports(w, "top_remote_ports", s->rports,
 		   top_len(s->n_rports, o), false);
+	json_folded(w, &s->folded.eph_local, &s->folded.clients_inbound);
 }
 
 /* One destination group: what connect() can still pick and where the
@@ -564,6 +598,13 @@ static void json_kernel(struct jw *w, const struct snapshot *s)
 			  s->rates[i].valid ? s->rates[i].per_s : NAN);
 	jw_obj_end(w);
 
+	jw_key(w, "conntrack");
+	jw_obj_begin(w);
+	kv_int_or_null(w, "count", s->conntrack.count_present,
+		       s->conntrack.count);
+	kv_int_or_null(w, "max", s->conntrack.max_present, s->conntrack.max);
+	jw_obj_end(w);
+
 	jw_key(w, "sockstat");
 	if (!s->sockstat.present) {
 		jw_null(w);
@@ -658,6 +699,7 @@ static void json_focus(struct jw *w, const struct snap_focus *f)
 	json_ages(w, f->age);
 	json_ports(w, "local_ports", f->lports, nl, true);
 	json_ports(w, "remote_ports", f->rports, nr, false);
+	json_folded(w, &f->eph_local, &f->clients_inbound);
 	kv_uint(w, "groups_total", f->groups_total);
 	jw_key(w, "groups");
 	jw_arr_begin(w);

@@ -301,6 +301,33 @@ void kern_read_counters(const struct kern_paths *p, struct snapshot *s)
 	s->counters_present = any;
 }
 
+/* One conntrack file as a count: absent or not one integer from 0 on
+ * leaves present false (an unreadable file is no count either). */
+static void conntrack_one(const struct kern_paths *p, const char *name,
+			  bool *present, long long *v)
+{
+	struct snap_sysctl sc;
+
+	*present = false;
+	*v = 0;
+	if (kern_sysctl_read(p, name, &sc) < 0 || !sc.present ||
+	    !sc.numeric || sc.num < 0)
+		return;
+	*present = true;
+	*v = sc.num;
+}
+
+/* The files exist only where nf_conntrack is loaded (built in, or the
+ * module); both are read as the sampler's namespace sees them, the count
+ * being its own entries. */
+void kern_read_conntrack(const struct kern_paths *p, struct snapshot *s)
+{
+	conntrack_one(p, "net.netfilter.nf_conntrack_count",
+		      &s->conntrack.count_present, &s->conntrack.count);
+	conntrack_one(p, "net.netfilter.nf_conntrack_max",
+		      &s->conntrack.max_present, &s->conntrack.max);
+}
+
 /* Fills vals (inuse, orphan, tw, alloc, mem) from the "TCP:" line. */
 static int sockstat_line(const char *p, const char *end, long long vals[5])
 {

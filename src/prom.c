@@ -44,6 +44,21 @@ static const struct {
 	{ "TcpExtTCPAbortOnClose", "twtop_tcp_abort_on_close_total",
 	  "TcpExtTCPAbortOnClose: connections reset because close() left "
 	  "unread data." },
+	{ "TcpExtTCPAbortOnData", "twtop_tcp_abort_on_data_total",
+	  "TcpExtTCPAbortOnData: connections reset at close() with "
+	  "SO_LINGER 0, or because data arrived after close(); no "
+	  "TIME_WAIT." },
+	{ "TcpExtTCPAbortOnLinger", "twtop_tcp_abort_on_linger_total",
+	  "TcpExtTCPAbortOnLinger: connections reset at close() in "
+	  "FIN_WAIT2 because TCP_LINGER2 is negative." },
+	{ "TcpOutRsts", "twtop_tcp_out_rsts_total",
+	  "TcpOutRsts: RST segments sent, for any cause." },
+	{ "TcpExtListenOverflows", "twtop_tcp_listen_overflows_total",
+	  "TcpExtListenOverflows: handshakes dropped because a listener's "
+	  "accept queue was full." },
+	{ "TcpExtListenDrops", "twtop_tcp_listen_drops_total",
+	  "TcpExtListenDrops: packets dropped at a listener, for any cause "
+	  "(ListenOverflows included)." },
 };
 
 /* Sysctls exported as gauges when present and numeric; div turns
@@ -87,6 +102,7 @@ static const struct {
 	{ "port-group-pressure", ADV_WARN },
 	{ "port-group-pressure", ADV_ALARM },
 	{ "server-side-close", ADV_INFO },
+	{ "rst-instead-of-tw", ADV_INFO },
 	{ "tw-reuse-off", ADV_INFO },
 	{ "timestamps-off", ADV_INFO },
 	{ "timestamps-off", ADV_WARN },
@@ -313,6 +329,17 @@ static void prom_kernel(struct pw *w, const struct snapshot *s)
 			     "/proc/net/sockstat TCP alloc (global, all "
 			     "namespaces).", s->sockstat.alloc);
 	}
+
+	/* absent where nf_conntrack is not loaded: left out, never 0 */
+	if (s->conntrack.count_present)
+		pw_gauge_int(w, "twtop_conntrack_entries",
+			     "nf_conntrack_count: connection tracking entries "
+			     "of the namespace.", s->conntrack.count);
+	if (s->conntrack.max_present)
+		pw_gauge_int(w, "twtop_conntrack_entries_limit",
+			     "nf_conntrack_max: the size of the connection "
+			     "tracking table; when it is full, packets of new "
+			     "connections are dropped.", s->conntrack.max);
 
 	for (size_t i = 0; i < sizeof(prom_sysctls) / sizeof(prom_sysctls[0]);
 	     i++) {

@@ -114,6 +114,31 @@ static uint32_t snap_ports(struct replay_conv *c, json_t *o, const char *key,
 	return n;
 }
 
+/* "folded_ports": the ports left out of the top lists, as totals;
+ * files written before it have none (all 0, rates unknown). */
+static void snap_folded(struct replay_conv *c, json_t *o,
+			struct snap_port_fold *eph,
+			struct snap_port_fold *cli)
+{
+	static const char *const keys[] = { "ephemeral_local",
+					    "clients_inbound" };
+	struct snap_port_fold *f[] = { eph, cli };
+	json_t *fo = replay_obj(c, o, "folded_ports", false);
+	size_t at = replay_enter(c, "folded_ports");
+
+	for (int i = 0; i < 2; i++) {
+		json_t *e = fo ? replay_obj(c, fo, keys[i], false) : NULL;
+		size_t in = replay_enter(c, keys[i]);
+
+		f[i]->ports = replay_u32(c, e, "ports");
+		f[i]->time_wait = replay_u32(c, e, "time_wait");
+		f[i]->total = replay_u32(c, e, "total");
+		f[i]->new_per_s = replay_rate(c, e, "new_per_s");
+		replay_leave(c, in);
+	}
+	replay_leave(c, at);
+}
+
 /* Identity, how the sample went, the state totals. */
 static void snap_head(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
@@ -196,6 +221,8 @@ static void snap_tops(struct replay_conv *c, json_t *root, struct snapshot *s)
 				 SNAP_TOP_MAX);
 	s->n_rports = snap_ports(c, root, "top_remote_ports", s->rports,
 				 SNAP_TOP_MAX);
+	snap_folded(c, root, &s->folded.eph_local,
+		    &s->folded.clients_inbound);
 }
 
 /* A group's forecast as advice_derive stored it and json.c wrote it
@@ -392,6 +419,12 @@ static void snap_kernel(struct replay_conv *c, json_t *root, struct snapshot *s)
 		s->n_rates = (uint32_t)++i;
 	}
 	replay_leave(c, at);
+	o = replay_obj(c, root, "conntrack", false);
+	at = replay_enter(c, "conntrack");
+	s->conntrack.count_present = replay_i64(c, o, "count",
+						&s->conntrack.count);
+	s->conntrack.max_present = replay_i64(c, o, "max", &s->conntrack.max);
+	replay_leave(c, at);
 	o = replay_obj(c, root, "sockstat", false);
 	s->sockstat.present = o != NULL;
 	at = replay_enter(c, "sockstat");
@@ -513,6 +546,7 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 				 FOCUS_PORTS_MAX);
 	f->n_rports = snap_ports(c, o, "remote_ports", f->rports,
 				 FOCUS_PORTS_MAX);
+	snap_folded(c, o, &f->eph_local, &f->clients_inbound);
 	f->groups_total = replay_u32(c, o, "groups_total");
 	f->n_groups = snap_groups(c, o, f->groups, FOCUS_GROUPS_MAX);
 	snap_focus_socks(c, o, f);

@@ -32,13 +32,19 @@
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct snapshot *)0)->filter),
 	       "snapshot->filter must hold a whole filter expression");
 
-/* Counters whose per-second rate twtop shows. */
+/* Counters whose per-second rate twtop shows: TIME_WAIT made, reused and
+ * lost; opens; connections that ended in an RST instead (close() with
+ * unread data, SO_LINGER 0 or data after close(), TCP_LINGER2 < 0; every
+ * RST sent); handshakes dropped at a full accept queue. */
 static const char *const rate_names[] = {
 	"TcpExtTW", "TcpExtTWRecycled", "TcpExtTCPTimeWaitOverflow",
 	"TcpExtTWKilled", "TcpActiveOpens", "TcpPassiveOpens",
-	"TcpExtTCPAbortOnClose",
+	"TcpExtTCPAbortOnClose", "TcpExtTCPAbortOnData",
+	"TcpExtTCPAbortOnLinger", "TcpOutRsts", "TcpExtListenOverflows",
+	"TcpExtListenDrops",
 };
 #define N_RATES (sizeof(rate_names) / sizeof(rate_names[0]))
+_Static_assert(N_RATES <= SNAP_RATES_MAX, "SNAP_RATES_MAX too small");
 
 struct sampler {
 	struct sampler_config cfg;
@@ -690,6 +696,7 @@ static void sample_finish(struct sampler *sp, struct snapshot *s, bool full)
 
 	kern_read_counters(&sp->paths, s);
 	kern_read_sockstat(&sp->paths, s);
+	kern_read_conntrack(&sp->paths, s);
 	compute_rates(sp, s);
 	advice_eval(s);
 	pthread_mutex_lock(&sp->lock);

@@ -130,7 +130,27 @@ static void drill_port(struct ui *u, int y, int x, int w,
 		    a[2], a[3] }, 4);
 }
 
-/* Top local and remote ports of the focus, with new TIME_WAIT/s. */
+/* The ports the sampler folded (snapshot.folded): ephemeral local
+ * ports, or the clients' ports of connections accepted here. */
+static void drill_fold(struct ui *u, int y, int x, int w,
+		       const struct snap_port_fold *p, bool remote)
+{
+	const char *what = remote ? "clients'" : "ephem.";
+	char r[16], a[3][64];
+
+	ui_rate(r, sizeof(r), p->new_per_s >= 0, p->new_per_s);
+	snprintf(a[0], sizeof(a[0]), "%-7s %6u / %-6u %5s %u ports", what,
+		 p->time_wait, p->total, r, p->ports);
+	snprintf(a[1], sizeof(a[1]), "%-7s %6u / %-6u %u ports", what,
+		 p->time_wait, p->total, p->ports);
+	snprintf(a[2], sizeof(a[2]), "%s %u/%u", what, p->time_wait,
+		 p->total);
+	ui_text_alt(u, y, x, w, TH_DIM, (const char *[]){ a[0], a[1], a[2] },
+		    3);
+}
+
+/* Top local and remote ports of the focus, with new TIME_WAIT/s, and
+ * the folded ones as one line each. */
 static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
 			int x, int w, int h)
 {
@@ -138,14 +158,19 @@ static void drill_ports(struct ui *u, const struct snap_focus *f, int y,
 
 	for (int side = 0; side < 2 && line < h; side++) {
 		const struct snap_port *p = side ? f->rports : f->lports;
+		const struct snap_port_fold *fold = side ?
+			&f->clients_inbound : &f->eph_local;
 		uint32_t np = side ? f->n_rports : f->n_lports;
+		uint32_t max = fold->ports > 0 ? 4 : 5;
 
 		ui_text_alt(u, y + line++, x, w, TH_LABEL, (const char *[]){
 			    side ? "remote ports (TIME_WAIT/total, new/s)" :
 			    "local ports (TIME_WAIT/total, new/s)",
 			    side ? "remote ports" : "local ports" }, 2);
-		for (uint32_t i = 0; i < np && line < h && i < 5; i++)
+		for (uint32_t i = 0; i < np && line < h && i < max; i++)
 			drill_port(u, y + line++, x, w, &p[i], side);
+		if (fold->ports > 0 && line < h)
+			drill_fold(u, y + line++, x, w, fold, side);
 	}
 }
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Panel: the kernel's view: TIME_WAIT counters with per-second rates,
+ * the rest of the teardown story (connections that ended in an RST
+ * instead, handshakes dropped at a full accept queue, conntrack entries),
  * sockstat, and the sysctls that matter (absent ones shown absent). */
 #include <stdio.h>
 #include <string.h>
 
 #include "ui_priv.h"
 
-#define ITEMS_MAX (8 + SNAP_SYSCTL_MAX)
+#define ITEMS_MAX (16 + SNAP_SYSCTL_MAX)
 #define LABEL_W 24
 #define KERNEL_VALUE_MIN 12	/* "12.3k / 99k" and a space */
 
@@ -59,17 +61,48 @@ static void kernel_title(const struct ui *u, char *buf, size_t len)
 	snprintf(buf, len, "Kernel");
 }
 
+/* The counter rates the panel shows, with what they mean (KERNEL-FACTS
+ * .md; measured: a SO_LINGER 0 close counts in TCPAbortOnData, not in
+ * TCPAbortOnClose, and once in OutRsts). warn: the colour when it is
+ * above 0. */
+struct krate {
+	const char *name, *label, *brief, *note, *note_short;
+	bool warn;
+};
+
+static const struct krate krates[] = {
+	{ "TcpExtTW", "new TIME_WAIT/s (TW)", "TW/s", NULL, NULL, false },
+	{ "TcpExtTWRecycled", "TWRecycled/s", "TWRecycled/s", NULL, NULL,
+	  false },
+	{ "TcpExtTCPTimeWaitOverflow", "TCPTimeWaitOverflow/s",
+	  "TWOverflow/s", NULL, NULL, false },
+	{ "TcpOutRsts", "RSTs sent/s (OutRsts)", "RST/s",
+	  "every RST sent, any cause", "any cause", false },
+	{ "TcpExtTCPAbortOnData", "TCPAbortOnData/s", "AbortData/s",
+	  "SO_LINGER 0 close, data after close", "SO_LINGER 0", false },
+	{ "TcpExtTCPAbortOnClose", "TCPAbortOnClose/s", "AbortClose/s",
+	  "close() left unread data", "unread data", false },
+	{ "TcpExtTCPAbortOnLinger", "TCPAbortOnLinger/s", "AbortLinger/s",
+	  "TCP_LINGER2 < 0: no FIN_WAIT2", "TCP_LINGER2 < 0", false },
+	{ "TcpExtListenOverflows", "ListenOverflows/s", "ListenOvf/s",
+	  "accept queue full: handshakes dropped", "accept queue full",
+	  true },
+	{ "TcpExtListenDrops", "ListenDrops/s", "ListenDrop/s",
+	  "every drop at a listener", "all drops", true },
+};
+
 /* Adds a counter rate item. */
 static void kernel_rate(const struct snapshot *s, struct kitem *it,
-			const char *name, const char *label,
-			const char *brief)
+			const struct krate *k)
 {
+	const char *name = k->name;
 	const struct snap_rate *r = snap_rate(s, name);
 
-	it->label = label;
-	it->brief = brief;
+	it->label = k->label;
+	it->brief = k->brief;
 	it->pair = false;
-	it->note = it->note_short = NULL;
+	it->note = k->note;
+	it->note_short = k->note_short;
 	it->e = TH_VALUE;
 	if (!s->counters_present || !r || !snap_counter(s, name)) {
 		snprintf(it->value, sizeof(it->value), "n/a");
@@ -77,8 +110,10 @@ static void kernel_rate(const struct snapshot *s, struct kitem *it,
 		return;
 	}
 	ui_rate(it->value, sizeof(it->value), r->valid, r->per_s);
-	if (strcmp(name, "TcpExtTCPTimeWaitOverflow") == 0 && r->valid &&
-	    r->per_s > 0) {
+	if (k->warn && r->valid && r->per_s > 0) {
+		it->e = TH_WARN;
+	} else if (strcmp(name, "TcpExtTCPTimeWaitOverflow") == 0 &&
+		   r->valid && r->per_s > 0) {
 		it->e = TH_ALARM;
 		it->note = "tcp_max_tw_buckets full: closes lose TIME_WAIT";
 		it->note_short = "buckets full";
@@ -176,26 +211,69 @@ static void kernel_sysctl(const struct snapshot *s, struct kitem *it,
 	it->note_short = kernel_short(it->note);
 }
 
-/* Builds the items in display order; returns how many. */
-static int kernel_items(const struct snapshot *s, struct kitem *it)
+/* The sockstat tw / dumped TIME_WAIT pair. */
+static void kernel_sockstat(const struct snapshot *s, struct kitem *it)
 {
+	it->label = "sockstat tw / dumped TW";
+	it->brief = "sockstat tw/dumped";
+	it->note = "sockstat counts every timewait socket";
+	it->note_short = kernel_short(it->note);
+	it->e = s->sockstat.present ? TH_VALUE : TH_DIM;
+	it->pair = true;
+	it->has_a = s->sockstat.present && s->sockstat.tw >= 0;
+	it->a = it->has_a ? (unsigned long long)s->sockstat.tw : 0;
+	it->b = s->tw.total;
+}
+
+/* Conntrack entries against nf_conntrack_max; "absent" where
+ * nf_conntrack is not loaded (never 0). */
+static void kernel_conntrack(const struct snapshot *s, struct kitem *it)
+{
+	it->label = "conntrack / max";
+	it->brief = "conntrack";
+	it->note = "nf_conntrack_count / _max";
+	it->note_short = "entries / max";
+	it->e = TH_VALUE;
+	it->pair = s->conntrack.count_present && s->conntrack.max_present;
+	it->has_a = it->pair;
+	it->a = (unsigned long long)s->conntrack.count;
+	it->b = (unsigned long long)s->conntrack.max;
+	if (!s->conntrack.count_present) {
+		snprintf(it->value, sizeof(it->value), "absent");
+		it->note = "nf_conntrack not loaded";
+		it->note_short = "not loaded";
+		it->e = TH_DIM;
+	} else if (!it->pair) {
+		snprintf(it->value, sizeof(it->value), "%lld",
+			 s->conntrack.count);
+	}
+}
+
+/*
+ * The items in display order; returns how many. One per line, related
+ * ones together: TIME_WAIT, sockstat, the RSTs, listen drops, conntrack.
+ * Packed (chips, small panels), what tells most comes first: new and
+ * lost TIME_WAIT, RST/s and ListenOvf/s, sockstat (at 80x24, three
+ * lines: just these), then the rest.
+ */
+static int kernel_items(const struct snapshot *s, struct kitem *it,
+			bool chips)
+{
+	/* krates by index; -1 sockstat, -2 conntrack */
+	static const int lines[] = { 0, 1, 2, -1, 3, 4, 5, 6, 7, 8, -2 };
+	static const int packed[] = { 0, 2, 3, 7, -1, 1, 4, 5, 6, 8, -2 };
+	const int *order = chips ? packed : lines;
 	int n = 0;
 
-	kernel_rate(s, &it[n++], "TcpExtTW", "new TIME_WAIT/s (TW)", "TW/s");
-	kernel_rate(s, &it[n++], "TcpExtTWRecycled", "TWRecycled/s",
-		    "TWRecycled/s");
-	kernel_rate(s, &it[n++], "TcpExtTCPTimeWaitOverflow",
-		    "TCPTimeWaitOverflow/s", "TWOverflow/s");
-	it[n].label = "sockstat tw / dumped TW";
-	it[n].brief = "sockstat tw/dumped";
-	it[n].note = "sockstat counts every timewait socket";
-	it[n].note_short = kernel_short(it[n].note);
-	it[n].e = s->sockstat.present ? TH_VALUE : TH_DIM;
-	it[n].pair = true;
-	it[n].has_a = s->sockstat.present && s->sockstat.tw >= 0;
-	it[n].a = it[n].has_a ? (unsigned long long)s->sockstat.tw : 0;
-	it[n].b = s->tw.total;
-	n++;
+	_Static_assert(sizeof(lines) == sizeof(packed), "the same items");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (order[i] == -1)
+			kernel_sockstat(s, &it[n++]);
+		else if (order[i] == -2)
+			kernel_conntrack(s, &it[n++]);
+		else
+			kernel_rate(s, &it[n++], &krates[order[i]]);
+	}
 	for (uint32_t i = 0; i < s->n_sysctls && n < ITEMS_MAX; i++)
 		kernel_sysctl(s, &it[n++], &s->sysctls[i]);
 	return n;
@@ -279,7 +357,7 @@ static void kernel_draw(struct ui *u, const struct ui_rect *r,
 			"waiting for the first sample");
 		return;
 	}
-	n = kernel_items(u->snap, it);
+	n = kernel_items(u->snap, it, false);
 	if (n <= h && r->w - 2 >= LABEL_W + KERNEL_VALUE_MIN) {
 		if (ps->top > n - h)
 			ps->top = n - h > 0 ? n - h : 0;
@@ -287,6 +365,7 @@ static void kernel_draw(struct ui *u, const struct ui_rect *r,
 		kernel_lines(u, r, ps, it, n);
 		return;
 	}
+	n = kernel_items(u->snap, it, true);
 	lines = kernel_chips(u, r, ps, it, n, false);
 	if (ps->top > lines - h)
 		ps->top = lines - h > 0 ? lines - h : 0;

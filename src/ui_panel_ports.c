@@ -3,16 +3,14 @@
  * second: our listening ports (local, server side: KERNEL-FACTS.md, the
  * side that closes first keeps the TIME_WAIT) and the remote ports our
  * connections go to, named as /etc/services names them. The ports
- * connect() picks for us fold into one "ephemeral" row, the clients'
- * ports of connections accepted here into one "clients' ports" row: one
- * row each instead of one per port.
+ * connect() picks for us show as one "ephemeral" row, the clients' ports
+ * of connections accepted here as one "clients' ports" row: the sampler
+ * leaves both out of its top lists and counts them together
+ * (snapshot.folded); this panel only formats what it says.
  *
  * A local port is server side as the sampler decides (snap_port.server:
  * it listens now, listened within 60 s, or is inferred); "server*" marks
- * one nothing listens on now. A remote port is a client's when the
- * sampler says so (snap_port.server), else when it is no destination
- * group's port and lies in the ephemeral range (or at 49152 and above,
- * where other systems take them). */
+ * one nothing listens on now. */
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +26,6 @@
 #define PCT_W	6
 #define TOT_W	7
 #define ROWS_MAX (2 * SNAP_TOP_MAX + 2)
-#define IANA_EPH 49152	/* the ephemeral ports of other systems */
 
 enum port_kind { PK_LOCAL, PK_REMOTE, PK_EPH, PK_CLIENTS };
 
@@ -64,24 +61,6 @@ static bool ports_server_gone(const struct snap_port *p)
 	return p->server && !p->listening;
 }
 
-static bool in_range(const struct snapshot *s, uint16_t port)
-{
-	return s->eph.present ? port >= s->eph.low && port <= s->eph.high :
-	       port >= 32768;
-}
-
-/* A remote port that is a client's, of a connection accepted here. */
-static bool remote_is_client(const struct snapshot *s,
-			     const struct snap_port *p)
-{
-	if (p->server)
-		return true;
-	for (uint32_t i = 0; i < s->eph.n_groups; i++)
-		if (s->eph.groups[i].remote_port == p->port)
-			return false;
-	return in_range(s, p->port) || p->port >= IANA_EPH;
-}
-
 static void row_port(struct port_row *r, enum port_kind k,
 		     const struct snap_port *p)
 {
@@ -96,71 +75,17 @@ static void row_port(struct port_row *r, enum port_kind k,
 	r->new_per_s = p->new_per_s;
 }
 
-/* Adds port p to the folded row f. */
-static void row_fold(struct port_row *f, const struct snap_port *p)
+/* A folded row: the sampler's totals of the ports it left out. */
+static void row_folded(struct port_row *r, enum port_kind k,
+		       const struct snap_port_fold *f)
 {
-	f->nports++;
-	f->time_wait += p->time_wait;
-	f->total += p->total;
-	if (p->new_per_s >= 0 && f->new_per_s >= 0)
-		f->new_per_s += p->new_per_s;
-	else
-		f->new_per_s = -1;
-}
-
-/* The ephemeral row from the exact figures: the range's ports in use
- * less the holes (bind(), listen()), its client-side TIME_WAIT; the
- * sockets and the rate from the destination groups when all are
- * listed, else from the folded rows' sum. */
-static void row_eph(const struct snapshot *s, struct port_row *f)
-{
-	double rate = 0;
-	uint32_t total = 0;
-
-	if (!s->eph.present)
-		return;
-	f->port = (uint16_t)s->eph.low;
-	f->nports = s->eph.ports_in_use > s->eph.holes ?
-		    s->eph.ports_in_use - s->eph.holes : 0;
-	f->time_wait = s->tw.eph_held;
-	if (s->eph.n_groups < s->eph.groups_total) {
-		f->total_known = false;
-		f->new_per_s = -1;
-		return;
-	}
-	for (uint32_t i = 0; i < s->eph.n_groups; i++) {
-		total += s->eph.groups[i].used;
-		if (s->eph.groups[i].new_per_s < 0 || rate < 0)
-			rate = -1;
-		else
-			rate += s->eph.groups[i].new_per_s;
-	}
-	f->total = total;
-	f->total_known = true;
-	f->new_per_s = rate;
-}
-
-/* The clients' ports row from the server side: each socket accepted
- * here has a client's port for its remote port, so its TIME_WAIT are
- * the server-side TIME_WAIT, its sockets and rate those of our server
- * ports (the local rows). How many distinct ports that is the snapshot
- * does not say (nports stays the count of rows folded). */
-static void row_clients(const struct snapshot *s, struct port_row *f)
-{
-	f->time_wait = s->tw.server_side;
-	f->total = 0;
-	f->new_per_s = 0;
-	for (uint32_t i = 0; i < s->n_lports; i++) {
-		const struct snap_port *p = &s->lports[i];
-
-		if (!p->server)
-			continue;
-		f->total += p->total;
-		if (p->new_per_s >= 0 && f->new_per_s >= 0)
-			f->new_per_s += p->new_per_s;
-		else
-			f->new_per_s = -1;
-	}
+	memset(r, 0, sizeof(*r));
+	r->kind = k;
+	r->nports = f->ports;
+	r->time_wait = f->time_wait;
+	r->total = f->total;
+	r->total_known = true;
+	r->new_per_s = f->new_per_s;
 }
 
 /* Compares two rows by sort column k. */
@@ -183,8 +108,8 @@ static int ports_cmp(const void *ctx, int a, int b, int k)
 }
 
 /* The rows as shown: local and remote ports merged by TIME_WAIT, then
- * sockets, the folded ones taken out; at most --top of them, in the
- * sort order; then the folded rows. Returns how many. */
+ * sockets; at most --top of them, in the sort order; then the folded
+ * rows. Returns how many. */
 static int ports_build(const struct ui *u, struct port_row *out)
 {
 	const struct snapshot *s = u->snap;
@@ -193,11 +118,6 @@ static int ports_build(const struct ui *u, struct port_row *out)
 	int idx[ROWS_MAX], tmp[ROWS_MAX], n = 0, k;
 	uint32_t i = 0, j = 0;
 
-	memset(&eph, 0, sizeof(eph));
-	memset(&cli, 0, sizeof(cli));
-	eph.kind = PK_EPH;
-	cli.kind = PK_CLIENTS;
-	cli.total_known = true;
 	while (i < s->n_lports || j < s->n_rports) {
 		const struct snap_port *l = i < s->n_lports ? &s->lports[i] : 0;
 		const struct snap_port *r = j < s->n_rports ? &s->rports[j] : 0;
@@ -205,32 +125,21 @@ static int ports_build(const struct ui *u, struct port_row *out)
 			      (r->time_wait == l->time_wait &&
 			       r->total > l->total)));
 
-		if (take_r) {
-			j++;
-			if (remote_is_client(s, r))
-				row_fold(&cli, r);
-			else
-				row_port(&rows[n++], PK_REMOTE, r);
-		} else {
-			i++;
-			if (!l->server && in_range(s, l->port)) {
-				if (!s->eph.present)
-					row_fold(&eph, l);
-			} else {
-				row_port(&rows[n++], PK_LOCAL, l);
-			}
-		}
+		if (take_r)
+			row_port(&rows[n++], PK_REMOTE, &s->rports[j++]);
+		else
+			row_port(&rows[n++], PK_LOCAL, &s->lports[i++]);
 	}
-	row_eph(s, &eph);
-	row_clients(s, &cli);
+	row_folded(&eph, PK_EPH, &s->folded.eph_local);
+	row_folded(&cli, PK_CLIENTS, &s->folded.clients_inbound);
 	n = ui_list_top(u, n);
 	ui_sort_rows(idx, tmp, n, &ports_sort, ps->sort, ps->sort_inv,
 		     ports_cmp, rows);
 	for (k = 0; k < n; k++)
 		out[k] = rows[idx[k]];
-	if (eph.nports > 0 || eph.time_wait > 0)
+	if (eph.nports > 0)
 		out[k++] = eph;
-	if (cli.nports > 0 || cli.time_wait > 0)
+	if (cli.nports > 0)
 		out[k++] = cli;
 	return k;
 }
@@ -312,9 +221,13 @@ static void ports_fold_label(struct ui *u, int y, int x, int w,
 	char a[3][96];
 
 	if (r->kind == PK_EPH) {
-		snprintf(a[0], sizeof(a[0]), "ephemeral %u-%u: %u port%s",
-			 s->eph.low, s->eph.high, r->nports,
-			 r->nports == 1 ? "" : "s");
+		if (s->eph.present)
+			snprintf(a[0], sizeof(a[0]), "ephemeral %u-%u: %u "
+				 "port%s", s->eph.low, s->eph.high, r->nports,
+				 r->nports == 1 ? "" : "s");
+		else
+			snprintf(a[0], sizeof(a[0]), "ephemeral: %u port%s",
+				 r->nports, r->nports == 1 ? "" : "s");
 		snprintf(a[1], sizeof(a[1]), "ephemeral: %u ports", r->nports);
 		snprintf(a[2], sizeof(a[2]), "ephemeral %u", r->nports);
 	} else {

@@ -1035,6 +1035,46 @@ static void test_fin_timeout(void **state)
 	snap_unref(s);
 }
 
+/* rst-instead-of-tw: SO_LINGER 0 closes (TCPAbortOnData) outnumber new
+ * TIME_WAIT; quiet when TIME_WAIT keeps up, below 10/s, or before two
+ * samples; the counters are the namespace's, so --filter keeps it. */
+static void test_rst(void **state)
+{
+	struct snapshot *s = base();
+	const struct snap_advisory *a;
+
+	(void)state;
+	set_rate(s, "TcpExtTCPAbortOnData", true, 3000);
+	set_rate(s, "TcpOutRsts", true, 3001);
+	set_rate(s, "TcpExtTW", true, 2.5);
+	advice_eval(s);
+	a = find(s, "rst-instead-of-tw");
+	assert_int_equal(a->level, ADV_INFO);
+	assert_close(ev(a, "abort_on_data_per_s"), 3000);
+	assert_close(ev(a, "tw_per_s"), 2.5);
+	assert_close(ev(a, "out_rsts_per_s"), 3001);
+	assert_contains(a->text, "3000 connections/s end in an RST instead "
+			"of a FIN (TcpExtTCPAbortOnData: close() with "
+			"SO_LINGER 0, or data that arrived after close()), "
+			"against 2.5 new TIME_WAIT/s.");
+	assert_contains(a->text, "data still in flight may be lost");
+	snprintf(s->filter, sizeof(s->filter), "dport = :80");
+	advice_eval(s);
+	assert_int_equal(count_id(s, "rst-instead-of-tw"), 1);
+	s->filter[0] = '\0';
+	set_rate(s, "TcpExtTW", true, 3000);	/* TIME_WAIT keeps up */
+	advice_eval(s);
+	assert_int_equal(count_id(s, "rst-instead-of-tw"), 0);
+	set_rate(s, "TcpExtTW", true, 0);
+	set_rate(s, "TcpExtTCPAbortOnData", true, 9.5);	/* a trickle */
+	advice_eval(s);
+	assert_int_equal(count_id(s, "rst-instead-of-tw"), 0);
+	set_rate(s, "TcpExtTCPAbortOnData", false, 0);	/* one sample */
+	advice_eval(s);
+	assert_int_equal(count_id(s, "rst-instead-of-tw"), 0);
+	snap_unref(s);
+}
+
 static void test_recycle(void **state)
 {
 	struct snapshot *s = base();
@@ -1202,6 +1242,7 @@ int main(void)
 		cmocka_unit_test(test_reuse_loopback_only),
 		cmocka_unit_test(test_timestamps_off),
 		cmocka_unit_test(test_fin_timeout),
+		cmocka_unit_test(test_rst),
 		cmocka_unit_test(test_recycle),
 		cmocka_unit_test(test_no_folklore),
 		cmocka_unit_test(test_repeat_and_names),

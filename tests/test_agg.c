@@ -141,16 +141,27 @@ static void test_top_peers_and_ports(void **state)
 	assert_string_equal(addr_format(&s->peers[1].addr, buf, sizeof(buf)),
 			    "127.0.0.9");
 	assert_int_equal(s->peers[1].time_wait, 3);
-	/* local port 8080 leads with 3 TIME_WAIT and is a listening port */
-	assert_int_equal(s->n_lports, 2);
+	/* local port 8080 leads with 3 TIME_WAIT and is a listening port;
+	 * the client's ports 40000-40011 fold into one total */
+	assert_int_equal(s->n_lports, 1);
 	assert_int_equal(s->lports[0].port, 8080);
 	assert_int_equal(s->lports[0].time_wait, 3);
 	assert_true(s->lports[0].listening);
-	assert_false(s->lports[1].listening);
-	/* remote port 443 has 5 TIME_WAIT of 7 sockets */
+	assert_true(s->lports[0].server);
+	assert_int_equal(s->folded.eph_local.ports, 7);
+	assert_int_equal(s->folded.eph_local.time_wait, 5);
+	assert_int_equal(s->folded.eph_local.total, 7);
+	/* remote port 443 has 5 TIME_WAIT of 7 sockets, client side; the
+	 * peer's ports 50000-50002 of the server-side TIME_WAIT fold */
+	assert_int_equal(s->n_rports, 1);
 	assert_int_equal(s->rports[0].port, 443);
 	assert_int_equal(s->rports[0].time_wait, 5);
 	assert_int_equal(s->rports[0].total, 7);
+	assert_false(s->rports[0].server);
+	assert_false(s->rports[0].listening);
+	assert_int_equal(s->folded.clients_inbound.ports, 3);
+	assert_int_equal(s->folded.clients_inbound.time_wait, 3);
+	assert_int_equal(s->folded.clients_inbound.total, 3);
 	snap_unref(s);
 	agg_free(a);
 }
@@ -230,8 +241,11 @@ static void test_bound_inactive(void **state)
 	assert_string_equal(s->eph.holes_source, "sock_diag");
 	assert_int_equal(s->eph.groups_total, 1);
 	assert_int_equal(s->eph.groups[0].available, 28232 - 2 - 1);
-	assert_int_equal(s->n_lports, 1);
-	assert_int_equal(s->lports[0].port, 40002);
+	/* the client's port folds; the listener's and the bound one are
+	 * no socket's port here (not counted as ports) */
+	assert_int_equal(s->n_lports, 0);
+	assert_int_equal(s->folded.eph_local.ports, 1);
+	assert_int_equal(s->folded.eph_local.time_wait, 1);
 	assert_int_equal(s->peers_total, 1);
 	snap_unref(s);
 	agg_free(a);
@@ -757,8 +771,10 @@ static void test_reset_between_samples(void **state)
 	assert_int_equal(s->tw.total, 1);
 	assert_int_equal(s->tw.client_side, 1);
 	assert_int_equal(s->peers_total, 1);
-	assert_int_equal(s->n_lports, 1);
-	assert_int_equal(s->lports[0].total, 1);
+	assert_int_equal(s->n_lports, 0);
+	assert_int_equal(s->folded.eph_local.ports, 1);
+	assert_int_equal(s->folded.eph_local.total, 1);
+	assert_int_equal(s->folded.clients_inbound.ports, 0);
 	assert_int_equal(s->rports[0].total, 1);
 	assert_int_equal(s->eph.groups[0].used, 1);
 	assert_int_equal(s->eph.ports_in_use, 1);
@@ -812,6 +828,148 @@ static void test_many_peers(void **state)
 	agg_free(a);
 }
 
+/* A server port with 3 sockets among 5000 ephemeral client ports, each
+ * with a TIME_WAIT or two: the ephemeral ones fold into one total, so
+ * the server port is in the top list (it was crowded out: the top list
+ * was taken before anything was folded). */
+static void test_ports_fold_top_n(void **state)
+{
+	struct agg *a = agg_new();
+	struct snapshot *s;
+
+	(void)state;
+	begin(a, 32768, 60999, NULL);
+	add(a, "0.0.0.0", 8080, "0.0.0.0", 0, TS_LISTEN, 0);
+	for (uint16_t i = 0; i < 3; i++)
+		add(a, "10.0.0.1", 8080, "10.0.0.7", (uint16_t)(41000 + i),
+		    TS_ESTABLISHED, 0);
+	for (uint16_t i = 0; i < 5000; i++) {
+		/* 100 of them 0.5 s old: new in the 1 s window */
+		add(a, "10.0.0.1", (uint16_t)(33000 + i), "10.0.0.2", 443,
+		    TS_TIME_WAIT, i < 100 ? 59500 : 30000);
+		if (i % 10 == 0)	/* and a second, to another port */
+			add(a, "10.0.0.1", (uint16_t)(33000 + i), "10.0.0.3",
+			    80, TS_TIME_WAIT, 30000);
+	}
+	s = finish(a, 10);
+	assert_int_equal(s->n_lports, 1);
+	assert_int_equal(s->lports[0].port, 8080);
+	assert_int_equal(s->lports[0].total, 3);
+	assert_int_equal(s->lports[0].time_wait, 0);
+	assert_true(s->lports[0].server && s->lports[0].listening);
+	assert_int_equal(s->folded.eph_local.ports, 5000);
+	assert_int_equal(s->folded.eph_local.time_wait, 5500);
+	assert_int_equal(s->folded.eph_local.total, 5500);
+	assert_int_equal(s->folded.eph_local.time_wait, s->tw.eph_held);
+	/* the folded ports' new TIME_WAIT, counted as one row's */
+	assert_true(s->folded.eph_local.new_per_s == 100);
+	/* remote: the service ports are listed, client side; the clients'
+	 * ports of the inbound connections fold */
+	assert_int_equal(s->n_rports, 2);
+	assert_int_equal(s->rports[0].port, 443);
+	assert_int_equal(s->rports[0].time_wait, 5000);
+	assert_true(s->rports[0].new_per_s == 100);
+	assert_int_equal(s->rports[1].port, 80);
+	assert_false(s->rports[0].server || s->rports[1].server);
+	assert_int_equal(s->folded.clients_inbound.ports, 3);
+	assert_int_equal(s->folded.clients_inbound.time_wait, 0);
+	assert_int_equal(s->folded.clients_inbound.total, 3);
+	snap_unref(s);
+
+	/* a top list of 1 still holds the server port */
+	begin(a, 32768, 60999, NULL);
+	add(a, "0.0.0.0", 8080, "0.0.0.0", 0, TS_LISTEN, 0);
+	add(a, "10.0.0.1", 8080, "10.0.0.7", 41000, TS_ESTABLISHED, 0);
+	for (uint16_t i = 0; i < 50; i++)
+		add(a, "10.0.0.1", (uint16_t)(33000 + i), "10.0.0.2", 443,
+		    TS_TIME_WAIT, 30000);
+	s = finish(a, 1);
+	assert_int_equal(s->n_lports, 1);
+	assert_int_equal(s->lports[0].port, 8080);
+	assert_int_equal(s->folded.eph_local.ports, 50);
+	snap_unref(s);
+
+	/* no ephemeral range known: nothing local to fold by */
+	begin(a, 0, 0, NULL);
+	for (uint16_t i = 0; i < 5; i++)
+		add(a, "10.0.0.1", (uint16_t)(33000 + i), "10.0.0.2", 443,
+		    TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->n_lports, 5);
+	assert_int_equal(s->folded.eph_local.ports, 0);
+	snap_unref(s);
+	agg_free(a);
+}
+
+/* A remote port's side is the side of this host's sockets to it: the
+ * clients' ports of server-side TIME_WAIT (the server closed first) are
+ * server side and fold as the clients' ports; a service port we connect
+ * to is client side; a port with both goes by the larger side. */
+static void test_remote_port_sides(void **state)
+{
+	uint8_t remembered[8192] = { 0 };
+	struct agg *a = agg_new();
+	struct agg_params p = params;
+	struct snapshot *s;
+
+	(void)state;
+	p.low = 32768;
+	p.high = 60999;
+	p.remembered = remembered;
+	remembered[9000 >> 3] |= 1u << (9000 & 7);	/* :9000 listened */
+	agg_begin(a, &p);
+	add(a, "0.0.0.0", 8081, "0.0.0.0", 0, TS_LISTEN, 0);
+	/* the server closed first: TIME_WAIT on :8081 and :9000 (its
+	 * listener gone within 60 s) to the clients' ports, young */
+	for (uint16_t i = 0; i < 20; i++)
+		add(a, "127.0.0.1", i < 15 ? 8081 : 9000, "127.0.0.5",
+		    (uint16_t)(45000 + i), TS_TIME_WAIT, 59800);
+	/* remote port 45000 is also a service port we connect to once:
+	 * 1 server-side socket, 1 client-side: not more server side */
+	add(a, "127.0.0.1", 40000, "127.0.0.6", 45000, TS_ESTABLISHED, 0);
+	/* remote port 45001: 1 server side, 2 client side */
+	add(a, "127.0.0.1", 40001, "127.0.0.6", 45001, TS_ESTABLISHED, 0);
+	add(a, "127.0.0.1", 40002, "127.0.0.6", 45001, TS_ESTABLISHED, 0);
+	/* a low client port (bind() to a reserved port, rsh-like) */
+	add(a, "127.0.0.1", 8081, "127.0.0.5", 1000, TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->tw.server_side, 21);
+	/* 45002-45019 and 1000: the clients' ports, marked server side */
+	assert_int_equal(s->folded.clients_inbound.ports, 19);
+	assert_int_equal(s->folded.clients_inbound.time_wait, 19);
+	assert_int_equal(s->folded.clients_inbound.total, 19);
+	/* 18 of them 0.2 s old in a 1 s window */
+	assert_true(s->folded.clients_inbound.new_per_s == 18);
+	assert_int_equal(s->n_rports, 2);
+	for (uint32_t i = 0; i < s->n_rports; i++) {
+		assert_true(s->rports[i].port == 45001 ||
+			    s->rports[i].port == 45000);
+		assert_false(s->rports[i].server);
+	}
+	/* the server ports are listed as such */
+	assert_int_equal(s->n_lports, 2);
+	assert_int_equal(s->lports[0].port, 8081);
+	assert_true(s->lports[0].server && s->lports[0].listening);
+	assert_int_equal(s->lports[1].port, 9000);
+	assert_true(s->lports[1].server && !s->lports[1].listening);
+	snap_unref(s);
+
+	/* remote port 45000 gets a second server-side socket: now more
+	 * server side, so it folds too */
+	agg_begin(a, &p);
+	add(a, "0.0.0.0", 8081, "0.0.0.0", 0, TS_LISTEN, 0);
+	add(a, "127.0.0.1", 8081, "127.0.0.5", 45000, TS_TIME_WAIT, 30000);
+	add(a, "127.0.0.1", 8081, "127.0.0.7", 45000, TS_TIME_WAIT, 30000);
+	add(a, "127.0.0.1", 40000, "127.0.0.6", 45000, TS_ESTABLISHED, 0);
+	s = finish(a, 10);
+	assert_int_equal(s->n_rports, 0);
+	assert_int_equal(s->folded.clients_inbound.ports, 1);
+	assert_int_equal(s->folded.clients_inbound.total, 3);
+	assert_int_equal(s->folded.clients_inbound.time_wait, 2);
+	snap_unref(s);
+	agg_free(a);
+}
+
 /* The whole-host pass of load_mix, then the drill-down pass over the
  * same sockets (the kernel would send only the focus's; agg checks). */
 static struct snapshot *focus_pass(struct agg *a, const struct focus_req *f)
@@ -850,7 +1008,12 @@ static void test_focus_peer(void **state)
 	assert_int_equal(s->focus->n_socks, 6);
 	assert_int_equal(s->focus->n_rports, 1);
 	assert_int_equal(s->focus->rports[0].port, 443);
-	assert_int_equal(s->focus->n_lports, 6);
+	assert_false(s->focus->rports[0].server);
+	/* its local ports are the client's ephemeral ones: folded */
+	assert_int_equal(s->focus->n_lports, 0);
+	assert_int_equal(s->focus->eph_local.ports, 6);
+	assert_int_equal(s->focus->eph_local.time_wait, 5);
+	assert_int_equal(s->focus->eph_local.total, 6);
 	/* its one destination group: 10.0.0.1 -> 10.0.0.2:443, 6 used of
 	 * the 28232 ports of the range */
 	assert_int_equal(s->focus->groups_total, 1);
@@ -883,7 +1046,14 @@ static void test_focus_local_port(void **state)
 	assert_int_equal(s->focus->total, 3);
 	assert_int_equal(s->focus->tw_server, 3);
 	assert_int_equal(s->focus->tw_young, 3);
-	assert_int_equal(s->focus->n_rports, 3);
+	/* its remote ports are the clients': folded, with their rate (3
+	 * TIME_WAIT 1 s old in the 1 s window of params: none new) */
+	assert_int_equal(s->focus->n_rports, 0);
+	assert_int_equal(s->focus->clients_inbound.ports, 3);
+	assert_int_equal(s->focus->clients_inbound.time_wait, 3);
+	assert_true(s->focus->clients_inbound.new_per_s == 0);
+	assert_int_equal(s->focus->n_lports, 1);
+	assert_true(s->focus->lports[0].server);
 	/* a local port has no destination groups of its own */
 	assert_int_equal(s->focus->groups_total, 0);
 	assert_int_equal(s->focus->n_groups, 0);
@@ -1102,6 +1272,8 @@ int main(void)
 		cmocka_unit_test(test_no_range),
 		cmocka_unit_test(test_reset_between_samples),
 		cmocka_unit_test(test_many_peers),
+		cmocka_unit_test(test_ports_fold_top_n),
+		cmocka_unit_test(test_remote_port_sides),
 		cmocka_unit_test(test_focus_peer),
 		cmocka_unit_test(test_focus_local_port),
 		cmocka_unit_test(test_focus_remote_port_groups),

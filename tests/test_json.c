@@ -669,7 +669,8 @@ static void test_snapshot_full(void **state)
 		" {'port': 40000, 'time_wait': 1, 'total': 1, 'new_per_s': 0,"
 		" 'listening': False, 'server': True, 'side': 'server'}]",
 		"d['top_remote_ports'] == [{'port': 443, 'time_wait': 2000,"
-		" 'total': 2020, 'new_per_s': 49.5}]",
+		" 'total': 2020, 'new_per_s': 49.5, 'server': False,"
+		" 'side': 'client'}]",
 		"{k: v for k, v in d['ephemeral'].items() if k != 'groups'} =="
 		" {'low': 32768, 'high': 60999, 'size': 28232, 'reserved': 10,"
 		" 'holes': 9, 'holes_listen': 3, 'holes_bound': 1,"
@@ -735,6 +736,15 @@ static void test_snapshot_full(void **state)
 		" 'TcpExtTCPTimeWaitOverflow': None}",
 		"d['sockstat'] == {'inuse': 50, 'orphan': 1, 'tw': 3001,"
 		" 'alloc': 60, 'mem': 12}",
+		/* nf_conntrack not loaded: null, never 0 */
+		"d['conntrack'] == {'count': None, 'max': None}",
+		"list(d).index('conntrack') == list(d).index('rates') + 1",
+		"d['folded_ports'] == {'ephemeral_local': {'ports': 0,"
+		" 'time_wait': 0, 'total': 0, 'new_per_s': 0},"
+		" 'clients_inbound': {'ports': 0, 'time_wait': 0, 'total': 0,"
+		" 'new_per_s': 0}}",
+		"list(d).index('folded_ports') =="
+		" list(d).index('top_remote_ports') + 1",
 		"d['focus']['kind'] == 'peer'",
 		"d['focus']['addr'] == '2001:db8::1' and 'port' not in d['focus']",
 		"d['focus']['states']['TIME_WAIT'] == 5",
@@ -765,7 +775,8 @@ static void test_snapshot_full(void **state)
 		"d['focus']['local_ports'][0]['server'] is False",
 		"d['focus']['local_ports'][0]['new_per_s'] is None",
 		"d['focus']['remote_ports'] == [{'port': 443, 'time_wait': 5,"
-		" 'total': 6, 'new_per_s': None}]",
+		" 'total': 6, 'new_per_s': None, 'server': False,"
+		" 'side': 'client'}]",
 		"d['focus']['sockets'][0] == {'local': '2001:db8::2',"
 		" 'lport': 40001, 'remote': '2001:db8::1', 'rport': 443,"
 		" 'state': 'TIME_WAIT', 'timer': 3, 'expires_ms': 59000}",

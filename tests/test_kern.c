@@ -217,6 +217,34 @@ static void test_sysctl_errors(void **state)
 	free(s);
 }
 
+/* Conntrack where nf_conntrack is loaded (k409), where it is not (k618:
+ * absent, never 0), and malformed (not a count: absent too). */
+static void test_conntrack(void **state)
+{
+	struct kern_paths p;
+	struct snapshot *s = snap_alloc();
+
+	(void)state;
+	kern_paths_init(&p, FIXTURES "/k409");
+	kern_read_conntrack(&p, s);
+	assert_true(s->conntrack.count_present);
+	assert_int_equal(s->conntrack.count, 65000);
+	assert_true(s->conntrack.max_present);
+	assert_int_equal(s->conntrack.max, 65536);
+
+	kern_paths_init(&p, FIXTURES "/k618");
+	kern_read_conntrack(&p, s);
+	assert_false(s->conntrack.count_present);
+	assert_false(s->conntrack.max_present);
+	assert_int_equal(s->conntrack.count, 0);
+
+	kern_paths_init(&p, FIXTURES "/malformed");
+	kern_read_conntrack(&p, s);
+	assert_false(s->conntrack.count_present);
+	assert_false(s->conntrack.max_present);
+	free(s);
+}
+
 static void test_counters_k618(void **state)
 {
 	struct kern_paths p;
@@ -624,6 +652,18 @@ static void test_real_proc(void **state)
 	kern_read_sockstat(&p, a);
 	assert_true(a->sockstat.present);
 	assert_true(a->sockstat.tw >= 0);
+
+	/* conntrack as the files say, where they exist */
+	kern_read_conntrack(&p, a);
+	assert_int_equal(a->conntrack.max_present,
+			 access("/proc/sys/net/netfilter/nf_conntrack_max",
+				F_OK) == 0);
+	if (slurp_trimmed("/proc/sys/net/netfilter/nf_conntrack_max", want,
+			  sizeof(want)) == 0)
+		assert_int_equal(a->conntrack.max, atoll(want));
+	assert_int_equal(a->conntrack.count_present,
+			 access("/proc/sys/net/netfilter/nf_conntrack_count",
+				F_OK) == 0);
 	free(a);
 	free(b);
 }
@@ -636,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_sysctl_k618),
 		cmocka_unit_test(test_sysctl_k409),
 		cmocka_unit_test(test_sysctl_errors),
+		cmocka_unit_test(test_conntrack),
 		cmocka_unit_test(test_counters_k618),
 		cmocka_unit_test(test_counters_k409),
 		cmocka_unit_test(test_counters_prefix_exact),

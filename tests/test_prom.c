@@ -700,7 +700,7 @@ static void test_advisories(void **state)
 	assert_line(out, "twtop_advisories" NS1 ",id=\"a-new-rule\","
 		    "level=\"info\"} 1");
 	/* the stable set: every known pair once, plus the new one */
-	assert_int_equal(count_prefix(out, "twtop_advisories{"), 12);
+	assert_int_equal(count_prefix(out, "twtop_advisories{"), 13);
 	assert_int_equal(count_prefix(out, "# TYPE twtop_advisories gauge"), 1);
 	check_format(out);
 	free(out);

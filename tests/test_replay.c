@@ -117,6 +117,10 @@ static void fill_tops(struct snapshot *s)
 	set_port(&s->rports[0], 443, false, 2000, 2020);
 	s->rports[0].new_per_s = 49.5;
 	s->n_rports = 1;
+	s->folded.eph_local = (struct snap_port_fold){ 1890, 1900, 1950,
+							12.5 };
+	s->folded.clients_inbound = (struct snap_port_fold){ 1000, 1000,
+							      1010, -1 };
 	s->eph.present = true;
 	s->eph.low = 32768;
 	s->eph.high = 60999;
@@ -186,6 +190,9 @@ static void fill_kernel(struct snapshot *s)
 	s->sockstat.tw = 3001;
 	s->sockstat.alloc = 60;
 	s->sockstat.mem = 12;
+	/* conntrack: a count, its max unreadable (null) */
+	s->conntrack.count_present = true;
+	s->conntrack.count = 12345;
 }
 
 /* Advisories with evidence (one NaN) and quoting in the text. */
@@ -236,6 +243,7 @@ static void fill_focus(struct snapshot *s)
 	f->n_lports = 1;
 	set_port(&f->rports[0], 443, false, 5, 6);
 	f->n_rports = 1;
+	f->eph_local = (struct snap_port_fold){ 3, 4, 5, 0.5 };
 	set_addr(&f->socks[0].local, "2001:db8::2");
 	set_addr(&f->socks[0].remote, "2001:db8::1");
 	f->socks[0].lport = 40001;
@@ -917,6 +925,19 @@ static void test_format2_roundtrip(void **state)
 	assert_true(b->lports[1].server && !b->lports[1].listening);
 	assert_false(b->lports[2].server);
 	assert_true(b->rports[0].new_per_s == 49.5);
+	assert_false(b->rports[0].server);
+	/* the folded ports and conntrack (its max null: absent) */
+	assert_int_equal(b->folded.eph_local.ports, 1890);
+	assert_int_equal(b->folded.eph_local.time_wait, 1900);
+	assert_int_equal(b->folded.eph_local.total, 1950);
+	assert_true(b->folded.eph_local.new_per_s == 12.5);
+	assert_int_equal(b->folded.clients_inbound.ports, 1000);
+	assert_true(b->folded.clients_inbound.new_per_s < 0);
+	assert_true(b->conntrack.count_present);
+	assert_int_equal(b->conntrack.count, 12345);
+	assert_false(b->conntrack.max_present);
+	assert_int_equal(b->focus->eph_local.total, 5);
+	assert_int_equal(b->focus->clients_inbound.ports, 0);
 	/* "ephemeral": holes by kind and the reuse inputs */
 	assert_int_equal(b->eph.holes, 7);
 	assert_int_equal(b->eph.holes_listen, 3);

@@ -49,6 +49,11 @@ void kern_read_counters(const struct kern_paths *p, struct snapshot *s);
 int kern_parse_sockstat(const char *text, struct snapshot *s);
 void kern_read_sockstat(const struct kern_paths *p, struct snapshot *s);
 
+/* Reads nf_conntrack_count and nf_conntrack_max (SYS/net/netfilter)
+ * into s->conntrack; a file that is absent (nf_conntrack not loaded),
+ * unreadable or not a count leaves its value absent, never 0. */
+void kern_read_conntrack(const struct kern_paths *p, struct snapshot *s);
+
 /* "32768\t60999" -> low, high. -1 if malformed or low > high. */
 int kern_parse_port_range(const char *text, uint32_t *low, uint32_t *high);
 

@@ -18,7 +18,7 @@
 #define SNAP_SYSCTL_MAX	16
 #define SNAP_ADV_MAX	16	/* advisories kept per sample */
 #define SNAP_ADV_EVIDENCE 16	/* numbers behind one advisory */
-#define SNAP_RATES_MAX	8	/* counter rates kept per sample */
+#define SNAP_RATES_MAX	16	/* counter rates kept per sample */
 
 #define SNAP_EXP_BANDS	6	/* TIME_WAIT by time left, 10 s bands */
 #define SNAP_EXP_BAND_MS 10000
@@ -40,6 +40,16 @@ struct snap_port {
 	bool listening;		/* a LISTEN socket holds it in this sample */
 	bool server;		/* server side: listens now, listened within
 				 * 60 s, or inferred (see snapshot.tw) */
+	uint32_t time_wait;
+	uint32_t total;
+	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
+};
+
+/* Ports left out of a top list and counted together instead (agg): the
+ * ephemeral local ports of client-side sockets, or the clients' ports
+ * (remote) of connections accepted here. */
+struct snap_port_fold {
+	uint32_t ports;		/* distinct ports folded */
 	uint32_t time_wait;
 	uint32_t total;
 	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
@@ -169,6 +179,8 @@ struct snap_focus {
 	uint32_t n_lports, n_rports;	/* by time_wait, then total */
 	struct snap_port lports[FOCUS_PORTS_MAX];
 	struct snap_port rports[FOCUS_PORTS_MAX];
+	struct snap_port_fold eph_local;	/* as snapshot.folded */
+	struct snap_port_fold clients_inbound;
 	uint32_t groups_total;		/* its destination groups */
 	uint32_t n_groups;		/* the fullest, at most the max */
 	struct snap_group groups[FOCUS_GROUPS_MAX];
@@ -231,9 +243,18 @@ struct snapshot {
 
 	uint32_t n_peers, n_lports, n_rports;
 	struct snap_peer peers[SNAP_TOP_MAX];	/* by time_wait, then total */
-	struct snap_port lports[SNAP_TOP_MAX];	/* by time_wait */
+	/* by time_wait, then total; without the folded ports below */
+	struct snap_port lports[SNAP_TOP_MAX];
 	struct snap_port rports[SNAP_TOP_MAX];
 	uint32_t peers_total;	/* distinct peers before the cut */
+	/* Left out of lports: client-side local ports inside the ephemeral
+	 * range (one per connection, connect() picked them). Left out of
+	 * rports: remote ports whose sockets are mostly server side (the
+	 * clients' ports of connections accepted here). */
+	struct {
+		struct snap_port_fold eph_local;
+		struct snap_port_fold clients_inbound;
+	} folded;
 
 	struct {
 		bool present;		/* ip_local_port_range readable */
@@ -268,6 +289,13 @@ struct snapshot {
 		bool present;
 		long long inuse, orphan, tw, alloc, mem;
 	} sockstat;
+
+	/* nf_conntrack entries and its table size, from /proc/sys/net/
+	 * netfilter; absent (not 0) where nf_conntrack is not loaded */
+	struct {
+		bool count_present, max_present;
+		long long count, max;
+	} conntrack;
 
 	uint32_t n_advisories;	/* most severe first */
 	struct snap_advisory advisories[SNAP_ADV_MAX];
