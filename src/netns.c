@@ -252,7 +252,8 @@ int netns_scan(const char *proc, const char *const *dirs, size_t n_dirs,
 			snprintf(e->name, sizeof(e->name), "%s:%d",
 				 e->comms[0], (int)e->pids[0]);
 	}
-	qsort(l.v, l.n, sizeof(*l.v), by_inode);
+	if (l.n > 0)
+		qsort(l.v, l.n, sizeof(*l.v), by_inode);
 	netns_list_free(out);
 	*out = l;
 	return 0;

@@ -120,7 +120,8 @@ static int dump(struct backends *b, const char *name, uint32_t mask,
 			rc > 0 ? "interrupted" : strerror(r.error));
 		return -1;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), by_key);
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), by_key);
 	return 0;
 }
 

@@ -64,7 +64,7 @@ d1, d2 = [json.loads(l) for l in open(base + ".jsonl")]
 dt = d2["unix_time"] - d1["unix_time"]
 prom = {}
 for l in open(base + ".prom"):
-    m = re.match(r'(twtop_\w+)\{netns=""\} (\S+)$', l)
+    m = re.match(r'(twtop_\w+)\{netns="[^"]*"\} (\S+)$', l)
     if m:
         prom[m.group(1)] = float(m.group(2))
 metric = {"TcpExtTCPAbortOnData": "twtop_tcp_abort_on_data_total",
@@ -140,7 +140,7 @@ nf=/proc/sys/net/netfilter
 count=$(nsx cat "$nf/nf_conntrack_count" 2>/dev/null || echo null)
 max=$(nsx cat "$nf/nf_conntrack_max" 2>/dev/null || echo null)
 python3 - "$tmp/once.json" "$tmp/rst.prom" "$count" "$max" <<'PY' ||
-import json, sys
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 prom = open(sys.argv[2]).read()
 count, mx = (None if v == "null" else int(v) for v in sys.argv[3:5])
@@ -148,11 +148,12 @@ assert d["conntrack"] == {"count": count, "max": mx}, (d["conntrack"], count, mx
 # absent: no series (never 0); present: the value
 for name, v in (("twtop_conntrack_entries", count),
                 ("twtop_conntrack_entries_limit", mx)):
-    line = '%s{netns=""} ' % name
+    # the netns label is the namespace's ip netns name (or "")
+    line = re.search(r'^%s\{netns="[^"]*"\} (\S+)$' % name, prom, re.M)
     if v is None:
-        assert line not in prom, name
+        assert line is None, name
     else:
-        assert line in prom, name
+        assert line is not None and int(line.group(1)) == v, (name, v)
 print("conntrack ok:", d["conntrack"])
 PY
 	fail "conntrack against $nf"
