@@ -89,7 +89,7 @@ done
 [ "$second" != "$first" ] || fail "$prom not rewritten in 10 s"
 # a queue would write the sample 0.2 s after the first; latest wins writes
 # one taken about when the first write ended, some 3 s later
-lt "$(awk -v a="$first" 'BEGIN { print a + 2 }')" "$second" ||
+lt "$(awk -v a="$first" 'BEGIN { printf "%.6f", a + 2 }')" "$second" ||
 	fail "second file's sample at $second, first at $first: not the newest"
 echo "ok: files of samples $first and $second (latest wins)"
 
