@@ -271,8 +271,9 @@ void ui_key(struct ui *u, int key)
 /* Lines one wheel step scrolls. */
 #define WHEEL_LINES 3
 
-/* A mouse event (KEY_MOUSE): button 1 focuses the panel under the
- * pointer and selects the row there; the wheel focuses it and scrolls
+/* A mouse event (KEY_MOUSE): button 1 on a list's heading sorts by the
+ * column clicked; elsewhere it focuses the panel under the pointer and
+ * selects the row there; the wheel focuses it and scrolls
  * it (in the drill-down, the socket list). */
 void ui_mouse(struct ui *u)
 {
@@ -296,6 +297,8 @@ void ui_mouse(struct ui *u)
 	if (u->view == UI_VIEW_MAIN) {
 		p = ui_layout_panel_at(&u->lay, ev.y, ev.x);
 		if (p < 0)
+			return;
+		if (!key && ui_sort_click(u, p, ev.y, ev.x))
 			return;
 		u->focus = p;
 		if (!key) {

@@ -207,6 +207,9 @@ void ui_sort_rows(int *idx, int *tmp, int n, const struct ui_sort_cols *cols,
 int ui_cmp_num(double a, double b);
 int ui_cmp_addr(const struct tw_addr *a, const struct tw_addr *b);
 bool ui_sort_key(struct ui *u, int key);
+/* A click at (y, x) on the heading of a sortable list: sorts by the column
+ * under it (again: inverts). True when it was such a click. */
+bool ui_sort_click(struct ui *u, int panel, int y, int x);
 void ui_list_view(struct panel_state *ps, bool focused);
 const char *ui_arrow(const struct ui *u);
 

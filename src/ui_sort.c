@@ -107,6 +107,63 @@ bool ui_sort_key(struct ui *u, int key)
 	return true;
 }
 
+/* Whether the word at cells [i, i + n) of line is whole: not part of a
+ * longer word (letters, digits, '_', '/'). */
+static bool whole_word(const char *line, int len, int i, int n)
+{
+	static const char *const word = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_/";
+
+	return (i == 0 || !strchr(word, line[i - 1]) || line[i - 1] == '\0') &&
+	       (i + n >= len || !strchr(word, line[i + n]) ||
+		line[i + n] == '\0');
+}
+
+bool ui_sort_click(struct ui *u, int panel, int y, int x)
+{
+	const struct panel_ops *ops = ui_panel(panel);
+	const struct ui_rect *r = &u->lay.panel[panel];
+	struct panel_state *ps = &u->ps[panel];
+	const struct ui_sort_cols *c = ops->sort;
+	int head = ps->row_lines > 0 ? ps->row_y - 1 : r->y + r->h - ps->page - 1;
+	char line[512];
+	int len;
+
+	if (c == NULL || u->view != UI_VIEW_MAIN || y != head || y <= r->y)
+		return false;
+	/* the heading as drawn: its ASCII cells (the sort glyph is not) */
+	len = r->w < (int)sizeof(line) - 1 ? r->w : (int)sizeof(line) - 1;
+	for (int i = 0; i < len; i++) {
+		chtype ch = mvinch(y, r->x + i) & A_CHARTEXT;
+
+		line[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : ' ';
+	}
+	line[len] = '\0';
+	for (int k = 0; k < c->n; k++) {
+		int n = (int)strlen(c->names[k]);
+
+		for (const char *p = line; (p = strstr(p, c->names[k])) != NULL;
+		     p++) {
+			int i = (int)(p - line);
+
+			if (!whole_word(line, len, i, n) || x < r->x + i - 1 ||
+			    x >= r->x + i + n)
+				continue;
+			if (ps->sort == k)
+				ps->sort_inv = !ps->sort_inv;
+			else
+				ps->sort = k;
+			u->focus = panel;
+			ui_list_sync(u, panel);
+			ui_message(u, false, "sorted by %s, %s", c->names[k],
+				   ui_sort_desc(c, k, ps->sort_inv) ?
+				   "descending" : "ascending");
+			return true;
+		}
+	}
+	return false;
+}
+
 /* An unfocused list shows its rows from the top, worst first, on every
  * sample: the selection is the focused list's alone, so a row picked
  * before Tab moved on does not keep an idle row on screen. */

@@ -8,7 +8,8 @@
 # "steady at 0 %" beside 53 % used; ephemeral and clients' ports fold
 # into one row each; counts of 10^9 and a sockstat pair of 995584 show
 # whole or compact, never cut; an unfocused list follows the worst group
-# from one record to the next; F6 and I sort a list, marked in its
+# from one record to the next; F6 and I (or a click on a heading) sort a
+# list, marked in its
 # heading; the server/client split shows at 80x24; ASCII cuts with '~'.
 # Needs tmux only (no namespace).
 set -u
@@ -151,12 +152,28 @@ wait_screen '^ peer +TIME_WAIT +▲new/s'
 keys I F6 F6 F6
 wait_screen '^ peer▲ +TIME_WAIT'
 [ "$(first_peer)" = ::1 ] || fail "by address: $(first_peer), want ::1"
+# a click on a column's heading sorts by it; again inverts (htop)
+hy=$(screen_row '^ peer. +TIME_WAIT')
+hx=$(screen | sed -n "$((hy + 1))p" | awk '{ print index($0, "new/s") }')
+[ -n "$hy" ] && [ "$hx" -gt 0 ] || fail "no peers heading to click"
+click "$hy" "$((hx + 1))"
+wait_screen '^ peer +TIME_WAIT +▼new/s'
+wait_screen 'sorted by new/s, descending'
+[[ "$(first_peer)" == *7771 ]] || fail "click new/s: $(first_peer), want 7771"
+click "$hy" "$((hx + 1))"
+wait_screen '^ peer +TIME_WAIT +▲new/s'
 quit
 
 # --- ASCII: a cut ends in '~', the arrow is '->' --------------------------------
-tmux -L "$ui_id" -f /dev/null new-session -d -s main -x 80 -y 24 \
-	env TERM=xterm-256color LANG=C LC_ALL=C "$twtop" --replay \
-	"$fx/ipv6.json" || fail "tmux new-session (ASCII)"
+# (again after a moment: the tmux server of the last session may still be
+# exiting, "server exited unexpectedly")
+for try in 1 2 3; do
+	tmux -L "$ui_id" -f /dev/null new-session -d -s main -x 80 -y 24 \
+		env TERM=xterm-256color LANG=C LC_ALL=C "$twtop" --replay \
+		"$fx/ipv6.json" && break
+	[ "$try" = 3 ] && fail "tmux new-session (ASCII)"
+	sleep 0.5
+done
 wait_screen '^ fd00~[^ ]*6666:7772 +15000 '
 wait_screen '~[^ ]*->\[fd[^ ]*7771\]:8444'
 keys q
