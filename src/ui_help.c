@@ -27,7 +27,7 @@ static const struct {
 	{ "I", "invert the sort order", HELP_BOTH },
 	{ "z, e", "zoom: the focused panel alone; z or Esc: back",
 	  HELP_BOTH },
-	{ "mouse", "click: focus a panel, select a row; wheel: scroll",
+	{ "mouse", "click: focus, select, sort by a heading; wheel: scroll",
 	  HELP_BOTH },
 	{ "Enter", "drill down into the selected peer or port", HELP_LIVE },
 	{ "Enter", "replay: the socket list saved with the record",
