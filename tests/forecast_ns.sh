@@ -27,6 +27,14 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/ns_lib.sh"
 ns_require python3
+# Its scenarios are judged sample by sample against loads paced in real
+# time: a machine loaded by parallel builds shifts them. CI runs it in its
+# first make check and sets TWTOP_SKIP_TIMING=1 for the repeated builds
+# (distcheck, sanitizers, clang), where it says why it skips.
+if [ "${TWTOP_SKIP_TIMING:-}" = 1 ]; then
+	echo "SKIP: forecast_ns.sh is timed in real time; TWTOP_SKIP_TIMING=1 (CI runs it once, in its first make check)"
+	exit 77
+fi
 ns_setup twtop-fc
 # FORECAST_KEEP=DIR keeps the JSON of the run there
 keep() { [ -n "${FORECAST_KEEP:-}" ] && mkdir -p "$FORECAST_KEEP" && cp "$tmp"/*.json* "$FORECAST_KEEP"/; ns_cleanup; }
