@@ -29,6 +29,16 @@ enum {
 	true = 1,
 };
 
+/* include/uapi/linux/bpf.h */
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+};
+
+enum bpf_map_type {
+	BPF_MAP_TYPE_LRU_HASH = 9,
+};
+
 #pragma clang attribute push(__attribute__((preserve_access_index)), \
 			     apply_to = record)
 
@@ -61,7 +71,13 @@ typedef struct {
 	uid_t val;
 } kuid_t;
 
-struct net;
+struct ns_common {
+	unsigned int inum;
+};
+
+struct net {
+	struct ns_common ns;
+};
 
 typedef struct {
 	struct net *net;
@@ -94,6 +110,7 @@ struct sock_common {
 };
 
 struct inode {
+	unsigned short i_mode;
 	unsigned long i_ino;
 };
 
@@ -180,11 +197,44 @@ struct nsproxy {
 	struct net *net_ns;
 };
 
-struct task_struct {
-	struct nsproxy *nsproxy;
+struct file {
+	struct inode *f_inode;
+	void *private_data;
 };
 
-struct file;
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+struct task_struct {
+	struct nsproxy *nsproxy;
+	struct files_struct *files;
+	struct task_struct *group_leader;
+	char comm[16];
+};
+
+/* The registers at a system call, per architecture: flavours of struct
+ * pt_regs (libbpf drops the ___suffix when it matches), so one object
+ * reads either and bpf_core_field_exists picks at load time. */
+struct pt_regs;
+
+struct pt_regs___x86 {
+	unsigned long di;
+	unsigned long si;
+	unsigned long dx;
+	unsigned long orig_ax;
+};
+
+struct pt_regs___arm64 {
+	__u64 regs[31];
+	__u64 orig_x0;
+	__s32 syscallno;
+};
 
 struct bpf_iter__tcp {
 	struct bpf_iter_meta *meta;
