@@ -520,8 +520,10 @@ static void groups_out(struct closers *cl, struct snapshot *s)
 {
 	uint32_t ng = MIN_U32(s->eph.n_groups, SNAP_TOP_MAX);
 
-	for (uint32_t g = 0; g < ng; g++)
+	for (uint32_t g = 0; g < ng; g++) {
 		memset(&s->eph.groups[g].cf, 0, sizeof(s->eph.groups[g].cf));
+		s->eph.groups[g].cf.known = true;
+	}
 	for (size_t i = 0; i < cl->n_errs; i++) {
 		const struct cl_err *e = &cl->errs[i];
 		struct tw_addr remote;

@@ -55,6 +55,7 @@ struct snap_port {
 /* Failed connect() calls to one destination group's remote address and
  * port, since twtop started: by errno, most first. */
 struct snap_connfail {
+	bool known;		/* counted (BPF runs); else no figures */
 	uint32_t n;
 	struct {
 		int err;	/* positive errno */
