@@ -19,6 +19,9 @@
  * connection on the same 4-tuple: the age is read during the dump (a
  * little after closers_begin) and counts in jiffies. */
 #define STALE_SLACK_S	2.0
+/* A process stays listed this long after its last close or failed
+ * connect(): as long as a TIME_WAIT it made would last. */
+#define RECENT_S	60.0
 
 /* A TIME_WAIT of the dump. */
 struct cl_tw {
@@ -57,6 +60,7 @@ struct cl_row {
 	uint64_t active, passive, connerr;
 	double active_ps, passive_ps, connerr_ps;
 	bool named;		/* comm and cgroup id set */
+	double last;		/* its last event, CLOCK_MONOTONIC s */
 	char comm[CLOSERS_COMM_LEN];
 	uint64_t cgroup;
 	uint32_t dests, top_n;
@@ -292,6 +296,8 @@ static void proc_add(uint32_t tgid, const struct closers_proc *p, void *arg)
 	row_name(r, p->comm, p->cgroup);
 	r->active = p->active;
 	r->passive = p->passive;
+	if (p->last_ns / 1e9 > r->last)
+		r->last = p->last_ns / 1e9;
 	r->active_ps = delta_per_s(p->active, was ? was->active : 0,
 				   was != NULL, pc->dt);
 	r->passive_ps = delta_per_s(p->passive, was ? was->passive : 0,
@@ -329,6 +335,8 @@ static void err_add(const struct closers_connerr_key *k,
 	r = row_get(cl, k->tgid);
 	row_name(r, e->comm, e->cgroup);
 	r->connerr += e->count;
+	if (e->last_ns / 1e9 > r->last)
+		r->last = e->last_ns / 1e9;
 	if (out->per_s > 0)
 		r->connerr_ps += out->per_s;
 }
@@ -404,11 +412,12 @@ static int row_cmp(const void *pa, const void *pb)
 	return c;
 }
 
-/* A process is listed while it holds TIME_WAIT or closes or fails. */
-static bool row_shown(const struct cl_row *r)
+/* A process is listed while it holds TIME_WAIT, closes or fails, and
+ * for RECENT_S after. */
+static bool row_shown(const struct cl_row *r, double now)
 {
 	return r->tw > 0 || r->active_ps > 0 || r->passive_ps > 0 ||
-	       r->connerr_ps > 0;
+	       r->connerr_ps > 0 || (r->last > 0 && now - r->last < RECENT_S);
 }
 
 static void addr_of(struct tw_addr *a, uint8_t family, const uint8_t *bytes)
@@ -420,7 +429,8 @@ static void addr_of(struct tw_addr *a, uint8_t family, const uint8_t *bytes)
 }
 
 /* The rows kept, named, into out. */
-static void rows_out(struct closers *cl, struct snap_closers *out)
+static void rows_out(struct closers *cl, struct snap_closers *out,
+		     double now)
 {
 	const struct cl_row **v = xcalloc(cl->rows.n + 1, sizeof(*v));
 	uint32_t n = 0;
@@ -428,7 +438,7 @@ static void rows_out(struct closers *cl, struct snap_closers *out)
 	for (uint32_t i = 0; i < cl->rows.n; i++) {
 		const struct cl_row *r = ctab_ent(&cl->rows, i);
 
-		if (row_shown(r))
+		if (row_shown(r, now))
 			v[n++] = r;
 	}
 	qsort(v, n, sizeof(*v), row_cmp);
@@ -569,7 +579,7 @@ void closers_finish(struct closers *cl, struct snapshot *s, double now)
 		return;
 	}
 	join(cl, out);
-	rows_out(cl, out);
+	rows_out(cl, out, now);
 	errs_out(cl, out);
 	groups_out(cl, s);
 	cl->src->totals(cl->ctx, &tot);

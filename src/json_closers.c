@@ -107,7 +107,7 @@ void json_closers(struct jw *w, const struct snapshot *s, uint32_t top)
 	uint32_t n = MIN_U32(MIN_U32(c->n, SNAP_CLOSERS_MAX), top);
 	uint32_t ne = MIN_U32(MIN_U32(c->n_errors, SNAP_CONNERR_MAX), top);
 
-	kv_str(w, "closers_reason", c->present ? NULL : c->why);
+	kv_str0(w, "closers_reason", c->present ? "" : c->why);
 	if (!c->present) {
 		static const char *const keys[] = {
 			"closers_totals", "closers", "closers_unknown",

@@ -97,15 +97,17 @@ void replay_snap_closers(struct replay_conv *c, json_t *root,
 	size_t at;
 
 	replay_str(c, root, "closers_reason", k->why, sizeof(k->why), false);
-	/* null: twtop ran without BPF (the reason says why) */
-	arr = arr && !json_is_null(arr) ?
-	      replay_arr(c, root, "closers", SNAP_CLOSERS_MAX) : NULL;
-	if (arr == NULL) {
-		if (k->why[0] == '\0')
-			snprintf(k->why, sizeof(k->why), "who closes was not "
-				 "recorded in this file");
+	if (arr == NULL) {	/* a file from before twtop had them */
+		snprintf(k->why, sizeof(k->why), "who closes was not "
+			 "recorded in this file");
 		return;
 	}
+	/* null: twtop ran without BPF (the reason says why) */
+	if (json_is_null(arr))
+		return;
+	arr = replay_arr(c, root, "closers", SNAP_CLOSERS_MAX);
+	if (arr == NULL)
+		return;
 	k->present = true;
 	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
 		snap_closer(c, replay_entry(c, arr, "closers", i, &at),

@@ -353,8 +353,16 @@ static void test_rates(void **state)
 	assert_float_equal(row_of(s, 11)->passive_per_s, 0.5, 1e-9);
 	free(s);
 
-	closers_begin(cl, T0 + 5);	/* nothing new: no longer listed */
+	/* nothing new: listed while the last close is under 60 s old */
+	f.p[0].last_ns = (uint64_t)((T0 + 3) * 1e9);
+	closers_begin(cl, T0 + 5);
 	s = finish(cl, T0 + 5);
+	assert_int_equal(s->closers.n, 1);
+	assert_int_equal(s->closers.v[0].pid, 10);
+	assert_float_equal(s->closers.v[0].active_per_s, 0, 1e-9);
+	free(s);
+	closers_begin(cl, T0 + 63.5);
+	s = finish(cl, T0 + 63.5);
 	assert_int_equal(s->closers.n, 0);
 	assert_int_equal(s->closers.total, 0);
 	free(s);

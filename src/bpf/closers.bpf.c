@@ -106,7 +106,7 @@ static __always_inline void tuple_of(const struct sock *sk,
 /* The current process's name: its group leader's comm, as ps shows. */
 static __always_inline void current_comm(char *comm)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
 	bpf_probe_read_kernel_str(comm, CLOSERS_COMM_LEN,
 				  BPF_CORE_READ(t, group_leader, comm));
@@ -255,7 +255,7 @@ static __always_inline long sc_nr(struct pt_regs *regs)
  * watched namespace (the socket's, whatever the task's). */
 static __always_inline bool fd_is_tcp_here(unsigned long fd)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
 	struct file **arr, *f = NULL;
 	struct socket *so;
