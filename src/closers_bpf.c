@@ -243,8 +243,8 @@ static int load(struct cl_bpf *b, __u32 inum, char *err, size_t errlen)
 	libbpf_set_print(old);
 	if (rc < 0)
 		snprintf(err, errlen, "who closes: cannot %s the BPF "
-			 "tracepoints (sock:inet_sock_set_state, "
-			 "raw_syscalls): %s", step, strerror(-rc));
+			 "tracepoint (sock:inet_sock_set_state): %s", step,
+			 strerror(-rc));
 	return rc < 0 ? -1 : 0;
 }
 

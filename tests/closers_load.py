@@ -8,7 +8,9 @@
 #   twserver   listens on 127.0.0.1:8081, closes first (server side)
 #   twpeer     the clients of twserver: closes after the server (passive)
 #   twclient   connects to 127.0.0.2:8080 and closes first (client side),
-#              then REFUSED connect() calls to 127.0.0.1:9 (no listener)
+#              then REFUSED connect() calls to 127.0.0.1:9 (no listener),
+#              blocking, and ASYNC more non-blocking (the refusal comes
+#              through SO_ERROR)
 #   twexhaust  holds connections to 127.0.0.3:9000 until connect() fails
 #              with EADDRNOTAVAIL, counts FAILS of them, then closes all
 #              first (client side)
@@ -25,6 +27,7 @@ CLIENT_N = 40
 PEER_N = 45
 FAILS = 37
 REFUSED = 5
+ASYNC = 3
 
 
 def set_name(name):
@@ -93,6 +96,15 @@ def client(report):
         try:
             c.connect(("127.0.0.1", 9))
         except ConnectionRefusedError:
+            refused += 1
+        c.close()
+    for _ in range(ASYNC):
+        c = socket.socket()
+        c.setblocking(False)
+        if c.connect_ex(("127.0.0.1", 9)) == errno.EINPROGRESS:
+            select.select([], [c], [], 5)
+        if c.getsockopt(socket.SOL_SOCKET,
+                        socket.SO_ERROR) == errno.ECONNREFUSED:
             refused += 1
         c.close()
     report({"active": CLIENT_N, "refused": refused})

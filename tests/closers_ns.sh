@@ -3,7 +3,8 @@
 # Who closes (issue 13), end to end: twtop --batch --json watches a
 # namespace (ip_local_port_range 40000-40049, tcp_tw_reuse 0) from before
 # tests/closers_load.py runs there: twclient closes first (client side)
-# and has connect() refused, twserver closes first to twpeer's
+# and has connect() refused (blocking, and non-blocking: the refusal
+# comes later, through the socket), twserver closes first to twpeer's
 # connections (server side), twexhaust holds ports to one destination
 # until connect() fails with EADDRNOTAVAIL, counts the failures itself,
 # then closes first; twsink closes after its peers. The same load runs in
@@ -30,7 +31,8 @@ done
 
 # --netns, not ip netns exec: that one mounts its own /sys, where the
 # cgroup of an exited process cannot be looked up
-"$twtop" --netns "$ns" --batch --json -d 0.4 >"$tmp/out" 2>"$tmp/err" &
+"$twtop" --netns "$ns" --batch --json -d 0.4 --prometheus "$tmp/p.prom" \
+	--prometheus-processes 2 >"$tmp/out" 2>"$tmp/err" &
 twpid=$!
 pids+=($twpid)
 for ((i = 0; i < 50; i++)); do
@@ -58,6 +60,7 @@ kill "$twpid"
 wait "$twpid" 2>/dev/null
 grep -E '^0::' /proc/self/cgroup | cut -d: -f3- >"$tmp/cgroup"
 
+python3 "$here/prom_parse.py" "$tmp/p.prom" || fail "the Prometheus file"
 python3 - "$tmp" <<'EOF' || fail "closers differ (above)"
 import json, sys
 tmp = sys.argv[1]
@@ -143,6 +146,21 @@ check("group :9000 connect_failures",
       {"EADDRNOTAVAIL": load["twexhaust"]["eaddrnotavail"]})
 check("group :8080 connect_failures",
       groups[("127.0.0.2", 8080)]["connect_failures"], {})
+# Prometheus: the totals, and per process only the 2 holding the most
+# TIME_WAIT (--prometheus-processes 2), by side, as the JSON has them
+series = {}
+for line in open(tmp + "/p.prom"):
+    if line.startswith("twtop_process_time_wait_sockets{"):
+        labels = dict(kv.split("=", 1) for kv in
+                      line[line.index("{") + 1:line.index("}")].split(","))
+        series[(int(labels["pid"].strip('"')),
+                labels["side"].strip('"'))] = int(line.split()[-1])
+    if line.startswith("twtop_time_wait_unattributed{"):
+        check("twtop_time_wait_unattributed", int(line.split()[-1]), 0)
+top2 = sorted(d["closers"], key=lambda r: -r["time_wait"])[:2]
+check("per-process series", series,
+      {(r["pid"], side): r[side + "_side"] for r in top2
+       for side in ("server", "client")})
 # the other namespace's processes, at the same time, never
 theirs = {v["pid"] for v in other.values()}
 for l in lines:

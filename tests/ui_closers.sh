@@ -47,7 +47,7 @@ wait_screen "$(row twexhaust "$exhaust" "$held" 0 "$held")"
 wait_screen "$(row twserver "$server" "$srv_tw" "$srv_tw" 0)"
 wait_screen "$((40 + held + srv_tw)) (TIME_WAIT )?named, 0 (from )?before twtop"
 wait_screen "EADDRNOTAVAIL +$eaddr +[0-9.]+ twexhaust(\[$exhaust\])? .* 127\.0\.0\.3:9000"
-wait_screen "ECONNREFUSED +5 +[0-9.]+ twclient(\[$client\])? .* 127\.0\.0\.1:9( |$)"
+wait_screen "ECONNREFUSED +8 +[0-9.]+ twclient(\[$client\])? .* 127\.0\.0\.1:9( |$)"
 first=$(screen | grep -nE 'EADDRNOTAVAIL|ECONNREFUSED' | head -1)
 case $first in *EADDRNOTAVAIL*) ;; *) fail "EADDRNOTAVAIL is not first" ;; esac
 

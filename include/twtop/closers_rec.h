@@ -15,7 +15,7 @@
 #define CLOSERS_TUPLES_MAX	65536	/* closer per 4-tuple */
 #define CLOSERS_PROCS_MAX	8192	/* counters per process */
 #define CLOSERS_CONNERR_MAX	4096	/* failed connect() per destination */
-#define CLOSERS_PENDING_MAX	4096	/* connect() under way, per thread */
+#define CLOSERS_PENDING_MAX	16384	/* connect() under way, per socket */
 #define CLOSERS_COMM_LEN	16	/* TASK_COMM_LEN */
 
 /* A TCP connection as its own side sees it: local and remote. */
@@ -65,12 +65,16 @@ struct closers_connerr {
 	char comm[CLOSERS_COMM_LEN];
 };
 
-/* A connect() between syscall entry and exit (key: __u32 thread id). */
+/* A connect() under way (key: the socket's address, __u64): the task
+ * that called it, and where to. */
 struct closers_pending {
+	__u64 cgroup;
+	__u32 tgid;
 	__u8 family;
 	__u8 pad;
 	__u16 rport;
 	__u8 remote[16];
+	char comm[CLOSERS_COMM_LEN];
 };
 
 /* Totals kept in the object's .bss (struct closers_bpf's bss). */

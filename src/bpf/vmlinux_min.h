@@ -110,7 +110,6 @@ struct sock_common {
 };
 
 struct inode {
-	unsigned short i_mode;
 	unsigned long i_ino;
 };
 
@@ -132,6 +131,7 @@ struct sock {
 	__u16 sk_protocol;
 	__u16 sk_type;
 	__u8 sk_userlocks;	/* a bitfield before 5.x: read as one */
+	int sk_err;
 };
 
 /* Kernels from 6.17 cache the socket inode's number in the sock. */
@@ -197,44 +197,13 @@ struct nsproxy {
 	struct net *net_ns;
 };
 
-struct file {
-	struct inode *f_inode;
-	void *private_data;
-};
-
-struct fdtable {
-	unsigned int max_fds;
-	struct file **fd;
-};
-
-struct files_struct {
-	struct fdtable *fdt;
-};
-
 struct task_struct {
 	struct nsproxy *nsproxy;
-	struct files_struct *files;
 	struct task_struct *group_leader;
 	char comm[16];
 };
 
-/* The registers at a system call, per architecture: flavours of struct
- * pt_regs (libbpf drops the ___suffix when it matches), so one object
- * reads either and bpf_core_field_exists picks at load time. */
-struct pt_regs;
-
-struct pt_regs___x86 {
-	unsigned long di;
-	unsigned long si;
-	unsigned long dx;
-	unsigned long orig_ax;
-};
-
-struct pt_regs___arm64 {
-	__u64 regs[31];
-	__u64 orig_x0;
-	__s32 syscallno;
-};
+struct file;
 
 struct bpf_iter__tcp {
 	struct bpf_iter_meta *meta;
