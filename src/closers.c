@@ -473,7 +473,8 @@ static void rows_out(struct closers *cl, struct snap_closers *out,
 /* The failed connect() rows kept, EADDRNOTAVAIL first. */
 static void errs_out(struct closers *cl, struct snap_closers *out)
 {
-	qsort(cl->errs, cl->n_errs, sizeof(*cl->errs), err_cmp);
+	if (cl->n_errs > 0)	/* errs is NULL until the first */
+		qsort(cl->errs, cl->n_errs, sizeof(*cl->errs), err_cmp);
 	out->errors_total = (uint32_t)cl->n_errs;
 	out->n_errors = MIN_U32((uint32_t)cl->n_errs, SNAP_CONNERR_MAX);
 	for (uint32_t i = 0; i < out->n_errors; i++) {
