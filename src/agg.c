@@ -266,6 +266,14 @@ bool agg_server_side(const struct agg *a, const struct diag_sock *sk,
 	return *inferred;
 }
 
+bool agg_tw_server(const struct agg *a, const struct diag_sock *sk)
+{
+	bool inferred;
+
+	return agg_server_side(a, sk, agg_state(sk) == TS_TIME_WAIT,
+			       &inferred);
+}
+
 /* Counts a socket toward its destination group if it took an ephemeral
  * port: inside the range, not reserved, not a bind()/listen() port. */
 static void agg_add_group(struct agg *a, const struct diag_sock *sk,

@@ -9,6 +9,7 @@
 #include "twtop/addr.h"
 #include "twtop/advice.h"
 #include "twtop/json.h"
+#include "twtop/json_closers.h"
 #include "twtop/tcpstate.h"
 
 #define JW_DEPTH_MAX ((int)(sizeof(((struct jw *)0)->first) / sizeof(bool)))
@@ -519,6 +520,7 @@ static void json_group(struct jw *w, const struct snap_group *g)
 	kv_double(w, "full_in_s", fc->known && fc->fills &&
 		  fc->full_in_s >= 0 ? fc->full_in_s : NAN);
 	kv_str(w, "forecast", fc->known ? fc->text : NULL);
+	json_group_failures(w, g);
 	jw_obj_end(w);
 }
 
@@ -745,6 +747,7 @@ int json_snapshot(FILE *f, const struct snapshot *s,
 	json_time_wait(&w, s);
 	json_tops(&w, s, &opts);
 	json_ephemeral(&w, s, &opts);
+	json_closers(&w, s, opts.top);
 	json_kernel(&w, s);
 	json_advisories(&w, s);
 	json_focus(&w, s->focus);

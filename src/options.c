@@ -39,6 +39,9 @@ static const char usage_text[] =
 "      --top N             length of the top lists, 1-%d (default 10)\n"
 "      --prometheus FILE   rewrite FILE atomically every sample in the\n"
 "                          Prometheus text format (node_exporter textfile)\n"
+"      --prometheus-processes N  --prometheus: also per-process series\n"
+"                          of who closes, the N with the most TIME_WAIT\n"
+"                          (1-32; BPF)\n"
 "  -q, --quiet             --batch: print nothing (with --prometheus)\n"
 "Filter:\n"
 "      --filter EXPR       count only the sockets an ss(8) filter matches:\n"
@@ -82,6 +85,7 @@ enum {
 	OPT_ONCE = 256, OPT_BATCH, OPT_JSON, OPT_TOP, OPT_ROOT, OPT_THEME,
 	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID, OPT_FILTER,
 	OPT_REPLAY, OPT_PROMETHEUS, OPT_BACKEND, OPT_CPU_BUDGET,
+	OPT_PROM_PROCESSES,
 };
 
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct options *)0)->filter),
@@ -107,6 +111,8 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "cpu-budget", required_argument, NULL, OPT_CPU_BUDGET },
+	{ "prometheus-processes", required_argument, NULL,
+	  OPT_PROM_PROCESSES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -259,6 +265,13 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 			return fail(err, errlen, "option '%s': '%s' is not "
 				    "auto, bpf or netlink", name, arg);
 		break;
+	case OPT_PROM_PROCESSES:
+		if (parse_long(arg, 1, SNAP_CLOSERS_MAX, &v) < 0)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "number from 1 to %d", name, arg,
+				    SNAP_CLOSERS_MAX);
+		o->prom_processes = (uint32_t)v;
+		break;
 	case OPT_NETNS_PID:
 		if (parse_long(arg, 1, 0x3fffffff, &v) < 0)
 			return fail(err, errlen, "option '%s': '%s' is not a "
@@ -336,6 +349,9 @@ static int finish(struct options *o, bool count_set, char *err, size_t errlen)
 			return fail(err, errlen, "option '--prometheus': %s",
 				    perr);
 	}
+	if (o->prom_processes && !o->prometheus[0])
+		return fail(err, errlen, "option '--prometheus-processes': "
+			    "only with --prometheus");
 	if (o->quiet && o->mode != MODE_BATCH)
 		return fail(err, errlen, "option '--quiet': only with --batch");
 	if (o->netns[0] && o->netns_pid)
@@ -420,6 +436,7 @@ struct sampler *options_sampler_new(const struct options *o,
 		.netns_path = o->netns[0] ? o->netns : NULL,
 		.netns_label = o->netns_label[0] ? o->netns_label : NULL,
 		.backend = (enum sampler_backend)o->backend,
+		.prom_processes = o->prom_processes,
 	};
 	struct filter *filter = NULL;
 	struct sampler *sp;

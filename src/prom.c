@@ -516,6 +516,85 @@ static void prom_groups(struct pw *w, const struct snapshot *s, uint32_t n)
 		      g, rate, n);
 }
 
+/* --- who closes (twtop/closers.h) --------------------------------------- */
+
+/* One sample of a per-process family: pid, comm and cgroup labels. */
+static void pw_process(struct pw *w, const char *name,
+		       const struct snap_closer *c)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%u", (unsigned)c->pid);
+	pw_open(w, name);
+	pw_label(w, "pid", pid);
+	pw_label(w, "comm", c->comm);
+	pw_label(w, "cgroup", c->cgroup);
+}
+
+/* Totals whenever BPF runs (a fixed set of series); per process only
+ * with --prometheus-processes N: the N holding the most TIME_WAIT, so
+ * the series stay bounded (pids come and go). */
+static void prom_closers(struct pw *w, const struct snapshot *s)
+{
+	const struct snap_closers *c = &s->closers;
+	uint32_t n = MIN_U32(MIN_U32(c->n, SNAP_CLOSERS_MAX),
+			     c->prom_processes);
+
+	if (!c->present)
+		return;
+	pw_family(w, "twtop_closes_total", "counter",
+		  "Connections closed since twtop started, in the namespace: "
+		  "active (this side closed first; it keeps the TIME_WAIT), "
+		  "passive (closed after the peer) (BPF).");
+	pw_open(w, "twtop_closes_total");
+	pw_label(w, "kind", "active");
+	pw_int(w, (long long)c->active_closes);
+	pw_open(w, "twtop_closes_total");
+	pw_label(w, "kind", "passive");
+	pw_int(w, (long long)c->passive_closes);
+	pw_family(w, "twtop_connect_errors_total", "counter",
+		  "connect() calls on TCP sockets of the namespace that "
+		  "failed, since twtop started (BPF).");
+	pw_open(w, "twtop_connect_errors_total");
+	pw_int(w, (long long)c->connect_errors);
+	if (!s->dump_failed)
+		pw_gauge_int(w, "twtop_time_wait_unattributed",
+			     "TIME_WAIT with no closer record: closed before "
+			     "twtop started (or the record was evicted).",
+			     c->unknown);
+	if (n == 0)
+		return;
+	pw_family(w, "twtop_process_time_wait_sockets", "gauge",
+		  "TIME_WAIT a process closed first and holds, by side "
+		  "(--prometheus-processes: the top N).");
+	for (uint32_t i = 0; i < n; i++) {
+		pw_process(w, "twtop_process_time_wait_sockets", &c->v[i]);
+		pw_label(w, "side", "server");
+		pw_int(w, c->v[i].server_side);
+		pw_process(w, "twtop_process_time_wait_sockets", &c->v[i]);
+		pw_label(w, "side", "client");
+		pw_int(w, c->v[i].client_side);
+	}
+	pw_family(w, "twtop_process_closes_total", "counter",
+		  "Closes of a process since twtop started: active (it closed "
+		  "first) or passive (--prometheus-processes).");
+	for (uint32_t i = 0; i < n; i++) {
+		pw_process(w, "twtop_process_closes_total", &c->v[i]);
+		pw_label(w, "kind", "active");
+		pw_int(w, (long long)c->v[i].active_closes);
+		pw_process(w, "twtop_process_closes_total", &c->v[i]);
+		pw_label(w, "kind", "passive");
+		pw_int(w, (long long)c->v[i].passive_closes);
+	}
+	pw_family(w, "twtop_process_connect_errors_total", "counter",
+		  "Failed connect() calls of a process since twtop started "
+		  "(--prometheus-processes).");
+	for (uint32_t i = 0; i < n; i++) {
+		pw_process(w, "twtop_process_connect_errors_total", &c->v[i]);
+		pw_int(w, (long long)c->v[i].connect_errors);
+	}
+}
+
 /* An (id, level) pair and how many active advisories have it. */
 struct adv_count {
 	const char *id;
@@ -575,6 +654,7 @@ int prom_write(FILE *f, const struct snapshot *s, unsigned int top)
 	prom_kernel(&w, s);
 	prom_ephemeral(&w, s);
 	prom_groups(&w, s, n);
+	prom_closers(&w, s);
 	prom_advisories(&w, s);
 	if (fflush(f) != 0 || ferror(f)) {
 		if (errno == 0)

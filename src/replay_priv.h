@@ -127,4 +127,11 @@ void replay_leave(struct replay_conv *c, size_t at);
 json_t *replay_entry(struct replay_conv *c, json_t *arr, const char *key,
 		     size_t i, size_t *at);
 
+/* replay_closers.c: who closes ("closers", "connect_errors" and the
+ * rest), and one group's "connect_failures". */
+void replay_snap_closers(struct replay_conv *c, json_t *root,
+			 struct snapshot *s);
+void replay_group_failures(struct replay_conv *c, json_t *e,
+			   struct snap_group *g);
+
 #endif

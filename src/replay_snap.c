@@ -297,6 +297,7 @@ static uint32_t snap_groups(struct replay_conv *c, json_t *o,
 		g->new_per_s = replay_rate(c, e, "new_per_s");
 		g->stopped = replay_bool(c, e, "stopped");
 		snap_forecast(c, e, g);
+		replay_group_failures(c, e, g);
 		replay_leave(c, at);
 		n = (uint32_t)i + 1;
 	}
@@ -616,6 +617,7 @@ int replay_snap_read(struct replay_conv *c, json_t *root,
 	snap_time_wait(c, root, s);
 	snap_tops(c, root, s);
 	snap_ephemeral(c, root, s);
+	replay_snap_closers(c, root, s);
 	snap_kernel(c, root, s);
 	snap_advisories(c, root, s);
 	snap_focus(c, root, s);

@@ -16,6 +16,7 @@
 #include "twtop/advice.h"
 #include "twtop/agg.h"
 #include "twtop/backend_bpf.h"
+#include "twtop/closers.h"
 #include "twtop/diag.h"
 #include "twtop/filter.h"
 #include "twtop/history.h"
@@ -51,6 +52,8 @@ struct sampler {
 	struct kern_paths paths;
 	struct diag *diag;		/* per-family dumps (filters) */
 	struct backend_bpf *bpf;	/* BPF iterators, or NULL */
+	struct closers *closers;	/* who closes (BPF), or NULL: */
+	char closers_why[192];		/* why not */
 	struct agg *agg;
 	struct history hist;
 	uint8_t reserved[65536 / 8];
@@ -148,8 +151,16 @@ static int open_backends(struct sampler *sp, char *err, size_t errlen)
 	/* A test's fake transport stands for the kernel: no BPF then. */
 	if (sp->cfg.backend == SAMPLER_BACKEND_NETLINK ||
 	    (sp->cfg.transport != NULL &&
-	     sp->cfg.backend == SAMPLER_BACKEND_AUTO))
+	     sp->cfg.backend == SAMPLER_BACKEND_AUTO)) {
+		snprintf(sp->closers_why, sizeof(sp->closers_why),
+			 "who closes needs BPF: %s",
+			 sp->cfg.transport ? "not with a test transport" :
+			 "not with --backend netlink");
 		return 0;
+	}
+	/* who closes: BPF tracepoints, whichever backend dumps */
+	sp->closers = closers_open(sp->cfg.root, sp->closers_why,
+				   sizeof(sp->closers_why));
 	sp->bpf = backend_bpf_open(why, sizeof(why));
 	if (sp->bpf == NULL && sp->cfg.backend == SAMPLER_BACKEND_BPF) {
 		snprintf(err, errlen, "--backend bpf: %s", why);
@@ -186,6 +197,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err,
 		return NULL;
 	}
 	if (open_backends(sp, err, errlen) < 0) {
+		closers_free(sp->closers);
 		diag_close(sp->diag);
 		free(sp);
 		return NULL;
@@ -215,6 +227,7 @@ void sampler_free(struct sampler *sp)
 	snap_unref(sp->full);
 	diag_close(sp->diag);
 	backend_bpf_close(sp->bpf);
+	closers_free(sp->closers);
 	agg_free(sp->agg);
 	filter_free(sp->filter);
 	filter_free(sp->focus_filter);
@@ -363,6 +376,7 @@ static uint32_t sample_params(struct sampler *sp, const struct snapshot *s,
 struct dump_ctx {
 	struct agg *agg;
 	diag_cb add;		/* agg_add, or agg_focus_add */
+	struct closers *closers;	/* TIME_WAIT to join, or NULL */
 	const struct filter *check;	/* NULL: the kernel filtered */
 	bool keep_rejected;	/* listeners: agg still sees them */
 	int family;		/* of the dump under way, 0 for both */
@@ -377,6 +391,8 @@ static void dump_cb(const struct diag_sock *sk, void *arg)
 	    (c->family ? filter_match_family(c->check, sk, c->family) :
 	     filter_match(c->check, sk))) {
 		c->add(sk, c->agg);
+		if (c->closers && agg_state(sk) == TS_TIME_WAIT)
+			closers_add(c->closers, sk, agg_tw_server(c->agg, sk));
 	} else if (c->keep_rejected) {
 		agg_add(sk, c->agg);
 		c->rejected[agg_state(sk)]++;	/* as agg counted it */
@@ -457,6 +473,7 @@ static int dump_all(struct sampler *sp, struct dump_ctx *c, int *intr,
 	memset(c, 0, sizeof(*c));
 	c->agg = sp->agg;
 	c->add = agg_add;
+	c->closers = sp->closers;
 	c->check = f;
 	c->keep_rejected = true;
 	/* The BPF iterator walks both hashes whatever it is asked for, and
@@ -499,6 +516,20 @@ static void uncount_rejected(const struct dump_ctx *c, struct snapshot *s)
 	}
 }
 
+/* Who closes: the closer records joined with the TIME_WAIT just dumped
+ * (after agg_finish: failed connect() counts go to its groups). */
+static void sample_closers(struct sampler *sp, struct snapshot *s)
+{
+	s->closers.prom_processes = sp->cfg.prom_processes;
+	if (sp->closers == NULL) {
+		s->closers.present = false;
+		snprintf(s->closers.why, sizeof(s->closers.why), "%s",
+			 sp->closers_why);
+		return;
+	}
+	closers_finish(sp->closers, s, now_mono());
+}
+
 /* The socket part of a sample, redone from scratch when the kernel says
  * the dump was interrupted. */
 static void sample_sockets(struct sampler *sp, struct snapshot *s)
@@ -513,6 +544,8 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 		int intr = 0;
 
 		agg_begin(sp->agg, &p);
+		if (sp->closers)
+			closers_begin(sp->closers, now_mono());
 		if (dump_all(sp, &c, &intr, &err) < 0)
 			break;
 		if (!intr)
@@ -527,6 +560,8 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 		/* No socket data at all (README, JSON "dump_failed"): not the
 		 * part counted before the failure. */
 		agg_begin(sp->agg, &p);
+		if (sp->closers)
+			closers_begin(sp->closers, now_mono());
 		memset(c.rejected, 0, sizeof(c.rejected));
 	} else if (tries == PASS_TRIES) {
 		s->partial = true;
@@ -536,6 +571,7 @@ static void sample_sockets(struct sampler *sp, struct snapshot *s)
 	}
 	agg_finish(sp->agg, s, sp->cfg.top);
 	uncount_rejected(&c, s);
+	sample_closers(sp, s);
 	if (err == 0)
 		remember_listeners(sp, now_ms);
 }

@@ -21,6 +21,7 @@ static const struct panel_ops *const panels[UI_NPANELS] = {
 	[UI_P_PEERS] = &ui_panel_peers,
 	[UI_P_PORTS] = &ui_panel_ports,
 	[UI_P_KERNEL] = &ui_panel_kernel,
+	[UI_P_CLOSERS] = &ui_panel_closers,
 };
 
 /* Interval steps for + and -, in seconds. */

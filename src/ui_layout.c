@@ -94,7 +94,27 @@ static void layout_full(struct ui_layout *l)
 		stack(l, ids, pref, 3, y, half, top, cols - half);
 	}
 	l->panel[UI_P_PEERS] = rect(y + top, 0, body - top, half - 1);
+	if (cols >= UI_WIDE_COLS && body - top >= 2 * UI_LISTS_MIN) {
+		/* who closes under the ports: both keep their width */
+		int ph = (body - top + 1) / 2;
+
+		l->panel[UI_P_PORTS] = rect(y + top, half, ph, cols - half);
+		l->panel[UI_P_CLOSERS] = rect(y + top + ph, half,
+					      body - top - ph, cols - half);
+		return;
+	}
 	l->panel[UI_P_PORTS] = rect(y + top, half, body - top, cols - half);
+}
+
+/* Narrower than UI_WIDE_COLS (or with too few rows to share the ports'
+ * column) the closers panel has no place of its own: focused, it takes
+ * the ports panel's (the Tab order stays). */
+static void closers_in_place(struct ui_layout *l, int focus)
+{
+	if (focus != UI_P_CLOSERS || l->panel[UI_P_CLOSERS].h > 0)
+		return;
+	l->panel[UI_P_CLOSERS] = l->panel[UI_P_PORTS];
+	memset(&l->panel[UI_P_PORTS], 0, sizeof(l->panel[UI_P_PORTS]));
 }
 
 /* The compact layout: a short trend on top of the focused panel. */
@@ -213,6 +233,7 @@ void ui_layout_compute(struct ui_layout *l, int rows, int cols, int focus)
 		l->mode = UI_FULL;
 		layout_full(l);
 		layout_order(l);
+		closers_in_place(l, focus);
 	}
 }
 

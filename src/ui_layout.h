@@ -14,6 +14,8 @@ enum ui_panel_id {
 	UI_P_PEERS,
 	UI_P_PORTS,
 	UI_P_KERNEL,
+	UI_P_CLOSERS,		/* under the ports from UI_WIDE_COLS;
+				 * narrower, in their place when focused */
 	UI_NPANELS
 };
 

@@ -137,6 +137,7 @@ extern const struct panel_ops ui_panel_peers;
 extern const struct panel_ops ui_panel_ports;
 extern const struct panel_ops ui_panel_kernel;
 extern const struct panel_ops ui_panel_advice;
+extern const struct panel_ops ui_panel_closers;
 
 /* ui_draw.c: drawing helpers (UI thread only). */
 void ui_colors_apply(struct ui *u);

@@ -689,7 +689,8 @@ static void test_snapshot_full(void **state)
 		" 'tw_young', 'tw_expiring', 'tw_expiring_bands', 'new_per_s',"
 		" 'stopped', 'forecast_per_s', 'sure_per_s', 'hold_s',"
 		" 'steady_share',"
-		" 'full_in_s', 'forecast']",
+		" 'full_in_s', 'forecast', 'connect_failures',"
+		" 'connect_failures_per_s']",
 		"d['ephemeral']['groups'][0]['used'] == 2100",
 		/* available is free + reusable, as stored */
 		"d['ephemeral']['groups'][0]['free'] == 30",

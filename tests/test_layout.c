@@ -49,8 +49,9 @@ static void test_80x24(void **state)
 	assert_int_equal(l.mode, UI_FULL);
 	check_sane(&l);
 	for (int i = 0; i < UI_NPANELS; i++)
-		if (i != UI_P_ADVICE)
+		if (i != UI_P_ADVICE && i != UI_P_CLOSERS)
 			assert_true(l.panel[i].h >= UI_PANEL_MIN);
+	assert_int_equal(l.panel[UI_P_CLOSERS].h, 0);	/* focused only */
 	/* all eleven states fit, the lists keep their minimum */
 	assert_int_equal(l.panel[UI_P_STATES].h, UI_STATES_ROWS);
 	/* the advisories keep their summary line under the states */
@@ -194,7 +195,7 @@ static void test_overlap(void **state)
  * other columns, then the lists left to right. */
 static const int screen_order[UI_NPANELS] = {
 	UI_P_STATES, UI_P_ADVICE, UI_P_TREND, UI_P_EPH, UI_P_KERNEL,
-	UI_P_PEERS, UI_P_PORTS,
+	UI_P_PEERS, UI_P_PORTS, UI_P_CLOSERS,
 };
 
 /* True when panel a must come before b in screen order: a above b in
@@ -248,6 +249,42 @@ static void test_tab_order(void **state)
 		assert_int_equal(l.order[i], screen_order[i]);
 }
 
+/* Who closes: under the ports from UI_WIDE_COLS (when both keep the
+ * lists' minimum); otherwise in the ports panel's place while focused;
+ * the Tab order the same. */
+static void test_closers_place(void **state)
+{
+	static const int sizes[][2] = {
+		{ 24, 80 }, { 40, 120 }, { 30, 149 }, { 30, 150 },
+	};
+	struct ui_layout l, f;
+
+	(void)state;
+	ui_layout_compute(&l, 50, 150, UI_P_PEERS);
+	check_sane(&l);
+	assert_int_equal(l.panel[UI_P_CLOSERS].x, l.panel[UI_P_PORTS].x);
+	assert_int_equal(l.panel[UI_P_CLOSERS].w, l.panel[UI_P_PORTS].w);
+	assert_int_equal(l.panel[UI_P_CLOSERS].y,
+			 l.panel[UI_P_PORTS].y + l.panel[UI_P_PORTS].h);
+	assert_int_equal(l.panel[UI_P_CLOSERS].y + l.panel[UI_P_CLOSERS].h,
+			 l.panel[UI_P_PEERS].y + l.panel[UI_P_PEERS].h);
+	assert_true(l.panel[UI_P_PORTS].h >= UI_LISTS_MIN);
+	assert_true(l.panel[UI_P_CLOSERS].h >= UI_LISTS_MIN);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		ui_layout_compute(&l, sizes[k][0], sizes[k][1], UI_P_PORTS);
+		ui_layout_compute(&f, sizes[k][0], sizes[k][1], UI_P_CLOSERS);
+		check_sane(&f);
+		assert_int_equal(l.panel[UI_P_CLOSERS].h, 0);
+		assert_int_equal(f.panel[UI_P_PORTS].h, 0);
+		assert_memory_equal(&f.panel[UI_P_CLOSERS],
+				    &l.panel[UI_P_PORTS],
+				    sizeof(struct ui_rect));
+		assert_memory_equal(f.order, l.order, sizeof(l.order));
+		assert_int_equal(ui_layout_next(&f, UI_P_CLOSERS, -1),
+				 UI_P_PORTS);
+	}
+}
+
 /* Tab and Shift-Tab step through the order and wrap. */
 static void test_next(void **state)
 {
@@ -257,8 +294,9 @@ static void test_next(void **state)
 	(void)state;
 	ui_layout_compute(&l, 40, 120, UI_P_PEERS);
 	assert_int_equal(ui_layout_next(&l, UI_P_PEERS, 1), UI_P_PORTS);
-	assert_int_equal(ui_layout_next(&l, UI_P_PORTS, 1), UI_P_STATES);
-	assert_int_equal(ui_layout_next(&l, UI_P_STATES, -1), UI_P_PORTS);
+	assert_int_equal(ui_layout_next(&l, UI_P_PORTS, 1), UI_P_CLOSERS);
+	assert_int_equal(ui_layout_next(&l, UI_P_CLOSERS, 1), UI_P_STATES);
+	assert_int_equal(ui_layout_next(&l, UI_P_STATES, -1), UI_P_CLOSERS);
 	assert_int_equal(ui_layout_next(&l, UI_P_ADVICE, 1), UI_P_TREND);
 	for (int i = 0; i < UI_NPANELS; i++)
 		p = ui_layout_next(&l, p, 1);
@@ -334,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_tab_order),
 		cmocka_unit_test(test_next),
+		cmocka_unit_test(test_closers_place),
 		cmocka_unit_test(test_zoom),
 		cmocka_unit_test(test_panel_at),
 	};

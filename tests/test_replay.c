@@ -882,7 +882,8 @@ static void test_format1_file(void **state)
 	assert_non_null(strstr(out, "\"hold_s\": 60,\n"
 			       "        \"steady_share\": null,\n"
 			       "        \"full_in_s\": null,\n"
-			       "        \"forecast\": null\n"));
+			       "        \"forecast\": null,\n"
+			       "        \"connect_failures\": null,\n"));
 	assert_non_null(strstr(out, "\"side\": \"client\""));
 	assert_non_null(strstr(out, "\"tw_reuse\": null,"));
 	free(out);
@@ -1040,7 +1041,9 @@ static void test_format1_forecast(void **state)
 			       "\"forecast_per_s\":1.5,\"sure_per_s\":1.5,"
 			       "\"hold_s\":60,"
 			       "\"steady_share\":1.15,\"full_in_s\":20,"
-			       "\"forecast\":\"full in 20 s\"}"));
+			       "\"forecast\":\"full in 20 s\","
+			       "\"connect_failures\":null,"
+			       "\"connect_failures_per_s\":null}"));
 	free(out);
 	snap_unref(s);
 	replay_free(r);

@@ -138,7 +138,8 @@ check_size() {
 	axis_check "$@"
 
 	# Tab: screen order from the peers, all the way round
-	for t in 'Top ports by TIME_WAIT' 'TCP states' 'Advisories: 3' \
+	for t in 'Top ports by TIME_WAIT' 'Who closes' 'TCP states' \
+		'Advisories: 3' \
 		'TIME_WAIT trend' 'Ephemeral ports' 'Kernel' \
 		'Top peers by TIME_WAIT'; do
 		keys Tab
@@ -184,7 +185,7 @@ check_size 80 24 33 -30s=29 -1m=59
 # the advisories are a title line here: counted by level (the last level
 # gives way to the width); z reads them
 wait_screen '^ Advisories: 3 \(1 alarm, 1 warn\) '
-keys Tab Tab Tab
+keys Tab Tab Tab Tab
 keys z
 wait_screen '^ Advisories: 3 \(1 alarm, 1 warn, 1 info\) *$'
 wait_screen 'alarm  tw-bucket-overflow: BEGINONE'
@@ -203,7 +204,7 @@ wait_screen '^      ↓ '
 screen | grep -q 'MIDDLEONE' && fail "120x40: the whole first advisory fits?"
 # Tab to the advisories; Down reads the first one line by line: its middle
 # and its end appear, then Down goes on to the second
-keys Tab Tab Tab
+keys Tab Tab Tab Tab
 for ((i = 0; i < 30; i++)); do
 	screen | grep -q 'MIDDLEONE' && break
 	keys Down
@@ -238,7 +239,7 @@ row=$(screen_row ' Kernel')
 click "$((row + 1))" 100
 [ "$(zoomed_title)" = Kernel ] || fail "a click did not focus the kernel panel"
 # z and e: the focused panel alone, Esc or z back
-keys Tab Tab Tab Tab e
+keys Tab Tab Tab Tab Tab e
 wait_screen 'zoom: z or Esc back'
 wait_screen '^ Advisories: 3 '
 wait_screen_gone 'TCP states'

@@ -78,7 +78,7 @@ for size in 80x24 120x40 150x50 200x60; do
 	wait_screen_gone '▲m1'
 	if [ "$size" = 80x24 ]; then
 		# the ephemeral panel has room for one group; zoomed, both
-		for ((i = 0; i < 5; i++)); do keys Tab; done
+		for ((i = 0; i < 6; i++)); do keys Tab; done
 		keys z
 		wait_screen '^ Ephemeral ports'
 		wait_screen '127\.0\.0\.1.127\.0\.0\.2:8080'

@@ -3,6 +3,7 @@
 #ifndef TWTOP_AGG_H
 #define TWTOP_AGG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "twtop/diag.h"
@@ -80,6 +81,10 @@ bool agg_port_busy(const struct agg *a, uint16_t port);
  * socket on a listening port is known as server side when it arrives.
  */
 void agg_add(const struct diag_sock *sk, void *agg);
+
+/* Whether a socket agg_add has counted is server side (its local port
+ * listens or listened within 60 s, or by the inference rule). */
+bool agg_tw_server(const struct agg *a, const struct diag_sock *sk);
 
 /* Fills the socket-derived parts of s: states, time_wait, top lists
  * (at most top entries each), ephemeral use. */

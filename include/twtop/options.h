@@ -32,6 +32,7 @@ struct options {
 	char prometheus[PATH_MAX];	/* --prometheus FILE, "" = none */
 	bool quiet;			/* -q: --batch prints nothing */
 	int backend;			/* --backend: enum sampler_backend */
+	uint32_t prom_processes;	/* --prometheus-processes N, 0 none */
 };
 
 void options_defaults(struct options *o);

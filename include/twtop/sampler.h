@@ -35,6 +35,9 @@ struct sampler_config {
 	const struct diag_transport *transport;
 	void *transport_ctx;
 	enum sampler_backend backend;
+	/* who closes (twtop/closers.h): per-process Prometheus series
+	 * (--prometheus-processes), 0 for none */
+	uint32_t prom_processes;
 };
 
 struct sampler;

@@ -55,6 +55,80 @@ struct snap_port_fold {
 	double new_per_s;	/* new TIME_WAIT/s from ages; < 0 unknown */
 };
 
+/* --- who closes first and failed connect() (twtop/closers.h) --- */
+#define SNAP_CLOSERS_MAX 32	/* processes kept, most TIME_WAIT first */
+#define SNAP_CONNERR_MAX 32	/* failed connect() rows kept */
+#define SNAP_CONNFAIL_ERRNOS 4	/* errnos kept per destination group */
+#define SNAP_COMM_LEN	16
+#define SNAP_CGROUP_LEN	128
+
+/* Failed connect() calls to one destination group's remote address and
+ * port, since twtop started: by errno, most first. */
+struct snap_connfail {
+	bool known;		/* counted (BPF runs); else no figures */
+	uint32_t n;
+	struct {
+		int err;	/* positive errno */
+		uint32_t count;
+	} e[SNAP_CONNFAIL_ERRNOS];
+	uint32_t total;		/* all errnos */
+	double per_s;		/* all errnos, since the last sample */
+};
+
+/* One process: the TIME_WAIT it closed first and holds, its closes. */
+struct snap_closer {
+	uint32_t pid;		/* the thread group id (root pid namespace) */
+	char comm[SNAP_COMM_LEN];
+	char cgroup[SNAP_CGROUP_LEN];	/* "" when unknown */
+	char container[64];	/* cgname_short of cgroup, "" when none */
+	uint32_t time_wait;	/* held now, closed first by it */
+	uint32_t server_side, client_side;	/* of time_wait */
+	uint64_t active_closes;	/* since twtop started */
+	uint64_t passive_closes;	/* closed after its peer */
+	uint64_t connect_errors;
+	double active_per_s;	/* since the last sample; < 0 unknown */
+	double passive_per_s;
+	double connect_errors_per_s;
+	uint32_t destinations;	/* distinct remote address:port of its
+				 * TIME_WAIT */
+	struct tw_addr top_remote;	/* the one with the most */
+	uint16_t top_remote_port;
+	uint32_t top_remote_tw;
+};
+
+/* Failed connect() calls of one process to one destination. */
+struct snap_connerr {
+	uint32_t pid;
+	char comm[SNAP_COMM_LEN];
+	char cgroup[SNAP_CGROUP_LEN];
+	int err;		/* positive errno */
+	uint64_t count;		/* since twtop started */
+	double per_s;		/* since the last sample; < 0 unknown */
+	struct tw_addr remote;
+	uint16_t remote_port;
+};
+
+struct snap_closers {
+	bool present;		/* the BPF programs run: the rest is valid */
+	char why[192];		/* when not: why, one line */
+	uint32_t attributed;	/* TIME_WAIT with a closer */
+	uint32_t unknown;	/* TIME_WAIT with none: closed before twtop
+				 * started (or the record was lost) */
+	uint32_t total;		/* processes with TIME_WAIT or closes now */
+	uint32_t n;
+	struct snap_closer v[SNAP_CLOSERS_MAX];
+	uint32_t errors_total;	/* failed connect() rows before the cut */
+	uint32_t n_errors;	/* EADDRNOTAVAIL first, then by count */
+	struct snap_connerr errors[SNAP_CONNERR_MAX];
+	uint64_t active_closes, passive_closes;	/* all processes */
+	uint64_t peer_closes;	/* the peer closed first (no task named) */
+	uint64_t connect_errors;
+	uint64_t lost;		/* records full maps did not take */
+	double since_s;		/* how long the counts have run */
+	uint32_t prom_processes;	/* per-process Prometheus series to
+					 * write (--prometheus-processes) */
+};
+
 /* Where a destination group is heading, computed once per sample by the
  * advice layer (advice_derive) and only formatted elsewhere. */
 struct snap_forecast {
@@ -106,6 +180,7 @@ struct snap_group {
 				 * TIME_WAIT, none before them in the window
 				 * before (forecasts take no rate) */
 	struct snap_forecast fc;	/* advice_derive */
+	struct snap_connfail cf;	/* closers_finish */
 };
 
 struct snap_sysctl {
@@ -301,6 +376,8 @@ struct snapshot {
 	struct snap_advisory advisories[SNAP_ADV_MAX];
 
 	struct snap_focus *focus;	/* NULL unless a focus was requested */
+
+	struct snap_closers closers;	/* twtop/closers.h */
 
 	uint32_t n_hist;	/* oldest first */
 	struct snap_hist hist[SNAP_HIST_MAX];

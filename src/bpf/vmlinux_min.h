@@ -29,6 +29,16 @@ enum {
 	true = 1,
 };
 
+/* include/uapi/linux/bpf.h */
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+};
+
+enum bpf_map_type {
+	BPF_MAP_TYPE_LRU_HASH = 9,
+};
+
 #pragma clang attribute push(__attribute__((preserve_access_index)), \
 			     apply_to = record)
 
@@ -61,7 +71,13 @@ typedef struct {
 	uid_t val;
 } kuid_t;
 
-struct net;
+struct ns_common {
+	unsigned int inum;
+};
+
+struct net {
+	struct ns_common ns;
+};
 
 typedef struct {
 	struct net *net;
@@ -115,6 +131,7 @@ struct sock {
 	__u16 sk_protocol;
 	__u16 sk_type;
 	__u8 sk_userlocks;	/* a bitfield before 5.x: read as one */
+	int sk_err;
 };
 
 /* Kernels from 6.17 cache the socket inode's number in the sock. */
@@ -182,6 +199,8 @@ struct nsproxy {
 
 struct task_struct {
 	struct nsproxy *nsproxy;
+	struct task_struct *group_leader;
+	char comm[16];
 };
 
 struct file;

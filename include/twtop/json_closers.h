@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* JSON of who closes (src/json_closers.c), called by json.c. */
+#ifndef TWTOP_JSON_CLOSERS_H
+#define TWTOP_JSON_CLOSERS_H
+
+#include <stdint.h>
+
+#include "twtop/json.h"
+#include "twtop/snapshot.h"
+
+/* "closers_reason", "closers_totals", "closers", "closers_unknown" and
+ * "connect_errors", each list cut to top; null without BPF. */
+void json_closers(struct jw *w, const struct snapshot *s, uint32_t top);
+
+/* A destination group's "connect_failures" {errno: count} and
+ * "connect_failures_per_s"; null when not counted (no BPF). */
+void json_group_failures(struct jw *w, const struct snap_group *g);
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* JSON of who closes: the members README.md's schema lists under
+ * "closers", written from s->closers as closers_finish left it. */
+#include <math.h>
+
+#include "twtop/closers.h"
+#include "twtop/json_closers.h"
+
+static void kv_uint(struct jw *w, const char *key, unsigned long long v)
+{
+	jw_key(w, key);
+	jw_uint(w, v);
+}
+
+static void kv_str(struct jw *w, const char *key, const char *v)
+{
+	jw_key(w, key);
+	jw_str(w, v);
+}
+
+/* A string that is null when empty. */
+static void kv_str0(struct jw *w, const char *key, const char *v)
+{
+	kv_str(w, key, v[0] ? v : NULL);
+}
+
+/* A rate: null when unknown (< 0). */
+static void kv_rate(struct jw *w, const char *key, double v)
+{
+	jw_key(w, key);
+	jw_double(w, v >= 0 ? v : NAN);
+}
+
+static void kv_addr(struct jw *w, const char *key, const struct tw_addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	kv_str(w, key, addr_format(a, buf, sizeof(buf)));
+}
+
+static void json_closer(struct jw *w, const struct snap_closer *c)
+{
+	jw_obj_begin(w);
+	kv_uint(w, "pid", c->pid);
+	kv_str(w, "comm", c->comm);
+	kv_str0(w, "cgroup", c->cgroup);
+	kv_str0(w, "container", c->container);
+	kv_uint(w, "time_wait", c->time_wait);
+	kv_uint(w, "server_side", c->server_side);
+	kv_uint(w, "client_side", c->client_side);
+	kv_uint(w, "active_closes", c->active_closes);
+	kv_uint(w, "passive_closes", c->passive_closes);
+	kv_rate(w, "active_per_s", c->active_per_s);
+	kv_rate(w, "passive_per_s", c->passive_per_s);
+	kv_uint(w, "connect_errors", c->connect_errors);
+	kv_rate(w, "connect_errors_per_s", c->connect_errors_per_s);
+	kv_uint(w, "destinations", c->destinations);
+	jw_key(w, "top_destination");
+	if (c->top_remote_tw == 0) {
+		jw_null(w);
+	} else {
+		jw_obj_begin(w);
+		kv_addr(w, "remote", &c->top_remote);
+		kv_uint(w, "remote_port", c->top_remote_port);
+		kv_uint(w, "time_wait", c->top_remote_tw);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static void json_connerr(struct jw *w, const struct snap_connerr *e)
+{
+	char name[32];
+
+	jw_obj_begin(w);
+	kv_uint(w, "pid", e->pid);
+	kv_str(w, "comm", e->comm);
+	kv_str0(w, "cgroup", e->cgroup);
+	kv_str(w, "errno", closers_errno_name(e->err, name, sizeof(name)));
+	kv_uint(w, "count", e->count);
+	kv_rate(w, "per_s", e->per_s);
+	kv_addr(w, "remote", &e->remote);
+	kv_uint(w, "remote_port", e->remote_port);
+	jw_obj_end(w);
+}
+
+static void json_totals(struct jw *w, const struct snap_closers *c)
+{
+	jw_key(w, "closers_totals");
+	jw_obj_begin(w);
+	jw_key(w, "since_s");
+	jw_double(w, c->since_s);
+	kv_uint(w, "attributed", c->attributed);
+	kv_uint(w, "processes", c->total);
+	kv_uint(w, "active_closes", c->active_closes);
+	kv_uint(w, "passive_closes", c->passive_closes);
+	kv_uint(w, "peer_closes", c->peer_closes);
+	kv_uint(w, "connect_errors", c->connect_errors);
+	kv_uint(w, "connect_error_rows", c->errors_total);
+	kv_uint(w, "records_lost", c->lost);
+	jw_obj_end(w);
+}
+
+void json_closers(struct jw *w, const struct snapshot *s, uint32_t top)
+{
+	const struct snap_closers *c = &s->closers;
+	uint32_t n = MIN_U32(MIN_U32(c->n, SNAP_CLOSERS_MAX), top);
+	uint32_t ne = MIN_U32(MIN_U32(c->n_errors, SNAP_CONNERR_MAX), top);
+
+	kv_str0(w, "closers_reason", c->present ? "" : c->why);
+	if (!c->present) {
+		static const char *const keys[] = {
+			"closers_totals", "closers", "closers_unknown",
+			"connect_errors",
+		};
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			jw_key(w, keys[i]);
+			jw_null(w);
+		}
+		return;
+	}
+	json_totals(w, c);
+	jw_key(w, "closers");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < n; i++)
+		json_closer(w, &c->v[i]);
+	jw_arr_end(w);
+	kv_uint(w, "closers_unknown", c->unknown);
+	jw_key(w, "connect_errors");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < ne; i++)
+		json_connerr(w, &c->errors[i]);
+	jw_arr_end(w);
+}
+
+void json_group_failures(struct jw *w, const struct snap_group *g)
+{
+	const struct snap_connfail *f = &g->cf;
+	char name[32];
+
+	jw_key(w, "connect_failures");
+	if (!f->known) {
+		jw_null(w);
+		jw_key(w, "connect_failures_per_s");
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	for (uint32_t k = 0; k < MIN_U32(f->n, SNAP_CONNFAIL_ERRNOS); k++)
+		kv_uint(w, closers_errno_name(f->e[k].err, name, sizeof(name)),
+			f->e[k].count);
+	jw_obj_end(w);
+	jw_key(w, "connect_failures_per_s");
+	jw_double(w, f->per_s);
+}
