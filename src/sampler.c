@@ -136,6 +136,10 @@ static int open_backends(struct sampler *sp, char *err, size_t errlen)
 	    (sp->cfg.transport != NULL &&
 	     sp->cfg.backend == SAMPLER_BACKEND_AUTO))
 		return 0;
+	if (sp->cfg.bpf != NULL) {
+		sp->bpf = sp->cfg.bpf;
+		return 0;
+	}
 	sp->bpf = backend_bpf_open(why, sizeof(why));
 	if (sp->bpf == NULL && sp->cfg.backend == SAMPLER_BACKEND_BPF) {
 		snprintf(err, errlen, "--backend bpf: %s", why);
@@ -203,7 +207,8 @@ void sampler_free(struct sampler *sp)
 	sampler_stop(sp);
 	snap_unref(sp->cur);
 	diag_close(sp->diag);
-	backend_bpf_close(sp->bpf);
+	if (sp->bpf != sp->cfg.bpf)
+		backend_bpf_close(sp->bpf);
 	agg_free(sp->agg);
 	filter_free(sp->filter);
 	filter_free(sp->focus_filter);

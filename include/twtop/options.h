@@ -31,6 +31,9 @@ struct options {
 	char prometheus[PATH_MAX];	/* --prometheus FILE, "" = none */
 	bool quiet;			/* -q: --batch prints nothing */
 	int backend;			/* --backend: enum sampler_backend */
+	bool all_netns;			/* --all-netns */
+	uint32_t max_netns;		/* --max-netns N, default 64 */
+	bool max_netns_set;		/* --max-netns given */
 };
 
 void options_defaults(struct options *o);

@@ -9,6 +9,7 @@
 
 #include "twtop/snapshot.h"
 
+struct backend_bpf;
 struct diag_transport;
 struct filter;
 
@@ -31,6 +32,10 @@ struct sampler_config {
 	const struct diag_transport *transport;
 	void *transport_ctx;
 	enum sampler_backend backend;
+	/* a BPF backend loaded once and shared by samplers that never dump
+	 * at the same time (--all-netns), used unless backend is netlink;
+	 * borrowed, not freed. NULL: the sampler loads its own. */
+	struct backend_bpf *bpf;
 };
 
 struct sampler;
