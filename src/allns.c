@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -19,6 +20,10 @@
 #include "twtop/backend_bpf.h"
 #include "twtop/sampler.h"
 #include "twtop/xalloc.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673	/* linux/magic.h */
+#endif
 
 /* Where bind mounts hold namespaces no process may be in. */
 static const char *const mount_dirs[] = { "/run/netns",
@@ -45,6 +50,7 @@ struct allns {
 	const char *backend;		/* what the samplers use */
 	struct ns_slot *slots;
 	size_t n_slots, cap;
+	unsigned long passes;		/* passes done */
 	struct utsname uts;
 	struct stat self;		/* the namespace twtop runs in */
 
@@ -197,10 +203,21 @@ static void slot_label(struct ns_slot *s, const struct netns_list *l,
 		snprintf(s->label, sizeof(s->label), "%s", e->name);
 }
 
+/* Whether fd is a namespace (nsfs), not a plain file. */
+static bool is_nsfs(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && sf.f_type == NSFS_MAGIC;
+}
+
 /*
  * Opens namespace e: its path, else /proc/PID/ns/net of another of its
  * processes (the first may have exited). 0 with *fd, or -1 with errno:
- * ENOENT when it vanished (no path opens to this inode any more).
+ * ENOENT when it vanished (no path opens to this inode any more). A file
+ * in /run/netns is a namespace only while it is mounted: ip netns add
+ * makes the file before it mounts, ip netns del unmounts before it
+ * removes it, and the scan may see it in between.
  */
 static int ns_open(const struct netns_ent *e, int *fd)
 {
@@ -228,7 +245,7 @@ static int ns_open(const struct netns_ent *e, int *fd)
 		/* a PID reused by a process of another namespace, or a
 		 * mount point that now holds another one */
 		if (fstat(f, &st) < 0 || st.st_dev != e->dev ||
-		    st.st_ino != e->ino) {
+		    st.st_ino != e->ino || !is_nsfs(f)) {
 			close(f);
 			continue;
 		}
@@ -475,8 +492,10 @@ struct allns_table *allns_pass(struct allns *a)
 
 	clock_gettime(CLOCK_REALTIME, &when);
 	p.t0 = p.t1 = now_mono();
+	/* the first pass takes every namespace: a first list with holes
+	 * (and its order) would say nothing */
 	pthread_mutex_lock(&a->lock);
-	p.budget_ms = a->cfg.budget_s > 0 ?
+	p.budget_ms = a->cfg.budget && a->passes > 0 ?
 		      a->interval * ALLNS_BUDGET_SHARE * 1000.0 : 0;
 	pthread_mutex_unlock(&a->lock);
 	/* setns changes the calling thread only: a thread of its own keeps
@@ -497,6 +516,7 @@ struct allns_table *allns_pass(struct allns *a)
 		return t;
 	}
 	t = pass_table(a, &p, &when);
+	a->passes++;
 	slots_prune(a);
 	netns_list_free(&p.list);
 	free(p.slot);

@@ -39,7 +39,7 @@ struct allns *allns_from_options(const struct options *o, bool budget,
 		.top = o->top,
 		.interval = o->interval,
 		.backend = o->backend,
-		.budget_s = budget ? o->interval * ALLNS_BUDGET_SHARE : 0,
+		.budget = budget,
 		.prom_path = with_prom && o->prometheus[0] ? o->prometheus :
 			     NULL,
 		.prom_top = o->top,

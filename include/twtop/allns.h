@@ -71,10 +71,11 @@ struct allns_config {
 	uint32_t top;			/* top lists kept per sample */
 	double interval;		/* seconds between passes */
 	int backend;			/* enum sampler_backend */
-	/* seconds a pass may take; <= 0: every namespace every pass (one
-	 * --once pass). Namespaces not sampled keep their last row, its
-	 * age growing, and go first next time. */
-	double budget_s;
+	/* whether a pass after the first may take only a share of the
+	 * interval (ALLNS_BUDGET_SHARE); false: every namespace every
+	 * pass. Namespaces left for later keep their last row, its age
+	 * growing, and go first next time. */
+	bool budget;
 	/* the Prometheus textfile the runner thread rewrites after each
 	 * pass (NULL: none), its groups per namespace and namespaces */
 	const char *prom_path;
