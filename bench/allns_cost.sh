@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # What one --all-netns pass costs: N empty `ip netns` namespaces (plus
 # those the host has) x each backend -> the pass, the mean per namespace
-# and twtop's peak memory. Root only. Usage: bench/allns_cost.sh [N...]
+# (pass / namespaces sampled), the median namespace's socket dump and
+# twtop's peak memory. Root only. Usage: bench/allns_cost.sh [N...]
 # With LOAD=K, one more namespace first holds K TIME_WAIT (twload): the
 # global hash both backends walk for every namespace is then not empty.
 set -u
@@ -25,7 +26,7 @@ if [ "${LOAD:-0}" -gt 0 ]; then
 	echo "$LOAD TIME_WAIT in $prefix-load"
 fi
 printf '%6s %8s %6s %12s %12s %10s %10s %10s\n' namespaces backend found \
-	first_pass_ms pass_ms per_ns_ms dump_ms maxrss_MB
+	first_pass_ms pass_ms per_ns_ms median_dump maxrss_MB
 for n in "${@:-1 8 32 64}"; do
 	grow "$n"
 	for b in bpf netlink; do
@@ -40,7 +41,8 @@ import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 first, second = json.loads(lines[0]), json.loads(lines[1])
 rows = [r for r in second["namespaces"] if r["sample"]]
-dump = sum(r["sample"]["dump_ms"] for r in rows) / len(rows)
+dumps = sorted(r["sample"]["dump_ms"] for r in rows)
+dump = dumps[len(dumps) // 2]		# the median: a typical namespace
 p = second["pass"]
 print("%6s %8s %6d %12.1f %12.1f %10.2f %10.2f %10s" % (sys.argv[2],
       sys.argv[3], p["found"], first["pass"]["pass_ms"], p["pass_ms"],
