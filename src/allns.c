@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* --all-netns: a sampler per network namespace, sampled from a thread
- * that enters each in turn (setns), and the runner the dashboard uses. */
+ * that enters each in turn (setns); the runner is in allns_run.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +19,7 @@
 #include "twtop/backend_bpf.h"
 #include "twtop/sampler.h"
 #include "twtop/xalloc.h"
+#include "allns_priv.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673	/* linux/magic.h */
@@ -30,44 +30,7 @@ static const char *const mount_dirs[] = { "/run/netns",
 					  "/var/run/docker/netns" };
 #define N_MOUNT_DIRS (sizeof(mount_dirs) / sizeof(mount_dirs[0]))
 
-/* One namespace's sampler and what it last gave, kept across passes. */
-struct ns_slot {
-	uint64_t dev, ino;
-	struct sampler *sp;
-	struct snapshot *last;		/* its latest sample, or NULL */
-	double last_mono;		/* when the pass sampled it; 0 never */
-	double cost_ms;			/* entering and sampling it, last */
-	char label[96];			/* snapshot->netns: unique name */
-	char error[200];		/* why it cannot be entered */
-	bool seen;			/* found by this pass's scan */
-	bool gone;			/* vanished during this pass */
-};
-
-struct allns {
-	struct allns_config cfg;
-	char prom_path[PATH_MAX];
-	struct backend_bpf *bpf;	/* shared by the samplers, or NULL */
-	const char *backend;		/* what the samplers use */
-	struct ns_slot *slots;
-	size_t n_slots, cap;
-	unsigned long passes;		/* passes done */
-	struct utsname uts;
-	struct stat self;		/* the namespace twtop runs in */
-
-	/* the runner, under lock */
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	bool running, stop, paused, kick;
-	double interval;
-	struct allns_table *cur;
-	void (*notify)(void *);
-	void *notify_arg;
-	bool prom_failed;
-	char prom_err[PATH_MAX + 160];
-};
-
-static double now_mono(void)
+double allns_now(void)
 {
 	struct timespec ts;
 
@@ -263,7 +226,7 @@ static bool sample_one(struct allns *a, const struct netns_ent *e,
 		       struct ns_slot *s, bool *away, int home)
 {
 	bool own = e->dev == a->self.st_dev && e->ino == a->self.st_ino;
-	double t0 = now_mono();
+	double t0 = allns_now();
 	int fd = -1;
 
 	s->error[0] = '\0';
@@ -312,7 +275,7 @@ static bool sample_one(struct allns *a, const struct netns_ent *e,
 	snap_unref(s->last);
 	s->last = sampler_sample(s->sp);
 	s->last_mono = t0;
-	s->cost_ms = (now_mono() - t0) * 1000.0;
+	s->cost_ms = (allns_now() - t0) * 1000.0;
 	return true;
 }
 
@@ -374,7 +337,7 @@ static void pass_sample(struct pass *p)
 	for (size_t k = 0; k < p->list.n; k++) {
 		size_t i = order[k].ent;
 		struct ns_slot *s = p->slot[i];
-		double spent = (now_mono() - p->t0) * 1000.0;
+		double spent = (allns_now() - p->t0) * 1000.0;
 		double est = s->cost_ms > 0 ? s->cost_ms : mean;
 
 		if (p->budget_ms > 0 && p->sampled > 0 &&
@@ -424,7 +387,7 @@ static void *pass_thread(void *arg)
 				"namespace: %s\n", strerror(errno));
 		close(home);
 	}
-	p->t1 = now_mono();
+	p->t1 = allns_now();
 	return NULL;
 }
 
@@ -491,7 +454,7 @@ struct allns_table *allns_pass(struct allns *a)
 	int rc;
 
 	clock_gettime(CLOCK_REALTIME, &when);
-	p.t0 = p.t1 = now_mono();
+	p.t0 = p.t1 = allns_now();
 	/* the first pass takes every namespace: a first list with holes
 	 * (and its order) would say nothing */
 	pthread_mutex_lock(&a->lock);
@@ -521,153 +484,4 @@ struct allns_table *allns_pass(struct allns *a)
 	netns_list_free(&p.list);
 	free(p.slot);
 	return t;
-}
-
-/* Waits until the next pass is due, a kick, or stop. Lock held. */
-static bool wait_turn(struct allns *a, double last)
-{
-	for (;;) {
-		double due = a->paused ? now_mono() + 3600 : last + a->interval;
-		struct timespec ts;
-		int rc;
-
-		if (a->stop || a->kick || now_mono() >= due)
-			break;
-		ts.tv_sec = (time_t)due;
-		ts.tv_nsec = (long)((due - (double)ts.tv_sec) * 1e9);
-		rc = pthread_cond_timedwait(&a->wake, &a->lock, &ts);
-		if (rc != 0 && rc != ETIMEDOUT)
-			break;
-	}
-	a->kick = false;
-	return !a->stop;
-}
-
-/* Rewrites the Prometheus file from t, keeping a failure for the UI. */
-static void runner_prom(struct allns *a, const struct allns_table *t)
-{
-	struct allns_out_opts o = {
-		.top = a->cfg.prom_top, .max_netns = a->cfg.max_netns,
-	};
-	char err[sizeof(a->prom_err)];
-
-	if (a->cfg.prom_path == NULL)
-		return;
-	if (allns_prom_write_file(a->cfg.prom_path, t, &o, err,
-				  sizeof(err)) < 0) {
-		pthread_mutex_lock(&a->lock);
-		a->prom_failed = true;
-		memcpy(a->prom_err, err, sizeof(err));
-		pthread_mutex_unlock(&a->lock);
-	}
-}
-
-static void *runner_thread(void *arg)
-{
-	struct allns *a = arg;
-	sigset_t all;
-	double last = -1e9;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	pthread_mutex_lock(&a->lock);
-	while (wait_turn(a, last)) {
-		struct allns_table *t, *old;
-
-		last = now_mono();
-		pthread_mutex_unlock(&a->lock);
-		t = allns_pass(a);
-		runner_prom(a, t);
-		pthread_mutex_lock(&a->lock);
-		old = a->cur;
-		a->cur = t;
-		pthread_mutex_unlock(&a->lock);
-		allns_table_unref(old);
-		if (a->notify)
-			a->notify(a->notify_arg);
-		pthread_mutex_lock(&a->lock);
-	}
-	pthread_mutex_unlock(&a->lock);
-	return NULL;
-}
-
-int allns_start(struct allns *a, void (*notify)(void *), void *arg)
-{
-	int rc;
-
-	pthread_mutex_lock(&a->lock);
-	if (a->running) {
-		pthread_mutex_unlock(&a->lock);
-		errno = EBUSY;
-		return -1;
-	}
-	a->notify = notify;
-	a->notify_arg = arg;
-	a->stop = false;
-	rc = pthread_create(&a->thread, NULL, runner_thread, a);
-	a->running = rc == 0;
-	pthread_mutex_unlock(&a->lock);
-	if (rc != 0) {
-		errno = rc;
-		return -1;
-	}
-	return 0;
-}
-
-void allns_stop(struct allns *a)
-{
-	bool running;
-
-	pthread_mutex_lock(&a->lock);
-	running = a->running;
-	a->stop = true;
-	pthread_cond_signal(&a->wake);
-	pthread_mutex_unlock(&a->lock);
-	if (!running)
-		return;
-	pthread_join(a->thread, NULL);
-	pthread_mutex_lock(&a->lock);
-	a->running = false;
-	pthread_mutex_unlock(&a->lock);
-}
-
-struct allns_table *allns_current(struct allns *a)
-{
-	struct allns_table *t;
-
-	pthread_mutex_lock(&a->lock);
-	t = allns_table_ref(a->cur);
-	pthread_mutex_unlock(&a->lock);
-	return t;
-}
-
-void allns_set_interval(struct allns *a, double seconds)
-{
-	if (!(seconds > 0) || !isfinite(seconds))
-		return;
-	pthread_mutex_lock(&a->lock);
-	a->interval = seconds;
-	pthread_cond_signal(&a->wake);
-	pthread_mutex_unlock(&a->lock);
-}
-
-void allns_set_paused(struct allns *a, bool paused)
-{
-	pthread_mutex_lock(&a->lock);
-	a->paused = paused;
-	pthread_cond_signal(&a->wake);
-	pthread_mutex_unlock(&a->lock);
-}
-
-bool allns_prom_error(struct allns *a, char *err, size_t errlen)
-{
-	bool failed;
-
-	pthread_mutex_lock(&a->lock);
-	failed = a->prom_failed;
-	if (failed)
-		snprintf(err, errlen, "%s", a->prom_err);
-	a->prom_failed = false;
-	pthread_mutex_unlock(&a->lock);
-	return failed;
 }
