@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
@@ -38,6 +39,19 @@ double allns_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Each namespace's sampler keeps a netlink socket made inside it: a host
+ * with hundreds of namespaces needs more descriptors than the usual soft
+ * limit of 1024, so the soft limit goes up to the hard one. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 struct allns *allns_new(const struct allns_config *c, char *err,
 			size_t errlen)
 {
@@ -51,6 +65,7 @@ struct allns *allns_new(const struct allns_config *c, char *err,
 	}
 	a->interval = c->interval > 0 ? c->interval : 1.0;
 	uname(&a->uts);
+	raise_nofile();
 	if (stat("/proc/thread-self/ns/net", &a->self) < 0)
 		memset(&a->self, 0, sizeof(a->self));
 	/* One loaded program for all: an iterator created by a thread sees
@@ -242,7 +257,8 @@ static bool sample_one(struct allns *a, const struct netns_ent *e,
 			return false;
 		snprintf(s->error, sizeof(s->error), "cannot open %s: %s%s",
 			 e->path, strerror(errno), errno == EACCES ||
-			 errno == EPERM ? " (run as root)" : "");
+			 errno == EPERM ? " (run as root)" : errno == EMFILE ?
+			 " (a descriptor per namespace: raise ulimit -n)" : "");
 		return true;
 	}
 	if (fd >= 0 && setns(fd, CLONE_NEWNET) < 0) {
