@@ -485,8 +485,9 @@ static void json_tops(struct jw *w, const struct snapshot *s,
 }
 
 /* One destination group: what connect() can still pick and where the
- * group is heading, as advice_derive stored it (g->fc). */
-static void json_group(struct jw *w, const struct snap_group *g)
+ * group is heading, as advice_derive stored it (g->fc). Public for
+ * --all-netns's worst_group. */
+void json_group(struct jw *w, const struct snap_group *g)
 {
 	const struct snap_forecast *fc = &g->fc;
 	bool cap = fc->capacity > 0;	/* 0/0 is null, not NaN */

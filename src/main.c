@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "twtop/allns_cli.h"
 #include "twtop/config.h"
 #include "twtop/json.h"
 #include "twtop/options.h"
@@ -191,6 +192,8 @@ int main(int argc, char **argv)
 			"information.\n", err);
 		return 2;
 	}
+	if (o.all_netns && o.mode != MODE_DASHBOARD)
+		return allns_headless(&o);
 	if (o.mode == MODE_DASHBOARD)
 		return ui_main(&o);
 	return run_headless(&o);

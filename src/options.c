@@ -64,6 +64,10 @@ static const char usage_text[] =
 "Namespaces:\n"
 "      --netns NAME        sample the network namespace NAME (/run/netns)\n"
 "      --netns-pid PID     sample the network namespace of process PID\n"
+"      --all-netns         every network namespace at once, worst first\n"
+"                          (root; Enter in the list opens one)\n"
+"      --max-netns N       namespaces in the --all-netns Prometheus file,\n"
+"                          the worst first (default 64)\n"
 "Other:\n"
 "      --root DIR          read /proc below DIR (tests and fixtures)\n"
 "  -h, --help              display this help and exit\n"
@@ -86,6 +90,7 @@ enum {
 	OPT_SNAPDIR, OPT_DEMO, OPT_NETNS, OPT_NETNS_PID, OPT_FILTER,
 	OPT_REPLAY, OPT_PROMETHEUS, OPT_BACKEND, OPT_CPU_BUDGET,
 	OPT_PROM_PROCESSES,
+	OPT_ALL_NETNS, OPT_MAX_NETNS,
 };
 
 _Static_assert(FILTER_EXPR_MAX < sizeof(((struct options *)0)->filter),
@@ -113,6 +118,8 @@ static const struct option longopts[] = {
 	{ "cpu-budget", required_argument, NULL, OPT_CPU_BUDGET },
 	{ "prometheus-processes", required_argument, NULL,
 	  OPT_PROM_PROCESSES },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+	{ "max-netns", required_argument, NULL, OPT_MAX_NETNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -125,6 +132,7 @@ void options_defaults(struct options *o)
 	o->top = 10;
 	o->interval = 1.0;
 	o->cpu_budget = 5.0;
+	o->max_netns = 64;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -210,6 +218,14 @@ static int apply(struct options *o, int c, const char *arg, const char *name,
 	case OPT_JSON: o->json = true; break;
 	case OPT_DEMO: o->demo = true; break;
 	case 'q': o->quiet = true; break;
+	case OPT_ALL_NETNS: o->all_netns = true; break;
+	case OPT_MAX_NETNS:
+		if (parse_long(arg, 1, 100000, &v) < 0)
+			return fail(err, errlen, "option '%s': '%s' is not a "
+				    "whole number from 1 to 100000", name, arg);
+		o->max_netns = (uint32_t)v;
+		o->max_netns_set = true;
+		break;
 	case 'n':
 		if (parse_long(arg, 1, 100000000, &v) < 0)
 			return fail(err, errlen, "option '%s': '%s' is not a "
@@ -357,6 +373,14 @@ static int finish(struct options *o, bool count_set, char *err, size_t errlen)
 	if (o->netns[0] && o->netns_pid)
 		return fail(err, errlen, "option '--netns-pid': not with "
 			    "--netns");
+	if (o->all_netns && (o->netns[0] || o->netns_pid || o->filter[0] ||
+			     o->demo || o->replay[0]))
+		return fail(err, errlen, "option '--all-netns': samples every "
+			    "namespace whole; not with --netns, --netns-pid, "
+			    "--filter, --demo or --replay");
+	if (o->max_netns_set && !o->all_netns)
+		return fail(err, errlen, "option '--max-netns': only with "
+			    "--all-netns");
 	if (o->demo && (o->netns[0] || o->netns_pid))
 		return fail(err, errlen, "option '--demo': makes its own "
 			    "namespace; not with --netns");

@@ -158,6 +158,14 @@ static int open_backends(struct sampler *sp, char *err, size_t errlen)
 			 "not with --backend netlink");
 		return 0;
 	}
+	if (sp->cfg.bpf != NULL) {
+		/* --all-netns: the shared backend; who closes is for one
+		 * namespace's dashboard, not loaded per namespace */
+		sp->bpf = sp->cfg.bpf;
+		snprintf(sp->closers_why, sizeof(sp->closers_why),
+			 "who closes: not with --all-netns");
+		return 0;
+	}
 	/* who closes: BPF tracepoints, whichever backend dumps */
 	sp->closers = closers_open(sp->cfg.root, sp->closers_why,
 				   sizeof(sp->closers_why));
@@ -226,7 +234,8 @@ void sampler_free(struct sampler *sp)
 	snap_unref(sp->cur);
 	snap_unref(sp->full);
 	diag_close(sp->diag);
-	backend_bpf_close(sp->bpf);
+	if (sp->bpf != sp->cfg.bpf)
+		backend_bpf_close(sp->bpf);
 	closers_free(sp->closers);
 	agg_free(sp->agg);
 	filter_free(sp->filter);

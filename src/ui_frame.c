@@ -70,6 +70,9 @@ static void draw_header(struct ui *u)
 	if (u->replay && s) {
 		draw_replay_mark(u, &x);
 	} else {
+		if (u->view == UI_VIEW_ALLNS)
+			head_seg(u, &x, TH_HEADER,
+				 ui_allns_head(u, buf, sizeof(buf)));
 		if (s) {
 			snprintf(buf, sizeof(buf), " %s ", s->host);
 			head_seg(u, &x, TH_HEADER, buf);
@@ -101,7 +104,8 @@ static void draw_header(struct ui *u)
 		head_seg_words(u, &x, TH_WARN, buf);
 	}
 	if (!s) {
-		head_seg(u, &x, TH_HEADER, "  sampling...");
+		if (u->view != UI_VIEW_ALLNS)
+			head_seg(u, &x, TH_HEADER, "  sampling...");
 	} else if (s->dump_failed || s->partial || s->error[0]) {
 		snprintf(buf, sizeof(buf), " %s%s ",
 			 s->partial ? "partial sample: " : "", s->error);
@@ -137,11 +141,30 @@ static void draw_hints(struct ui *u, int y)
 		{ { HINTS(main_hints) }, { HINTS(drill_hints) } },
 		{ { HINTS(replay_hints) }, { HINTS(replay_drill_hints) } },
 	};
+	static const char *const allns_hints[][2] = {
+		{ "Enter", "Open" }, { "Up/Dn", "Select" }, { "p", "Pause" },
+		{ "+-", "Interval" }, { "t", "Theme" }, { "F1", "Help" },
+		{ "q", "Quit" },
+	};
+	static const char *const allns_main_hints[][2] = {
+		{ "Esc", "All netns" }, { "F1", "Help" }, { "Tab", "Panel" },
+		{ "Enter", "Drill" }, { "z", "Zoom" }, { "/", "Filter" },
+		{ "s", "Save" }, { "p", "Pause" }, { "+-", "Interval" },
+		{ "q", "Quit" },
+	};
 #undef HINTS
 	const char *const (*h)[2] =
 		sets[u->replay != NULL][u->view == UI_VIEW_DRILL].h;
 	size_t n = sets[u->replay != NULL][u->view == UI_VIEW_DRILL].n;
 	int x = 0;
+
+	if (u->allns && u->view != UI_VIEW_DRILL) {
+		bool list = u->view == UI_VIEW_ALLNS;
+
+		h = list ? allns_hints : allns_main_hints;
+		n = list ? sizeof(allns_hints) / sizeof(allns_hints[0]) :
+		    sizeof(allns_main_hints) / sizeof(allns_main_hints[0]);
+	}
 
 	for (size_t i = 0; i < n && x < u->lay.cols; i++) {
 		const char *label = h[i][1];
@@ -228,6 +251,8 @@ void ui_draw_screen(struct ui *u)
 		draw_header(u);
 		if (u->view == UI_VIEW_DRILL)
 			ui_drill_draw(u, &u->lay.body);
+		else if (u->view == UI_VIEW_ALLNS)
+			ui_allns_draw(u, &u->lay.body);
 		else
 			draw_panels(u);
 		draw_status(u);

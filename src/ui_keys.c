@@ -86,7 +86,10 @@ static void ui_step_interval(struct ui *u, int dir)
 		return;
 	}
 	u->interval = next;
-	sampler_set_interval(u->sp, next);
+	if (u->sp)
+		sampler_set_interval(u->sp, next);
+	else if (u->allns)
+		ui_allns_interval(u, next);
 	ui_message(u, false, "interval %gs", next);
 }
 
@@ -238,6 +241,8 @@ void ui_key(struct ui *u, int key)
 			u->quit = true;
 		return;
 	}
+	if (u->allns && ui_allns_key(u, key))
+		return;
 	if (u->replay && ui_replay_key(u, key))
 		return;
 	if (ui_global_key(u, key))

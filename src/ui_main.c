@@ -212,6 +212,10 @@ static void ui_take_snapshot(struct ui *u, int fd, struct prom_writer *pw)
 		;
 	if (pw && prom_writer_error(pw, b, sizeof(b)))
 		ui_message(u, true, "--prometheus: %s", b);
+	if (u->allns)
+		ui_allns_take(u);
+	if (!u->sp)		/* --all-netns's list: no namespace open */
+		return;
 	s = sampler_current(u->sp);
 	if (!s || s == u->snap) {
 		snap_unref(s);
@@ -297,7 +301,9 @@ static int ui_run(struct ui *u, struct demo *demo)
 		return 1;
 	}
 	wk.fd = wake[1];
-	if (!u->replay && u->opt->prometheus[0] &&
+	u->wake_fd = wake[1];
+	/* --all-netns: its runner writes the file of every namespace */
+	if (!u->replay && !u->allns && u->opt->prometheus[0] &&
 	    !(wk.pw = prom_writer_start(u->opt->prometheus, u->opt->top,
 					ui_prom_notify, &wk.fd))) {
 		fprintf(stderr, "twtop: --prometheus: %s\n", strerror(errno));
@@ -318,7 +324,14 @@ static int ui_run(struct ui *u, struct demo *demo)
 		ui_message(u, false, "demo: twload makes TIME_WAIT on loopback%s",
 			   demo_netns(demo) ? " in a private namespace "
 			   "(tcp_tw_reuse=0 there)" : "");
-	if (!u->replay && sampler_start(u->sp, ui_notify, &wk) < 0) {
+	if (u->allns && ui_allns_start(u) < 0) {
+		endwin();
+		fprintf(stderr, "twtop: cannot start the namespace runner: "
+			"%s\n", strerror(errno));
+		return 1;
+	}
+	if (!u->replay && !u->allns &&
+	    sampler_start(u->sp, ui_notify, &wk) < 0) {
 		endwin();
 		fprintf(stderr, "twtop: cannot start the sampler: %s\n",
 			strerror(errno));
@@ -326,8 +339,9 @@ static int ui_run(struct ui *u, struct demo *demo)
 		return 1;
 	}
 	ui_loop(u, wake[0], sigp[0], wk.pw);
-	if (!u->replay)
+	if (!u->replay && u->sp)
 		sampler_stop(u->sp);
+	ui_allns_stop(u);
 	/* the terminal first: a slow last write must not hold it */
 	endwin();
 	ui_signals_set(false, old);
@@ -370,6 +384,7 @@ static int ui_sampler_init(struct ui *u, struct demo **demo)
 static void ui_free(struct ui *u, struct demo *demo)
 {
 	sampler_free(u->sp);
+	ui_allns_close(u);
 	if (u->replay)
 		ui_replay_close(u);
 	snap_unref(u->snap);
@@ -410,7 +425,13 @@ int ui_main(const struct options *o)
 		ui_free(u, NULL);
 		return 2;
 	}
-	if (!u->replay && ui_sampler_init(u, &demo) < 0) {
+	if (o->all_netns) {
+		if (ui_allns_open(u, err, sizeof(err)) < 0) {
+			fprintf(stderr, "twtop: %s\n", err);
+			ui_free(u, NULL);
+			return 1;
+		}
+	} else if (!u->replay && ui_sampler_init(u, &demo) < 0) {
 		ui_free(u, NULL);
 		return 1;
 	}

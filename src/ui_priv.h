@@ -18,6 +18,7 @@
 
 struct demo;
 struct replay;
+struct ui_allns;
 
 #define UI_MSG_SECONDS	8.0	/* how long a status message stays */
 #define FILTER_INPUT_MAX 512	/* as snapshot->filter */
@@ -58,7 +59,7 @@ struct ui_svc {
 	char name[16];		/* "" when /etc/services has none */
 };
 
-enum ui_view { UI_VIEW_MAIN, UI_VIEW_DRILL };
+enum ui_view { UI_VIEW_MAIN, UI_VIEW_DRILL, UI_VIEW_ALLNS };
 
 /* Everything the UI thread knows; passed to every panel. */
 struct ui {
@@ -102,6 +103,8 @@ struct ui {
 	attr_t sel_attr[TH_COUNT];	/* elements on the selected row's
 					 * background (bars, gauges) */
 	struct ui_svc svc[UI_SVC_SLOTS];	/* ui_service() */
+	struct ui_allns *allns;		/* --all-netns's list, or NULL */
+	int wake_fd;			/* the wake pipe's write end */
 };
 
 /*
@@ -247,6 +250,18 @@ void ui_replay_close(struct ui *u);
 void ui_replay_show(struct ui *u, size_t k);
 /* Keys that mean something else in a replay; true when handled. */
 bool ui_replay_key(struct ui *u, int key);
+
+/* ui_allns.c: --all-netns, the list of namespaces (UI_VIEW_ALLNS);
+ * Enter opens one as u->sp, Esc closes it. */
+int ui_allns_open(struct ui *u, char *err, size_t errlen);
+int ui_allns_start(struct ui *u);	/* the runner; -1 with errno */
+void ui_allns_stop(struct ui *u);
+void ui_allns_close(struct ui *u);
+void ui_allns_take(struct ui *u);	/* after a wake-up */
+bool ui_allns_key(struct ui *u, int key);	/* true when handled */
+void ui_allns_interval(struct ui *u, double seconds);
+void ui_allns_draw(struct ui *u, const struct ui_rect *body);
+const char *ui_allns_head(const struct ui *u, char *buf, size_t len);
 
 /* ui_help.c: the help overlay. */
 void ui_help_draw(struct ui *u);

@@ -70,6 +70,10 @@ struct json_opts {
 	const void *extra_arg;
 };
 
+/* One destination group as an object (the members of "ephemeral"
+ * "groups"). */
+void json_group(struct jw *w, const struct snap_group *g);
+
 /* Writes one snapshot as a JSON object (schema in README.md), followed by
  * a newline. Returns 0, or -1 if the stream reports an error. */
 int json_snapshot(FILE *f, const struct snapshot *s,

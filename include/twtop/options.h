@@ -33,6 +33,9 @@ struct options {
 	bool quiet;			/* -q: --batch prints nothing */
 	int backend;			/* --backend: enum sampler_backend */
 	uint32_t prom_processes;	/* --prometheus-processes N, 0 none */
+	bool all_netns;			/* --all-netns */
+	uint32_t max_netns;		/* --max-netns N, default 64 */
+	bool max_netns_set;		/* --max-netns given */
 };
 
 void options_defaults(struct options *o);

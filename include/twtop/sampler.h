@@ -9,6 +9,7 @@
 
 #include "twtop/snapshot.h"
 
+struct backend_bpf;
 struct diag_transport;
 struct filter;
 
@@ -38,6 +39,10 @@ struct sampler_config {
 	/* who closes (twtop/closers.h): per-process Prometheus series
 	 * (--prometheus-processes), 0 for none */
 	uint32_t prom_processes;
+	/* a BPF backend loaded once and shared by samplers that never dump
+	 * at the same time (--all-netns), used unless backend is netlink;
+	 * borrowed, not freed. NULL: the sampler loads its own. */
+	struct backend_bpf *bpf;
 };
 
 struct sampler;
