@@ -2,6 +2,7 @@
 /* The advice engine: forecasts per destination group and advisories, each
  * stating its evidence and a remedy that is correct for Linux
  * (KERNEL-FACTS.md). Pure: a snapshot in, its advisories out. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -245,6 +246,35 @@ static bool covered_off(const struct snapshot *s, const struct snap_group *g)
 }
 
 /* One port-group-pressure advisory for group g. */
+/* The processes whose connect() to g fails (who closes, BPF): counts and
+ * rate, and the first few processes by name. */
+static void failing_text(struct snapshot *s, const struct snap_group *g,
+			 struct snap_advisory *a)
+{
+	const struct snap_connfail *cf = &g->cf;
+	int named = 0;
+
+	if (!cf->known || cf->total == 0)
+		return;
+	adv_ev(a, "connect_failures", cf->total);
+	adv_ev(a, "connect_failures_per_s", cf->per_s);
+	adv_text(a, "connect() to it failed %u times since twtop started "
+		 "(%.*f/s now)", cf->total, cf->per_s < 10 ? 1 : 0, cf->per_s);
+	for (uint32_t i = 0; i < s->closers.n_errors && named < 3; i++) {
+		const struct snap_connerr *e = &s->closers.errors[i];
+
+		if (e->remote_port != g->remote_port ||
+		    !addr_equal(&e->remote, &g->remote))
+			continue;
+		adv_text(a, "%s %.15s[%u] %llu x %s", named ? "," : ": in",
+			 e->comm, e->pid, (unsigned long long)e->count,
+			 e->err == EADDRNOTAVAIL ? "EADDRNOTAVAIL" :
+			 strerror(e->err));
+		named++;
+	}
+	adv_text(a, ". ");
+}
+
 static void group_advisory(struct snapshot *s, const struct snap_group *g,
 			   int level)
 {
@@ -306,6 +336,7 @@ static void group_advisory(struct snapshot *s, const struct snap_group *g,
 	else
 		adv_text(a, ". connect() slows past 50 %% as it scans for a "
 			 "port. ");
+	failing_text(s, g, a);
 	adv_text(a, "Use keep-alive or a connection pool; spread over more "
 		 "backend addresses or ports; %s; widen "
 		 "net.ipv4.ip_local_port_range (now %u-%u).", reuse,
@@ -323,7 +354,7 @@ static int group_level(const struct snap_forecast *fc)
 {
 	if (!fc->known)
 		return -1;
-	if (fc->pressure >= ADV_ALARM_SHARE)
+	if (fc->pressure >= ADV_ALARM_SHARE || fc->failing_per_s > 0)
 		return ADV_ALARM;
 	if (fc->pressure >= ADV_WARN_SHARE || fc->fills || fc->may_fill ||
 	    fc->steady_share >= ADV_WARN_SHARE)

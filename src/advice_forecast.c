@@ -146,6 +146,14 @@ void advice_forecast(const struct snap_group *g, double reuse_delay_s,
 		snprintf(out->text, sizeof(out->text), "steady at %d %%",
 			 advice_pct(out->steady_share));
 	}
+	/* connect() to it fails already (who closes counts the errors of
+	 * each connect(), by destination): that is the forecast that came
+	 * true, whatever the ports say */
+	if (g->cf.known && g->cf.per_s > 0) {
+		out->failing_per_s = g->cf.per_s;
+		snprintf(out->text, sizeof(out->text), "failing now: %.*f/s",
+			 g->cf.per_s < 10 ? 1 : 0, g->cf.per_s);
+	}
 }
 
 /* Whether group a is in a worse state than b: it fills (sooner), else

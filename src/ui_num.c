@@ -126,7 +126,12 @@ const char *ui_forecast_form(const struct snap_group *g, int k, char *buf,
 	if (!isfinite(share) && fc->capacity > 0)
 		share = g->used / fc->capacity;
 	ui_pct(p, sizeof(p), fc->steady_share);
-	if (fc->fills && fc->full_in_s <= 0) {
+	if (fc->failing_per_s > 0) {
+		snprintf(t, sizeof(t), "%.*f", fc->failing_per_s < 10 ? 1 : 0,
+			 fc->failing_per_s);
+		snprintf(buf, len, k == 0 ? "failing now: %s/s" : k == 1 ?
+			 "failing %s/s" : "fail", t);
+	} else if (fc->fills && fc->full_in_s <= 0) {
 		snprintf(buf, len, "%s", k == 0 ? "full now" : "full");
 	} else if (fc->fills) {
 		ui_secs(t, sizeof(t), fc->full_in_s);

@@ -2,6 +2,7 @@
 /* Tests for the advice engine on hand-built snapshots: each advisory fires
  * when it should, stays quiet when it should not, and none repeats a
  * misconception from KERNEL-FACTS.md. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -562,6 +563,67 @@ static void test_group_text(void **state)
 
 /* A group that reuse covers says what is reusable and on which
  * assumption. */
+/* Failed connect() to a group (who closes): the forecast says it fails
+ * now, the advisory is an alarm and names the processes, with their
+ * counts; other destinations' failures are not its. */
+static void test_group_failing(void **state)
+{
+	struct snapshot *s = base();
+	struct snap_group *g = &s->eph.groups[0];
+	struct snap_connerr *e;
+	const struct snap_advisory *a;
+
+	(void)state;
+	*g = (struct snap_group){ .time_wait = 15000 };
+	set_rates(g, 250);
+	set_use(g, 15210, 13022, 0, false);
+	spread(g, 50, 60, 15000);
+	addr_parse("10.0.0.1", &g->local);
+	addr_parse("10.0.0.2", &g->remote);
+	g->remote_port = 8080;
+	g->cf.known = true;
+	g->cf.total = 120;
+	g->cf.per_s = 37;
+	s->closers.present = true;
+	e = &s->closers.errors[s->closers.n_errors++];
+	*e = (struct snap_connerr){ .pid = 4242, .err = EADDRNOTAVAIL,
+				    .count = 100, .remote_port = 8080 };
+	snprintf(e->comm, sizeof(e->comm), "loadgen");
+	addr_parse("10.0.0.2", &e->remote);
+	e = &s->closers.errors[s->closers.n_errors++];
+	*e = (struct snap_connerr){ .pid = 77, .err = ECONNREFUSED,
+				    .count = 5, .remote_port = 9999 };
+	snprintf(e->comm, sizeof(e->comm), "other");
+	addr_parse("10.0.0.2", &e->remote);
+	advice_eval(s);
+	assert_string_equal(g->fc.text, "failing now: 37/s");
+	assert_true(g->fc.failing_per_s == 37);
+	a = find(s, "port-group-pressure");
+	assert_int_equal(a->level, ADV_ALARM);
+	assert_contains(a->text, "failing now: 37/s");
+	assert_contains(a->text, "connect() to it failed 120 times since "
+			"twtop started (37/s now): in loadgen[4242] 100 x "
+			"EADDRNOTAVAIL. ");
+	assert_null(strstr(a->text, "other[77]"));
+	assert_true(has_ev(a, "connect_failures"));
+	snap_unref(s);
+
+	/* without who closes (no BPF) nothing changes */
+	s = base();
+	g = &s->eph.groups[0];
+	*g = (struct snap_group){ .time_wait = 15000 };
+	set_rates(g, 250);
+	set_use(g, 15210, 13022, 0, false);
+	spread(g, 50, 60, 15000);
+	addr_parse("10.0.0.1", &g->local);
+	addr_parse("10.0.0.2", &g->remote);
+	g->remote_port = 8080;
+	advice_eval(s);
+	assert_string_equal(g->fc.text, "steady at 53 %");
+	assert_int_equal(find(s, "port-group-pressure")->level, ADV_WARN);
+	snap_unref(s);
+}
+
 static void test_group_reuse_text(void **state)
 {
 	struct snapshot *s = base();
@@ -1231,6 +1293,7 @@ int main(void)
 		cmocka_unit_test(test_forecast_reuse),
 		cmocka_unit_test(test_group_thresholds),
 		cmocka_unit_test(test_group_text),
+		cmocka_unit_test(test_group_failing),
 		cmocka_unit_test(test_group_reuse_text),
 		cmocka_unit_test(test_group_reuse_clause),
 		cmocka_unit_test(test_group_forecast_and_order),

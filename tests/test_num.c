@@ -171,6 +171,12 @@ static void test_forecast(void **state)
 	assert_forms(&g, "full in 5min", "full 5min", "5min");
 	g.fc.full_in_s = 0;
 	assert_forms(&g, "full now", "full", "full");
+	/* connect() to it fails already: that beats any forecast */
+	g.fc.failing_per_s = 37;
+	assert_forms(&g, "failing now: 37/s", "failing 37/s", "fail");
+	g.fc.failing_per_s = 0.5;
+	assert_forms(&g, "failing now: 0.5/s", "failing 0.5/s", "fail");
+	g.fc.failing_per_s = 0;
 	g = fc_group(320, 0.35);
 	g.fc.may_fill = true;
 	assert_forms(&g, "may fill", "may", "may");

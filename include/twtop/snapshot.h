@@ -133,6 +133,8 @@ struct snap_closers {
  * advice layer (advice_derive) and only formatted elsewhere. */
 struct snap_forecast {
 	bool known;		/* the group has a capacity to forecast */
+	double failing_per_s;	/* failed connect()/s to it now (who closes,
+				 * BPF); > 0: "failing now" */
 	bool reuse;		/* connect() may take over its TIME_WAIT */
 	double capacity;	/* ports connect() can pick: used + free */
 	double share;		/* used / capacity */
