@@ -13,7 +13,6 @@
 #include "twtop/allns.h"
 #include "twtop/json.h"
 #include "twtop/prom.h"
-#include "twtop/syncfile.h"
 #include "twtop/xalloc.h"
 
 /* "local->remote:port" of a row's worst group, or "-". */
@@ -432,60 +431,24 @@ int allns_prom_write(FILE *f, const struct allns_table *t,
 	return rc;
 }
 
-/* What syncfile_write needs. */
-struct prom_job {
-	const char *path;
+/* The table's export, for prom_file_put. */
+struct allns_prom_job {
 	const struct allns_table *t;
 	const struct allns_out_opts *o;
-	char *err;
-	size_t errlen;
-	bool refused;
 };
 
-static int job_write(FILE *f, void *arg)
+static int allns_prom_job_write(FILE *f, void *arg)
 {
-	const struct prom_job *j = arg;
+	const struct allns_prom_job *j = arg;
 
 	return allns_prom_write(f, j->t, j->o);
-}
-
-/* Renames over the path, checked again first (prom_file.c does so). */
-static int job_place(const char *tmp, void *arg)
-{
-	struct prom_job *j = arg;
-
-	if (prom_check_target(j->path, j->err, j->errlen) < 0) {
-		j->refused = true;
-		errno = EEXIST;
-		return -1;
-	}
-	return rename(tmp, j->path);
 }
 
 int allns_prom_write_file(const char *path, const struct allns_table *t,
 			  const struct allns_out_opts *o, char *err,
 			  size_t errlen)
 {
-	struct prom_job j = { path, t, o, err, errlen, false };
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	char tmp[PATH_MAX];
-	int k;
+	struct allns_prom_job j = { t, o };
 
-	/* ".NAME.XXXXXX" beside it: hidden, not *.prom, as prom_file.c */
-	k = snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX",
-		     slash ? (int)(base - path) : 0, path, base);
-	if (*base == '\0' || k < 0 || (size_t)k >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: %s", path,
-			 strerror(*base ? ENAMETOOLONG : EISDIR));
-		return -1;
-	}
-	if (prom_check_target(path, err, errlen) < 0)
-		return -1;
-	if (syncfile_write(tmp, 0644, job_write, job_place, &j) < 0) {
-		if (!j.refused)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return prom_file_put(path, allns_prom_job_write, &j, err, errlen);
 }

@@ -14,8 +14,8 @@
 /* What syncfile_write needs, and where the reason for a failure goes. */
 struct prom_job {
 	const char *path;
-	const struct snapshot *s;
-	unsigned int top;
+	int (*write)(FILE *f, void *arg);
+	void *arg;
 	char *err;		/* the reason, when prom_job_place refuses */
 	size_t errlen;
 	bool refused;
@@ -26,7 +26,7 @@ static int prom_job_write(FILE *f, void *arg)
 {
 	const struct prom_job *j = arg;
 
-	return prom_write(f, j->s, j->top);
+	return j->write(f, j->arg);
 }
 
 /* syncfile_write's placer: rename() over the path, checked again just
@@ -98,10 +98,10 @@ int prom_check_target(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int prom_write_file(const char *path, const struct snapshot *s,
-		    unsigned int top, char *err, size_t errlen)
+int prom_file_put(const char *path, int (*write)(FILE *f, void *arg),
+		  void *arg, char *err, size_t errlen)
 {
-	struct prom_job j = { path, s, top, err, errlen, false };
+	struct prom_job j = { path, write, arg, err, errlen, false };
 	char tmp[PATH_MAX];
 
 	if (prom_tmp_name(path, tmp, sizeof(tmp)) < 0) {
@@ -122,4 +122,25 @@ int prom_write_file(const char *path, const struct snapshot *s,
 		return -1;
 	}
 	return 0;
+}
+
+/* One snapshot's export, for prom_file_put. */
+struct prom_snap {
+	const struct snapshot *s;
+	unsigned int top;
+};
+
+static int prom_snap_write(FILE *f, void *arg)
+{
+	const struct prom_snap *p = arg;
+
+	return prom_write(f, p->s, p->top);
+}
+
+int prom_write_file(const char *path, const struct snapshot *s,
+		    unsigned int top, char *err, size_t errlen)
+{
+	struct prom_snap p = { s, top };
+
+	return prom_file_put(path, prom_snap_write, &p, err, errlen);
 }

@@ -27,6 +27,14 @@ int prom_write_file(const char *path, const struct snapshot *s,
 		    unsigned int top, char *err, size_t errlen);
 
 /*
+ * The same for any text write(f, arg) gives (the --all-netns export):
+ * the target checked before and again just before the rename, mode 0644,
+ * through syncfile_write. 0, or -1 with "path: reason" in err.
+ */
+int prom_file_put(const char *path, int (*write)(FILE *f, void *arg),
+		  void *arg, char *err, size_t errlen);
+
+/*
  * 0 when path is absent or a regular file (one prom_write_file may
  * replace); -1 with "path: reason" in err when it is anything else (a
  * device, FIFO, socket, directory or symbolic link, never followed) or
