@@ -1,30 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The BPF backend: TCP sockets from BPF iterators (libbpf skeleton). */
 #include <errno.h>
-#include <linux/capability.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "twtop/backend_bpf.h"
+#include "twtop/bpf_probe.h"
 #include "twtop/bpf_rec.h"
 #include "twtop/tcpstate.h"
 #include "twtop/xalloc.h"
 #include "twtop.skel.h"
-
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 
 /* Records per read(): the seq_file behind an iterator fills 8 pages at
  * most per read, so this takes a whole buffer each time. */
@@ -91,32 +83,13 @@ static int backend_bpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/* 1 when the effective set has cap, 0 when not, -1 when unknown. */
-static int have_cap(unsigned int cap)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0 || cap / 32 >= 2)
-		return -1;
-	return (int)((d[cap / 32].effective >> (cap % 32)) & 1);
-}
-
 /* Checks what loading needs before trying; 0, or -1 with the reason. */
 static int backend_bpf_probe(char *err, size_t errlen)
 {
-	if (have_cap(CAP_SYS_ADMIN) != 1 &&
-	    (have_cap(CAP_BPF) != 1 || have_cap(CAP_PERFMON) != 1)) {
-		snprintf(err, errlen, "BPF backend needs CAP_BPF and "
-			 "CAP_PERFMON (or root)");
-		return -1;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(err, errlen, "BPF backend needs a kernel with BTF "
-			 "(/sys/kernel/btf/vmlinux: %s)", strerror(errno));
+	char why[160];
+
+	if (bpf_probe(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "BPF backend needs %s", why);
 		return -1;
 	}
 	return 0;

@@ -2,27 +2,19 @@
 /* The closers' BPF source: src/bpf/closers.bpf.c loaded through its
  * skeleton, its maps read in batches (twtop/closers.h). */
 #include <errno.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "twtop/bpf_probe.h"
 #include "twtop/xalloc.h"
 #include "closers_priv.h"
 #include "closers.skel.h"
-
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 
 #define BATCH	1024	/* entries per map read */
 
@@ -42,32 +34,13 @@ _Static_assert(sizeof(struct closers_proc) >= sizeof(struct closers_closer)
 	       && sizeof(struct closers_proc) >= sizeof(struct closers_connerr),
 	       "value buffer size");
 
-/* 1 when the effective set has cap, 0 when not, -1 when unknown. */
-static int have_cap(unsigned int cap)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0 || cap / 32 >= 2)
-		return -1;
-	return (int)((d[cap / 32].effective >> (cap % 32)) & 1);
-}
-
 /* What loading needs, checked first for a clear reason. */
 static int probe(char *err, size_t errlen)
 {
-	if (have_cap(CAP_SYS_ADMIN) != 1 &&
-	    (have_cap(CAP_BPF) != 1 || have_cap(CAP_PERFMON) != 1)) {
-		snprintf(err, errlen, "who closes needs BPF: CAP_BPF and "
-			 "CAP_PERFMON (or root)");
-		return -1;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(err, errlen, "who closes needs BPF and a kernel with "
-			 "BTF (/sys/kernel/btf/vmlinux: %s)", strerror(errno));
+	char why[160];
+
+	if (bpf_probe(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "who closes needs BPF: %s", why);
 		return -1;
 	}
 	return 0;
