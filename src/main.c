@@ -164,9 +164,15 @@ static int run_headless(const struct options *o)
 		nap(o->interval);
 	}
 	/* the last sample's file, and a failure not said yet */
-	if (pw && prom_writer_stop(pw, BATCH_PROM_STOP_S, err,
-				   sizeof(err)) != 0)
-		fprintf(stderr, "twtop: --prometheus: %s\n", err);
+	if (pw) {
+		int prc = prom_writer_stop(pw, BATCH_PROM_STOP_S, err,
+					   sizeof(err));
+
+		if (prc != 0)
+			fprintf(stderr, "twtop: --prometheus: %s\n", err);
+		if (prc < 0)
+			prom_writer_abandon(pw);
+	}
 	sampler_free(sp);
 	return rc;
 }

@@ -32,6 +32,7 @@ struct prom_writer {
 	struct snapshot *pending;	/* the newest not yet taken */
 	bool stop;			/* asked to end once idle */
 	bool ended;			/* the thread has left its loop */
+	bool abandoned;			/* stop gave up: the thread frees w */
 	struct prom_writer_stats st;
 	unsigned long reported;		/* st.failed when last reported */
 	char err[PW_ERRLEN];		/* the newest failure */
@@ -54,10 +55,13 @@ static void pw_write_one(struct prom_writer *w, struct snapshot *s)
 		w->st.written++;
 	} else {
 		w->st.failed++;
+		void (*notify)(void *) = w->notify;
+		void *arg = w->notify_arg;
+
 		memcpy(w->err, err, sizeof(err));
-		if (w->notify) {
+		if (notify) {
 			pthread_mutex_unlock(&w->lock);
-			w->notify(w->notify_arg);
+			notify(arg);
 			pthread_mutex_lock(&w->lock);
 		}
 	}
@@ -65,8 +69,11 @@ static void pw_write_one(struct prom_writer *w, struct snapshot *s)
 	pthread_cond_broadcast(&w->idle);
 }
 
+static void pw_free(struct prom_writer *w);
+
 /* The thread: takes the pending snapshot and writes it, until asked to
- * stop with nothing pending. */
+ * stop with nothing pending. Once prom_writer_stop has given up on it,
+ * it is detached and frees w itself. */
 static void *pw_thread(void *arg)
 {
 	struct prom_writer *w = arg;
@@ -85,6 +92,11 @@ static void *pw_thread(void *arg)
 	}
 	w->ended = true;
 	pthread_cond_broadcast(&w->idle);
+	if (w->abandoned) {
+		pthread_mutex_unlock(&w->lock);
+		pw_free(w);
+		return NULL;
+	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
 }
@@ -250,4 +262,23 @@ int prom_writer_stop(struct prom_writer *w, double timeout, char *err,
 	rc = prom_writer_error(w, err, errlen) ? 1 : 0;
 	pw_free(w);
 	return rc;
+}
+
+void prom_writer_abandon(struct prom_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->wake);
+	if (w->ended) {
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+		pw_free(w);
+		return;
+	}
+	/* the thread frees w when its write ends; no one joins it, and it
+	 * calls back no one, as the caller may be gone by then */
+	w->abandoned = true;
+	w->notify = NULL;
+	pthread_detach(w->thread);
+	pthread_mutex_unlock(&w->lock);
 }

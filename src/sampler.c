@@ -810,13 +810,7 @@ struct snapshot *sampler_next(struct sampler *sp)
 	} else {
 		const struct snapshot *f = sp->full;
 
-		s = snap_new();
-		memcpy(s, f, sizeof(*s));
-		s->refs = 1;
-		if (f->focus != NULL) {
-			s->focus = xmalloc(sizeof(*s->focus));
-			memcpy(s->focus, f->focus, sizeof(*s->focus));
-		}
+		s = snap_copy(f);
 		sample_cheap(sp, s);
 		sample_finish(sp, s, false);
 		s->sockets_age_s = s->mono - f->mono;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Snapshot lifetime (reference counted) and lookups. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,22 @@ void snap_unref(struct snapshot *s)
 		free(s->focus);
 		free(s);
 	}
+}
+
+struct snapshot *snap_copy(const struct snapshot *f)
+{
+	struct snapshot *s = snap_new();
+	size_t from = offsetof(struct snapshot, seq);
+
+	/* all but refs, which other threads may be changing in f */
+	_Static_assert(offsetof(struct snapshot, refs) == 0,
+		       "refs comes first");
+	memcpy((char *)s + from, (const char *)f + from, sizeof(*s) - from);
+	if (f->focus != NULL) {
+		s->focus = xmalloc(sizeof(*s->focus));
+		memcpy(s->focus, f->focus, sizeof(*s->focus));
+	}
+	return s;
 }
 
 const struct snap_sysctl *snap_sysctl(const struct snapshot *s,

@@ -286,6 +286,8 @@ static bool ui_prom_stop(struct prom_writer *pw)
 	rc = prom_writer_stop(pw, UI_PROM_STOP_S, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "twtop: --prometheus: %s\n", err);
+	if (rc < 0)
+		prom_writer_abandon(pw);
 	return rc >= 0;
 }
 

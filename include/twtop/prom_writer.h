@@ -56,10 +56,18 @@ void prom_writer_stats(struct prom_writer *w, struct prom_writer_stats *st);
  * write failed and prom_writer_error has not said so yet ("path: reason"
  * in err). -1 when a write still hangs at the deadline (the reason in
  * err): w is not freed, as its thread still uses it (notify may still be
- * called); call prom_writer_stop again to wait longer, or exit, leaving
- * the write's temporary file behind.
+ * called); call prom_writer_stop again to wait longer, or
+ * prom_writer_abandon.
  */
 int prom_writer_stop(struct prom_writer *w, double timeout, char *err,
 		     size_t errlen);
+
+/*
+ * Gives w up after prom_writer_stop returned -1: its thread is detached,
+ * finishes the write in progress (or dies with the process, leaving the
+ * write's temporary file behind), calls notify no more and frees w. w is
+ * not to be used again.
+ */
+void prom_writer_abandon(struct prom_writer *w);
 
 #endif

@@ -389,6 +389,9 @@ struct snapshot {
 struct snapshot *snap_new(void);
 struct snapshot *snap_ref(struct snapshot *s);
 void snap_unref(struct snapshot *s);
+/* A new snapshot (one reference) holding what f holds; f may be shared
+ * with other threads. */
+struct snapshot *snap_copy(const struct snapshot *f);
 
 /* Lookups; NULL when absent. */
 const struct snap_sysctl *snap_sysctl(const struct snapshot *s,
