@@ -225,24 +225,58 @@ struct snap_advisory {
 	char text[1024];	/* evidence and remedy, one paragraph */
 };
 
-/* Drill-down on one peer or port, filled when the UI asks for it. */
-enum focus_kind { FOCUS_NONE, FOCUS_PEER, FOCUS_LPORT, FOCUS_RPORT };
+/* Drill-down on one peer, port or process, filled when the UI asks for
+ * it. */
+enum focus_kind {
+	FOCUS_NONE, FOCUS_PEER, FOCUS_LPORT, FOCUS_RPORT, FOCUS_PROC
+};
 
 struct focus_req {
 	enum focus_kind kind;
 	struct tw_addr addr;	/* FOCUS_PEER */
 	uint16_t port;		/* FOCUS_LPORT, FOCUS_RPORT */
+	uint32_t pid;		/* FOCUS_PROC: a closer's thread group id */
 };
 
 #define FOCUS_SOCKS_MAX	2000
 #define FOCUS_PORTS_MAX	64
 #define FOCUS_GROUPS_MAX 8
+#define FOCUS_CLOSERS_MAX 8
+#define FOCUS_DESTS_MAX	16
+#define FOCUS_ERRORS_MAX 8
 
 struct focus_sock {
 	struct tw_addr local, remote;
 	uint16_t lport, rport;
 	uint8_t state, timer;
 	uint32_t expires;	/* ms */
+};
+
+/* A process that closed some of a drill-down's TIME_WAIT first. */
+struct focus_closer {
+	uint32_t pid;
+	char comm[SNAP_COMM_LEN];
+	char container[64];	/* as snap_closer's */
+	uint32_t time_wait, server_side, client_side;
+};
+
+/* Who closed a drill-down's TIME_WAIT first (BPF): its processes, most
+ * TIME_WAIT first, and what no record names. */
+struct focus_closers {
+	bool present;		/* as s->closers.present */
+	uint32_t attributed, unknown;	/* of the focus's TIME_WAIT */
+	uint32_t total;		/* processes */
+	uint32_t n;
+	struct focus_closer v[FOCUS_CLOSERS_MAX];
+};
+
+/* Where a process's TIME_WAIT lead: client side, to remote:port (a
+ * service); server side, from remote's clients to its own local port. */
+struct focus_dest {
+	struct tw_addr remote;
+	uint16_t port;		/* remote port, or local when server */
+	bool server;
+	uint32_t time_wait;
 };
 
 struct snap_focus {
@@ -265,6 +299,17 @@ struct snap_focus {
 	char expr[64];			/* the kernel filter that fetched it */
 	uint32_t fetched;		/* sockets the kernel returned */
 	double dump_ms;			/* its dump and aggregation */
+	struct focus_closers closers;	/* peer, port: who closed first */
+	/* FOCUS_PROC: the process (proc_found: it is listed now, else
+	 * only its pid is known), where its TIME_WAIT lead and its failed
+	 * connect() calls; its TIME_WAIT are the states, ages, ports,
+	 * groups and sockets above and below */
+	bool proc_found;
+	struct snap_closer proc;
+	uint32_t dests_total, n_dests;	/* most TIME_WAIT first */
+	struct focus_dest dests[FOCUS_DESTS_MAX];
+	uint32_t errors_total, n_errors;	/* as s->closers.errors */
+	struct snap_connerr errors[FOCUS_ERRORS_MAX];
 	uint32_t n_socks;		/* kept, at most FOCUS_SOCKS_MAX */
 	struct focus_sock socks[FOCUS_SOCKS_MAX];
 };
