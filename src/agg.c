@@ -88,6 +88,23 @@ static void table_grow(struct table *t)
 	}
 }
 
+void *agg_table_find(const struct table *t, const void *key)
+{
+	uint32_t h;
+
+	if (t->cap == 0)
+		return NULL;
+	h = agg_hash(t->seed, key, t->ksz) & (t->cap - 1);
+	while (t->slots[h]) {
+		void *e = agg_table_ent(t, t->slots[h] - 1);
+
+		if (memcmp(e, key, t->ksz) == 0)
+			return e;
+		h = (h + 1) & (t->cap - 1);
+	}
+	return NULL;
+}
+
 /* Finds the entry for key, adding a zeroed one if absent. Amortised:
  * tables keep their size between samples, so a steady host allocates
  * nothing. */

@@ -20,6 +20,7 @@ void agg_focus_begin(struct agg *a, const struct focus_req *focus)
 	}
 	memset(a->fdet, 0, sizeof(*a->fdet));
 	memset(&a->fnw, 0, sizeof(a->fnw));
+	a->n_fdests = 0;
 	a->fdet->req = *focus;
 	agg_ports_clear(a->flp);
 	agg_ports_clear(a->frp);
@@ -35,6 +36,8 @@ static int focus_match(const struct focus_req *f, const struct diag_sock *sk)
 		return sk->lport == f->port;
 	case FOCUS_RPORT:
 		return sk->rport == f->port;
+	case FOCUS_PROC:
+		return 1;	/* closers_focus_socks chose them */
 	default:
 		return 0;
 	}
@@ -71,6 +74,19 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	}
 	agg_ports_add(a, a->flp, sk->lport, is_tw ? &tw : NULL, server);
 	agg_ports_add(a, a->frp, sk->rport, is_tw ? &tw : NULL, server);
+	if (a->focus.kind == FOCUS_PROC && !server) {
+		/* the group its connection took a port of, if it did */
+		struct group_key key;
+		struct group_ent *g;
+
+		memset(&key, 0, sizeof(key));
+		key.local = sk->local;
+		key.remote = sk->remote;
+		key.rport = sk->rport;
+		g = agg_table_find(&a->groups, &key);
+		if (g != NULL)
+			g->fmark = 1;
+	}
 	if (f->n_socks < FOCUS_SOCKS_MAX) {
 		struct focus_sock *fs = &f->socks[f->n_socks++];
 
@@ -84,19 +100,42 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	}
 }
 
+void agg_focus_dest(struct agg *a, const struct tw_addr *remote,
+		    uint16_t rport)
+{
+	if (a->n_fdests < sizeof(a->fdests) / sizeof(a->fdests[0])) {
+		a->fdests[a->n_fdests].remote = *remote;
+		a->fdests[a->n_fdests++].rport = rport;
+	}
+}
+
 /* Is the group one of the focus's? A peer's groups go to it; a remote
  * port's groups go to that port; a local port has none (its sockets may
- * sit in many groups, one port each). */
-static int focus_group(const struct focus_req *f, const struct group_key *k)
+ * sit in many groups, one port each); a process's are those its
+ * TIME_WAIT took a port of, and those its failed connect() calls went
+ * to (any local address: the failure does not say which). */
+static int focus_group(const struct agg *a, const struct group_ent *g)
 {
+	const struct focus_req *f = &a->focus;
+	const struct group_key *k = &g->key;
+
 	if (f->kind == FOCUS_PEER)
 		return addr_equal(&f->addr, &k->remote);
+	if (f->kind == FOCUS_PROC) {
+		if (g->fmark)
+			return 1;
+		for (uint32_t i = 0; i < a->n_fdests; i++)
+			if (a->fdests[i].rport == k->rport &&
+			    addr_equal(&a->fdests[i].remote, &k->remote))
+				return 1;
+		return 0;
+	}
 	return f->kind == FOCUS_RPORT && k->rport == f->port;
 }
 
 struct focus_rank {
+	const struct agg *a;
 	const struct table *groups;
-	const struct focus_req *focus;
 };
 
 /* Groups of the focus above the others, then as agg_rank_group. */
@@ -105,7 +144,7 @@ static int rank_focus_group(const void *ctx, uint32_t i, uint32_t j)
 	const struct focus_rank *r = ctx;
 	const struct group_ent *a = agg_table_ent(r->groups, i),
 			       *b = agg_table_ent(r->groups, j);
-	int c = focus_group(r->focus, &a->key) - focus_group(r->focus, &b->key);
+	int c = focus_group(r->a, a) - focus_group(r->a, b);
 
 	return c ? c : agg_rank_group(r->groups, i, j);
 }
@@ -114,7 +153,7 @@ static int rank_focus_group(const void *ctx, uint32_t i, uint32_t j)
 static void fill_focus_groups(const struct agg *a, const struct snapshot *s,
 			      struct snap_focus *f)
 {
-	struct focus_rank r = { &a->groups, &a->focus };
+	struct focus_rank r = { a, &a->groups };
 	uint32_t idx[FOCUS_GROUPS_MAX], n;
 
 	if (!s->eph.present)
@@ -122,7 +161,7 @@ static void fill_focus_groups(const struct agg *a, const struct snapshot *s,
 	for (uint32_t i = 0; i < a->groups.n; i++) {
 		const struct group_ent *g = agg_table_ent(&a->groups, i);
 
-		f->groups_total += (uint32_t)focus_group(&a->focus, &g->key);
+		f->groups_total += (uint32_t)focus_group(a, g);
 	}
 	n = agg_top_select(a->groups.n, FOCUS_GROUPS_MAX, rank_focus_group, &r,
 		       idx);

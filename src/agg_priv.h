@@ -104,6 +104,7 @@ struct group_ent {
 	uint16_t tw_exp_s[SNAP_EXP_SECS];	/* saturating */
 	struct agg_new nw;
 	uint8_t reuse;			/* tcp_tw_reuse covers the tuple */
+	uint8_t fmark;			/* a process drill-down's group */
 };
 
 /* Per-port counters with the list of ports touched this sample. */
@@ -144,6 +145,11 @@ struct agg {
 	struct snap_focus *fdet;
 	struct ports *flp, *frp;
 	struct agg_new fnw;
+	struct {			/* FOCUS_PROC: its failed connect() */
+		struct tw_addr remote;
+		uint16_t rport;
+	} fdests[SNAP_CONNERR_MAX];
+	uint32_t n_fdests;
 };
 
 /* Ranks item a above item b (> 0), below (< 0). */
@@ -151,6 +157,8 @@ typedef int (*rank_fn)(const void *ctx, uint32_t a, uint32_t b);
 
 /* Entry i of a table. */
 void *agg_table_ent(const struct table *t, uint32_t i);
+/* The entry of key, or NULL. */
+void *agg_table_find(const struct table *t, const void *key);
 void agg_ports_clear(struct ports *p);
 /* Counts a socket on port; tw is NULL unless it is a TIME_WAIT; server:
  * the socket is server side. */

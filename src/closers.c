@@ -27,6 +27,8 @@
 struct cl_tw {
 	struct cl_key key;
 	double made;		/* CLOCK_MONOTONIC s it entered TIME_WAIT */
+	uint32_t expires;	/* as dumped, ms */
+	uint32_t ifindex;
 	bool server;
 };
 
@@ -81,8 +83,10 @@ struct closers {
 	struct cl_names *names;
 	double start, prev;	/* counts began; the previous finish */
 	double dump_start;	/* closers_begin */
-	struct cl_tw *tw;	/* the dump's TIME_WAIT */
+	struct cl_tw *tw;	/* the dump's TIME_WAIT, then a drill-down's */
 	size_t n_tw, cap_tw;
+	size_t n_main;		/* the dump's, while a drill-down dumps */
+	bool in_focus;
 	struct ctab recs;	/* struct cl_rec */
 	struct ctab rows;	/* struct cl_row */
 	struct ctab dests;	/* struct cl_dest */
@@ -163,6 +167,7 @@ void closers_key_of(const struct closers_tuple *t, struct cl_key *k)
 void closers_begin(struct closers *cl, double now)
 {
 	cl->n_tw = 0;
+	cl->in_focus = false;
 	cl->dump_start = now;
 }
 
@@ -182,6 +187,8 @@ void closers_add(struct closers *cl, const struct diag_sock *sk, bool server)
 	t->key.lport = sk->lport;
 	t->key.rport = sk->rport;
 	t->made = cl->dump_start - age / 1000.0;
+	t->expires = sk->expires;
+	t->ifindex = sk->ifindex;
 	t->server = server;
 }
 
@@ -239,17 +246,27 @@ static void dest_add(struct closers *cl, struct cl_row *r,
 	}
 }
 
-/* The join: each TIME_WAIT to the task that closed its 4-tuple first,
- * unless the record is of a later connection on that 4-tuple. */
+/* The record of the task that closed t's 4-tuple first, unless it is of
+ * a later connection on that 4-tuple; NULL when none. */
+static const struct cl_rec *rec_of(const struct closers *cl,
+				   const struct cl_tw *t)
+{
+	const struct cl_rec *rec = ctab_find(&cl->recs, &t->key);
+
+	if (rec == NULL || rec->c.close_ns / 1e9 > t->made + STALE_SLACK_S)
+		return NULL;
+	return rec;
+}
+
+/* The join: each TIME_WAIT to the task that closed its 4-tuple first. */
 static void join(struct closers *cl, struct snap_closers *out)
 {
 	for (size_t i = 0; i < cl->n_tw; i++) {
 		const struct cl_tw *t = &cl->tw[i];
-		const struct cl_rec *rec = ctab_find(&cl->recs, &t->key);
+		const struct cl_rec *rec = rec_of(cl, t);
 		struct cl_row *r;
 
-		if (rec == NULL ||
-		    rec->c.close_ns / 1e9 > t->made + STALE_SLACK_S) {
+		if (rec == NULL) {
 			out->unknown++;
 			continue;
 		}
@@ -428,6 +445,30 @@ static void addr_of(struct tw_addr *a, uint8_t family, const uint8_t *bytes)
 	addr_fold_mapped(a);
 }
 
+/* A process as the snapshot shows it, named. */
+static void row_out(struct closers *cl, const struct cl_row *r,
+		    struct snap_closer *o)
+{
+	o->pid = r->tgid;
+	snprintf(o->comm, sizeof(o->comm), "%s", r->comm);
+	cl_names_cgroup(cl->names, r->tgid, r->comm, r->cgroup, o->cgroup,
+			sizeof(o->cgroup));
+	cgname_short(o->cgroup, o->container, sizeof(o->container));
+	o->time_wait = r->tw;
+	o->server_side = r->server;
+	o->client_side = r->client;
+	o->active_closes = r->active;
+	o->passive_closes = r->passive;
+	o->connect_errors = r->connerr;
+	o->active_per_s = r->active_ps;
+	o->passive_per_s = r->passive_ps;
+	o->connect_errors_per_s = r->connerr_ps;
+	o->destinations = r->dests;
+	o->top_remote = r->top_remote;
+	o->top_remote_port = r->top_rport;
+	o->top_remote_tw = r->top_n;
+}
+
 /* The rows kept, named, into out. */
 static void rows_out(struct closers *cl, struct snap_closers *out,
 		     double now)
@@ -444,30 +485,25 @@ static void rows_out(struct closers *cl, struct snap_closers *out,
 	qsort(v, n, sizeof(*v), row_cmp);
 	out->total = n;
 	out->n = MIN_U32(n, SNAP_CLOSERS_MAX);
-	for (uint32_t i = 0; i < out->n; i++) {
-		const struct cl_row *r = v[i];
-		struct snap_closer *o = &out->v[i];
-
-		o->pid = r->tgid;
-		snprintf(o->comm, sizeof(o->comm), "%s", r->comm);
-		cl_names_cgroup(cl->names, r->tgid, r->comm, r->cgroup,
-				o->cgroup, sizeof(o->cgroup));
-		cgname_short(o->cgroup, o->container, sizeof(o->container));
-		o->time_wait = r->tw;
-		o->server_side = r->server;
-		o->client_side = r->client;
-		o->active_closes = r->active;
-		o->passive_closes = r->passive;
-		o->connect_errors = r->connerr;
-		o->active_per_s = r->active_ps;
-		o->passive_per_s = r->passive_ps;
-		o->connect_errors_per_s = r->connerr_ps;
-		o->destinations = r->dests;
-		o->top_remote = r->top_remote;
-		o->top_remote_port = r->top_rport;
-		o->top_remote_tw = r->top_n;
-	}
+	for (uint32_t i = 0; i < out->n; i++)
+		row_out(cl, v[i], &out->v[i]);
 	free(v);
+}
+
+/* A failed connect() row as the snapshot shows it. */
+static void err_out(struct closers *cl, const struct cl_err *e,
+		    struct snap_connerr *o)
+{
+	o->pid = e->key.tgid;
+	memcpy(o->comm, e->e.comm, sizeof(o->comm));
+	o->comm[sizeof(o->comm) - 1] = '\0';
+	cl_names_cgroup(cl->names, e->key.tgid, o->comm, e->e.cgroup,
+			o->cgroup, sizeof(o->cgroup));
+	o->err = e->key.err;
+	o->count = e->e.count;
+	o->per_s = e->per_s;
+	addr_of(&o->remote, e->key.family, e->key.remote);
+	o->remote_port = e->key.rport;
 }
 
 /* The failed connect() rows kept, EADDRNOTAVAIL first. */
@@ -477,21 +513,8 @@ static void errs_out(struct closers *cl, struct snap_closers *out)
 		qsort(cl->errs, cl->n_errs, sizeof(*cl->errs), err_cmp);
 	out->errors_total = (uint32_t)cl->n_errs;
 	out->n_errors = MIN_U32((uint32_t)cl->n_errs, SNAP_CONNERR_MAX);
-	for (uint32_t i = 0; i < out->n_errors; i++) {
-		const struct cl_err *e = &cl->errs[i];
-		struct snap_connerr *o = &out->errors[i];
-
-		o->pid = e->key.tgid;
-		memcpy(o->comm, e->e.comm, sizeof(o->comm));
-		o->comm[sizeof(o->comm) - 1] = '\0';
-		cl_names_cgroup(cl->names, e->key.tgid, o->comm, e->e.cgroup,
-				o->cgroup, sizeof(o->cgroup));
-		o->err = e->key.err;
-		o->count = e->e.count;
-		o->per_s = e->per_s;
-		addr_of(&o->remote, e->key.family, e->key.remote);
-		o->remote_port = e->key.rport;
-	}
+	for (uint32_t i = 0; i < out->n_errors; i++)
+		err_out(cl, &cl->errs[i], &out->errors[i]);
 }
 
 /* Adds one failure count to a group's, most first. */
@@ -592,4 +615,229 @@ void closers_finish(struct closers *cl, struct snapshot *s, double now)
 	out->since_s = now - cl->start;
 	counts_turn(cl);
 	cl->prev = now;
+}
+
+/* --- drill-downs ------------------------------------------------------- */
+
+void closers_focus_begin(struct closers *cl, double now)
+{
+	if (!cl->in_focus) {
+		cl->n_main = cl->n_tw;
+		cl->in_focus = true;
+	}
+	cl->n_tw = cl->n_main;	/* a redone dump starts again */
+	cl->dump_start = now;
+}
+
+struct fc_count {		/* a drill-down's TIME_WAIT, by closer */
+	uint32_t tgid;
+	uint32_t tw, server, client;
+	const struct cl_rec *rec;	/* one of its records, to name it */
+};
+
+static int fc_cmp(const void *pa, const void *pb)
+{
+	const struct fc_count *a = *(const struct fc_count *const *)pa;
+	const struct fc_count *b = *(const struct fc_count *const *)pb;
+
+	if (a->tw != b->tw)
+		return a->tw > b->tw ? -1 : 1;
+	return a->tgid < b->tgid ? -1 : a->tgid > b->tgid;
+}
+
+/* Names a drill-down's closer as its row in the list is named: the
+ * process's latest name, else its record's. */
+static void fc_name(struct closers *cl, const struct fc_count *c,
+		    struct focus_closer *o)
+{
+	const struct cl_row *r = ctab_find(&cl->rows, &c->tgid);
+	const char *comm = r && r->named ? r->comm : c->rec->c.comm;
+	uint64_t cg = r && r->named ? r->cgroup : c->rec->c.cgroup;
+	char path[SNAP_CGROUP_LEN];
+
+	o->pid = c->tgid;
+	snprintf(o->comm, sizeof(o->comm), "%.*s", CLOSERS_COMM_LEN - 1,
+		 comm);
+	cl_names_cgroup(cl->names, c->tgid, o->comm, cg, path, sizeof(path));
+	cgname_short(path, o->container, sizeof(o->container));
+	o->time_wait = c->tw;
+	o->server_side = c->server;
+	o->client_side = c->client;
+}
+
+void closers_focus_finish(struct closers *cl, struct focus_closers *out)
+{
+	struct ctab by;
+	const struct fc_count **v;
+	uint32_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->present = true;
+	ctab_init(&by, sizeof(struct fc_count), sizeof(uint32_t));
+	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
+		const struct cl_tw *t = &cl->tw[i];
+		const struct cl_rec *rec = rec_of(cl, t);
+		struct fc_count *c;
+		bool added;
+
+		if (rec == NULL) {
+			out->unknown++;
+			continue;
+		}
+		out->attributed++;
+		c = ctab_get(&by, &rec->c.tgid, &added);
+		if (added)
+			c->rec = rec;
+		c->tw++;
+		if (t->server)
+			c->server++;
+		else
+			c->client++;
+	}
+	n = by.n;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = ctab_ent(&by, i);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), fc_cmp);
+	out->total = n;
+	out->n = MIN_U32(n, FOCUS_CLOSERS_MAX);
+	for (uint32_t i = 0; i < out->n; i++)
+		fc_name(cl, v[i], &out->v[i]);
+	free(v);
+	ctab_free(&by);
+	cl->n_tw = cl->n_main;
+	cl->in_focus = false;
+}
+
+void closers_focus_socks(struct closers *cl, uint32_t tgid,
+			 const struct closers_focus_cb *cb, void *arg)
+{
+	for (size_t i = 0; i < cl->n_tw; i++) {
+		const struct cl_tw *t = &cl->tw[i];
+		const struct cl_rec *rec = rec_of(cl, t);
+		struct diag_sock sk;
+
+		if (rec == NULL || rec->c.tgid != tgid)
+			continue;
+		memset(&sk, 0, sizeof(sk));
+		sk.local = t->key.local;
+		sk.remote = t->key.remote;
+		sk.lport = t->key.lport;
+		sk.rport = t->key.rport;
+		sk.state = TS_TIME_WAIT;
+		sk.timer = 3;	/* the TIME_WAIT timer, as dumped */
+		sk.expires = t->expires;
+		sk.ifindex = t->ifindex;
+		cb->sock(&sk, t->server, arg);
+	}
+	for (size_t i = 0; i < cl->n_errs; i++) {
+		const struct cl_err *e = &cl->errs[i];
+		struct tw_addr remote;
+
+		if (e->key.tgid != tgid)
+			continue;
+		addr_of(&remote, e->key.family, e->key.remote);
+		cb->dest(&remote, e->key.rport, arg);
+	}
+}
+
+struct fd_key {			/* a process's destination */
+	struct tw_addr remote;
+	uint16_t port;
+	uint16_t server;
+};
+
+struct fd_count {
+	struct fd_key key;
+	uint32_t tw;
+};
+
+static int fd_cmp(const void *pa, const void *pb)
+{
+	const struct fd_count *a = pa, *b = pb;
+
+	if (a->tw != b->tw)
+		return a->tw > b->tw ? -1 : 1;
+	return memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+/* Where the TIME_WAIT of tgid lead, most first. */
+static void focus_dests(struct closers *cl, uint32_t tgid,
+			struct snap_focus *f)
+{
+	struct ctab by;
+	struct fd_count *v;
+
+	ctab_init(&by, sizeof(struct fd_count), sizeof(struct fd_key));
+	for (size_t i = 0; i < cl->n_tw; i++) {
+		const struct cl_tw *t = &cl->tw[i];
+		const struct cl_rec *rec = rec_of(cl, t);
+		struct fd_count *d;
+		struct fd_key k;
+		bool added;
+
+		if (rec == NULL || rec->c.tgid != tgid)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.remote = t->key.remote;
+		k.port = t->server ? t->key.lport : t->key.rport;
+		k.server = t->server;
+		d = ctab_get(&by, &k, &added);
+		d->tw++;
+	}
+	v = xcalloc(by.n + 1, sizeof(*v));
+	for (uint32_t i = 0; i < by.n; i++)
+		v[i] = *(const struct fd_count *)ctab_ent(&by, i);
+	if (by.n > 0)
+		qsort(v, by.n, sizeof(*v), fd_cmp);
+	f->dests_total = by.n;
+	f->n_dests = MIN_U32(by.n, FOCUS_DESTS_MAX);
+	for (uint32_t i = 0; i < f->n_dests; i++) {
+		f->dests[i].remote = v[i].key.remote;
+		f->dests[i].port = v[i].key.port;
+		f->dests[i].server = v[i].key.server != 0;
+		f->dests[i].time_wait = v[i].tw;
+	}
+	free(v);
+	ctab_free(&by);
+}
+
+void closers_focus_proc(struct closers *cl, uint32_t tgid,
+			struct snap_focus *f)
+{
+	const struct cl_row *r = ctab_find(&cl->rows, &tgid);
+
+	f->proc_found = r != NULL;
+	if (r != NULL)
+		row_out(cl, r, &f->proc);
+	else
+		f->proc.pid = tgid;
+	focus_dests(cl, tgid, f);
+	/* cl->errs is in errs_out's order: EADDRNOTAVAIL first */
+	for (size_t i = 0; i < cl->n_errs; i++) {
+		const struct cl_err *e = &cl->errs[i];
+
+		if (e->key.tgid != tgid)
+			continue;
+		if (f->n_errors < FOCUS_ERRORS_MAX)
+			err_out(cl, e, &f->errors[f->n_errors++]);
+		f->errors_total++;
+	}
+	/* who closed its TIME_WAIT first: itself, by definition */
+	memset(&f->closers, 0, sizeof(f->closers));
+	f->closers.present = true;
+	f->closers.attributed = f->states[TS_TIME_WAIT];
+	if (r != NULL && r->tw > 0) {
+		struct focus_closer *o = &f->closers.v[0];
+
+		f->closers.n = f->closers.total = 1;
+		o->pid = tgid;
+		snprintf(o->comm, sizeof(o->comm), "%s", f->proc.comm);
+		snprintf(o->container, sizeof(o->container), "%s",
+			 f->proc.container);
+		o->time_wait = r->tw;
+		o->server_side = r->server;
+		o->client_side = r->client;
+	}
 }

@@ -622,6 +622,45 @@ static const struct filter_pass *focus_pass(struct sampler *sp,
 	return filter_pass(f, 0);
 }
 
+static void focus_proc_sock(const struct diag_sock *sk, bool server,
+			    void *arg)
+{
+	(void)server;	/* agg tells it the same way */
+	agg_focus_add(sk, arg);
+}
+
+static void focus_proc_dest(const struct tw_addr *remote, uint16_t rport,
+			    void *arg)
+{
+	agg_focus_dest(arg, remote, rport);
+}
+
+/* A process's drill-down: no dump of its own (a socket does not say
+ * which process closed it), but the TIME_WAIT of the whole-host dump
+ * that the closer records give to it. Without them it is empty, and the
+ * view says why. */
+static void sample_focus_proc(struct sampler *sp, struct snapshot *s,
+			      const struct focus_req *focus)
+{
+	static const struct closers_focus_cb cb = {
+		focus_proc_sock, focus_proc_dest
+	};
+	double t0 = now_mono();
+
+	agg_focus_begin(sp->agg, focus);
+	if (sp->closers && s->closers.present)
+		closers_focus_socks(sp->closers, focus->pid, &cb, sp->agg);
+	agg_focus_finish(sp->agg, s);
+	if (s->focus == NULL)
+		return;
+	if (sp->closers && s->closers.present)
+		closers_focus_proc(sp->closers, focus->pid, s->focus);
+	else
+		s->focus->proc.pid = focus->pid;
+	s->focus->partial = s->partial || s->dump_failed;
+	s->focus->dump_ms = (now_mono() - t0) * 1000.0;
+}
+
 /*
  * The drill-down's own dump, after the whole-host one: the kernel runs
  * the focus as INET_DIAG_REQ_BYTECODE and returns only its sockets, so
@@ -638,15 +677,23 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 
 	if (focus->kind == FOCUS_NONE)
 		return;
+	if (focus->kind == FOCUS_PROC) {
+		sample_focus_proc(sp, s, focus);
+		return;
+	}
 	pass = focus_pass(sp, focus);
 	for (tries = 0; tries < PASS_TRIES; tries++) {
 		int intr = 0;
 
 		agg_focus_begin(sp->agg, focus);
+		if (sp->closers && s->closers.present)
+			closers_focus_begin(sp->closers, now_mono());
 		memset(&c, 0, sizeof(c));
 		c.agg = sp->agg;
 		c.add = agg_focus_add;
 		c.check = sp->filter;
+		c.closers = sp->closers && s->closers.present ? sp->closers :
+			    NULL;
 		if (dump_families(sp, &c, OTHER_MASK, pass, &intr, &err) < 0 ||
 		    !intr)
 			break;
@@ -657,6 +704,8 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 		snprintf(s->focus->expr, sizeof(s->focus->expr), "%s",
 			 sp->focus_text);
 		s->focus->dump_ms = (now_mono() - t0) * 1000.0;
+		if (c.closers)
+			closers_focus_finish(sp->closers, &s->focus->closers);
 	}
 }
 

@@ -48,6 +48,23 @@ struct snapshot *snap_copy(const struct snapshot *f)
 	return s;
 }
 
+bool focus_req_equal(const struct focus_req *a, const struct focus_req *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case FOCUS_PEER:
+		return addr_equal(&a->addr, &b->addr);
+	case FOCUS_LPORT:
+	case FOCUS_RPORT:
+		return a->port == b->port;
+	case FOCUS_PROC:
+		return a->pid == b->pid;
+	default:
+		return true;
+	}
+}
+
 const struct snap_sysctl *snap_sysctl(const struct snapshot *s,
 				      const char *name)
 {

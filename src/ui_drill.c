@@ -10,13 +10,13 @@
 #define COL_MIN 60	/* width for the three-column top part */
 #define EXP_W	7	/* " 58.5s" */
 
-/* "peer 10.0.0.1", "local port :8080", "remote port :443". */
-static const char *drill_what(const struct focus_req *f, char *buf,
-			      size_t len)
+const char *ui_drill_what(const struct focus_req *f, char *buf, size_t len)
 {
 	char a[ADDR_STRLEN];
 
-	if (f->kind == FOCUS_PEER)
+	if (f->kind == FOCUS_PROC)
+		snprintf(buf, len, "process %u", f->pid);
+	else if (f->kind == FOCUS_PEER)
 		snprintf(buf, len, "peer %s", addr_format(&f->addr, a,
 							   sizeof(a)));
 	else
@@ -30,11 +30,7 @@ static const struct snap_focus *drill_data(const struct ui *u)
 {
 	const struct snap_focus *f = u->snap ? u->snap->focus : NULL;
 
-	if (!f || f->req.kind != u->drill.kind)
-		return NULL;
-	if (f->req.kind == FOCUS_PEER)
-		return addr_equal(&f->req.addr, &u->drill.addr) ? f : NULL;
-	return f->req.port == u->drill.port ? f : NULL;
+	return f && focus_req_equal(&f->req, &u->drill) ? f : NULL;
 }
 
 /* States with a count, one per line; returns lines used. */
@@ -276,7 +272,9 @@ static int drill_groups(struct ui *u, const struct snap_focus *f, int y,
 			 "");
 	line++;
 	if (f->n_groups == 0)
-		ui_text_words(u, y + line++, x + 2, w - 2, TH_DIM, "none: no "
+		ui_text_words(u, y + line++, x + 2, w - 2, TH_DIM,
+			      f->req.kind == FOCUS_PROC ? "none: none of its "
+			      "TIME_WAIT holds an ephemeral port" : "none: no "
 			      "connection from this host took an ephemeral "
 			      "port");
 	for (uint32_t i = 0; i < f->n_groups && line < h; i++)
@@ -342,41 +340,195 @@ static void drill_socks(struct ui *u, const struct snap_focus *f, int y,
 		drill_sock(u, y + i, x, w, &f->socks[ps->top + i]);
 }
 
+/* "nginx[1234] docker-1a2b3c4d5e6f", in the longest form that fits. */
+static void drill_closer_name(struct ui *u, int y, int x, int w,
+			      const char *comm, uint32_t pid,
+			      const char *container)
+{
+	char a[3][112];
+
+	snprintf(a[0], sizeof(a[0]), "%s[%u]%s%s", comm, pid,
+		 container[0] ? " " : "", container);
+	snprintf(a[1], sizeof(a[1]), "%s[%u]", comm, pid);
+	snprintf(a[2], sizeof(a[2]), "%s", comm);
+	ui_text_alt(u, y, x, w, TH_NORMAL, (const char *[]){ a[0], a[1],
+		    a[2] }, 3);
+}
+
+/* Who closed the focus's TIME_WAIT first, under its states: a line per
+ * process (TIME_WAIT, and s/c split when wide), then what no record
+ * names. Returns lines used. */
+static int drill_closers(struct ui *u, const struct snap_focus *f, int y,
+			 int x, int w, int h)
+{
+	const struct focus_closers *c = &f->closers;
+	int line = 0;
+	char n[16];
+
+	if (h < 2 || !c->present || c->attributed + c->unknown == 0)
+		return 0;
+	ui_textf(u, y + line++, x, w, TH_LABEL, "closed first by (%u)",
+		 c->total);
+	for (uint32_t i = 0; i < c->n && line < h - (c->unknown > 0); i++) {
+		const struct focus_closer *k = &c->v[i];
+
+		drill_closer_name(u, y + line, x, w - 8, k->comm, k->pid,
+				  k->container);
+		ui_text_right(u, y + line++, x + w - 8, 8, TH_VALUE,
+			      ui_count(n, sizeof(n), k->time_wait));
+	}
+	if (c->unknown > 0 && line < h) {
+		ui_text(u, y + line, x, w - 8, TH_DIM, "before twtop");
+		ui_text_right(u, y + line++, x + w - 8, 8, TH_DIM,
+			      ui_count(n, sizeof(n), c->unknown));
+	}
+	return line;
+}
+
+/* The states, then who closed first in the rows left. */
+static void drill_first_col(struct ui *u, const struct snap_focus *f,
+			    int y, int x, int w, int h)
+{
+	int line = drill_states(u, f, y, x, w, h);
+
+	if (line + 3 <= h)
+		drill_closers(u, f, y + line + 1, x, w, h - line - 1);
+}
+
+/* Where a process's TIME_WAIT lead: "to 10.0.0.2:443" (it was the
+ * client), "from 10.0.0.3 to :8080" (the server), most first. */
+static void drill_dests(struct ui *u, const struct snap_focus *f, int y,
+			int x, int w, int h)
+{
+	int line = 0;
+	char n[16], a[ADDR_STRLEN + 16], t[2][ADDR_STRLEN + 40];
+
+	ui_textf(u, y + line++, x, w, TH_LABEL, "TIME_WAIT to (%u)",
+		 f->dests_total);
+	if (f->n_dests == 0 && line < h)
+		ui_text(u, y + line++, x, w, TH_DIM, "none now");
+	for (uint32_t i = 0; i < f->n_dests && line < h; i++) {
+		const struct focus_dest *d = &f->dests[i];
+
+		if (d->server) {
+			ui_addr_fit(&d->remote, w - 18, u->utf8, a, sizeof(a));
+			snprintf(t[0], sizeof(t[0]), "from %s to :%u", a,
+				 d->port);
+			snprintf(t[1], sizeof(t[1]), "%s>:%u", a, d->port);
+		} else {
+			ui_addr_port_fit(&d->remote, d->port, w - 12, u->utf8,
+					 a, sizeof(a));
+			snprintf(t[0], sizeof(t[0]), "to %s", a);
+			snprintf(t[1], sizeof(t[1]), "%s", a);
+		}
+		ui_text_alt(u, y + line, x, w - 8, TH_NORMAL,
+			    (const char *[]){ t[0], t[1] }, 2);
+		ui_text_right(u, y + line++, x + w - 8, 8, TH_VALUE,
+			      ui_count(n, sizeof(n), d->time_wait));
+	}
+}
+
+/* A process's summary line: its TIME_WAIT, closes and failures, or why
+ * there is none. */
+static void drill_proc_line(struct ui *u, const struct snap_focus *f, int y,
+			    int x, int w)
+{
+	const struct snap_closer *p = &f->proc;
+	char r[3][16], a[3][192];
+
+	if (!f->closers.present) {
+		ui_text_words(u, y, x, w, TH_DIM, u->snap->closers.why[0] ?
+			      u->snap->closers.why : "who closes: not sampled");
+		return;
+	}
+	if (!f->proc_found) {
+		ui_text(u, y, x, w, TH_DIM, "no TIME_WAIT, close or failed "
+			"connect() of this process now");
+		return;
+	}
+	ui_rate(r[0], sizeof(r[0]), p->active_per_s >= 0, p->active_per_s);
+	ui_rate(r[1], sizeof(r[1]), p->passive_per_s >= 0, p->passive_per_s);
+	ui_rate(r[2], sizeof(r[2]), p->connect_errors_per_s >= 0,
+		p->connect_errors_per_s);
+	snprintf(a[0], sizeof(a[0]), "TIME_WAIT %u it closed first (server "
+		 "side %u, client side %u); closes %s/s first, %s/s after "
+		 "the peer; connect() errors %s/s", p->time_wait,
+		 p->server_side, p->client_side, r[0], r[1], r[2]);
+	snprintf(a[1], sizeof(a[1]), "TIME_WAIT %u (server %u, client %u), "
+		 "act %s/s pas %s/s err %s/s", p->time_wait, p->server_side,
+		 p->client_side, r[0], r[1], r[2]);
+	snprintf(a[2], sizeof(a[2]), "TIME_WAIT %u, err %s/s", p->time_wait,
+		 r[2]);
+	ui_text_alt(u, y, x, w, TH_NORMAL, (const char *[]){ a[0], a[1],
+		    a[2] }, 3);
+}
+
+/* The title: what is drilled into, the process named when known. */
+static void drill_title(struct ui *u, const struct snap_focus *f, int y,
+			int x, int w)
+{
+	char what[96], a[160];
+
+	if (f && f->req.kind == FOCUS_PROC && f->proc_found)
+		snprintf(a, sizeof(a), "Drill-down: process %s[%u]%s%s  "
+			 "(Esc: back)", f->proc.comm, f->proc.pid,
+			 f->proc.container[0] ? " " : "", f->proc.container);
+	else
+		snprintf(a, sizeof(a), "Drill-down: %s  (Esc: back)",
+			 ui_drill_what(&u->drill, what, sizeof(what)));
+	ui_text(u, y, x, w, TH_TITLE_FOCUS, a);
+}
+
 /* Title, summary, states/ages/ports in three columns when wide (else
  * states only), then the socket list. */
 void ui_drill_draw(struct ui *u, const struct ui_rect *b)
 {
 	const struct snap_focus *f = drill_data(u);
-	char what[96];
-	int x = b->x + 1, w = b->w - 2, y = b->y, top;
+	int x = b->x + 1, w = b->w - 2, y = b->y, top, left;
+	bool proc = u->drill.kind == FOCUS_PROC;
 
 	ui_fill(u, y, b->x, b->w, TH_TITLE_FOCUS);
-	ui_textf(u, y++, x, w, TH_TITLE_FOCUS, "Drill-down: %s  (Esc: back)",
-		 drill_what(&u->drill, what, sizeof(what)));
+	drill_title(u, f, y++, x, w);
 	if (!f) {
-		ui_text(u, y + 1, x, w, TH_DIM, "collecting its sockets...");
+		ui_text(u, y + 1, x, w, TH_DIM, proc ? "collecting its "
+			"TIME_WAIT..." : "collecting its sockets...");
 		return;
 	}
-	ui_textf(u, y++, x, w, TH_NORMAL, "%u sockets, TIME_WAIT %u (server "
-		 "side %u, client side %u)", f->total,
-		 f->states[TS_TIME_WAIT], f->tw_server, f->tw_client);
+	if (proc)
+		drill_proc_line(u, f, y++, x, w);
+	else
+		ui_textf(u, y++, x, w, TH_NORMAL, "%u sockets, TIME_WAIT %u "
+			 "(server side %u, client side %u)", f->total,
+			 f->states[TS_TIME_WAIT], f->tw_server, f->tw_client);
 	drill_rate(u, f, y++, x, w);
 	top = b->h - 3 >= 24 ? SNAP_AGE_BUCKETS + 2 : (b->h - 3) / 2;
 	if (w >= COL_MIN && top >= 4) {
 		int cw = w / 3;
 
-		drill_states(u, f, y, x, cw - 1, top - 1);
+		if (proc)
+			drill_dests(u, f, y, x, cw - 1, top - 1);
+		else
+			drill_first_col(u, f, y, x, cw - 1, top - 1);
 		drill_ages(u, f, y, x + cw, cw - 1, top - 1);
 		drill_ports(u, f, y, x + 2 * cw, w - 2 * cw, top - 1);
 	} else {
-		top = drill_states(u, f, y, x, w, top > 3 ? top : 3);
+		if (proc)
+			drill_dests(u, f, y, x, w, 3);
+		top = proc ? 3 : drill_states(u, f, y, x, w, top > 3 ? top :
+						3);
 		drill_age_line(u, f, y + top++, x, w);
 		top++;
 	}
 	/* the groups take what the socket list can spare: it keeps 6 rows */
-	top += drill_groups(u, f, y + top, x, w,
-			    b->y + b->h - y - top - 7 < FOCUS_GROUPS_MAX + 1 ?
-			    b->y + b->h - y - top - 7 : FOCUS_GROUPS_MAX + 1);
+	left = b->y + b->h - y - top - 7;
+	top += drill_groups(u, f, y + top, x, w, left < FOCUS_GROUPS_MAX + 1 ?
+			    left : FOCUS_GROUPS_MAX + 1);
+	if (proc) {
+		left = b->y + b->h - y - top - 7;
+		top += ui_connerr_rows(u, y + top, x, w, left < 4 ? left : 4,
+				       f->errors, MIN_U32(f->n_errors,
+				       FOCUS_ERRORS_MAX), f->errors_total);
+	}
 	drill_socks(u, f, y + top, x, w, b->y + b->h - y - top);
 }
 

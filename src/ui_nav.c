@@ -104,16 +104,6 @@ int ui_list_row_at(const struct ui *u, int panel, int y)
 	return ps->top + k;
 }
 
-/* True when two row identities name the same peer or port. */
-static bool ui_id_equal(const struct focus_req *a, const struct focus_req *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	if (a->kind == FOCUS_PEER)
-		return addr_equal(&a->addr, &b->addr);
-	return a->port == b->port;
-}
-
 /* After a new snapshot: finds the selected row again by its identity
  * (rows move as counts change), then remembers the identity. */
 void ui_list_sync(struct ui *u, int panel)
@@ -128,7 +118,7 @@ void ui_list_sync(struct ui *u, int panel)
 	rows = ops->rows(u);
 	if (ps->has_id) {
 		for (int i = 0; i < rows; i++) {
-			if (ops->row_id(u, i, &id) && ui_id_equal(&id, &ps->id)) {
+			if (ops->row_id(u, i, &id) && focus_req_equal(&id, &ps->id)) {
 				ps->sel = i;
 				break;
 			}

@@ -248,32 +248,33 @@ static void closers_summary(struct ui *u, int y, int x, int w)
 	ui_text_alt(u, y, x, w, TH_DIM, alt, 3);
 }
 
-/* The failed connect() rows in the lines left: errno, count, rate,
- * then who and where to (the part that gives way). */
-static void closers_errors(struct ui *u, int y, int x, int w, int h)
+/* Failed connect() rows (n of total) in h lines from y: a heading, then
+ * errno, count, rate, and who and where to (the part that gives way).
+ * Returns the lines used. */
+int ui_connerr_rows(struct ui *u, int y, int x, int w, int h,
+		    const struct snap_connerr *v, uint32_t n, uint32_t total)
 {
-	const struct snap_closers *c = &u->snap->closers;
-	uint32_t n = MIN_U32(c->n_errors, SNAP_CONNERR_MAX);
+	int used = 0;
 
 	if (n == 0 || h < 2)
-		return;
-	ui_textf(u, y++, x, w, TH_LABEL, "failed connect() (%u)     count  "
-		 "err/s", c->errors_total);
-	for (uint32_t i = 0; i < n && (int)i < h - 1; i++, y++) {
-		const struct snap_connerr *e = &c->errors[i];
+		return 0;
+	ui_textf(u, y + used++, x, w, TH_LABEL, "failed connect() (%u)     "
+		 "count  err/s", total);
+	for (uint32_t i = 0; i < n && used < h; i++, used++) {
+		const struct snap_connerr *e = &v[i];
 		char err[32], dst[ADDR_STRLEN + 16], cnt[16], rate[16];
 		char line[160], mid[96], dl[ADDR_STRLEN + 24];
 		const char *alt[3] = { line, mid, dl };
-		int cx = x;
+		int cx = x, ly = y + used;
 
-		cx += ui_text(u, y, cx, 14, e->err == EADDRNOTAVAIL ?
+		cx += ui_text(u, ly, cx, 14, e->err == EADDRNOTAVAIL ?
 			      TH_WARN : TH_NORMAL, closers_errno_name(e->err,
 			      err, sizeof(err)));
 		cx = x + 14;
-		ui_text_right(u, y, cx, 7, TH_VALUE,
+		ui_text_right(u, ly, cx, 7, TH_VALUE,
 			      ui_count_fit(cnt, sizeof(cnt), e->count, 6));
 		cx += 7;
-		ui_text_right(u, y, cx, 7, e->per_s > 0 ? TH_WARN : TH_DIM,
+		ui_text_right(u, ly, cx, 7, e->per_s > 0 ? TH_WARN : TH_DIM,
 			      ui_rate_fit(rate, sizeof(rate), e->per_s >= 0,
 					  e->per_s, 6));
 		cx += 8;
@@ -286,8 +287,19 @@ static void closers_errors(struct ui *u, int y, int x, int w, int h)
 		snprintf(mid, sizeof(mid), "%s %s %s", e->comm, ui_arrow(u),
 			 dst);
 		snprintf(dl, sizeof(dl), "%s %s", ui_arrow(u), dst);
-		ui_text_alt(u, y, cx, x + w - cx, TH_NORMAL, alt, 3);
+		ui_text_alt(u, ly, cx, x + w - cx, TH_NORMAL, alt, 3);
 	}
+	return used;
+}
+
+/* The failed connect() rows in the lines left. */
+static void closers_errors(struct ui *u, int y, int x, int w, int h)
+{
+	const struct snap_closers *c = &u->snap->closers;
+
+	ui_connerr_rows(u, y, x, w, h, c->errors,
+			MIN_U32(c->n_errors, SNAP_CONNERR_MAX),
+			c->errors_total);
 }
 
 /* The summary, headings, the processes as a list, then the failed
@@ -355,6 +367,22 @@ static void closers_draw(struct ui *u, const struct ui_rect *r,
 	closers_errors(u, y, x, w, h);
 }
 
+static bool closers_row_id(const struct ui *u, int row,
+			   struct focus_req *id)
+{
+	int idx[SNAP_CLOSERS_MAX], n;
+
+	if (!u->snap || !u->snap->closers.present)
+		return false;
+	n = closers_order(u, idx);
+	if (row < 0 || row >= n)
+		return false;
+	memset(id, 0, sizeof(*id));
+	id->kind = FOCUS_PROC;
+	id->pid = u->snap->closers.v[idx[row]].pid;
+	return true;
+}
+
 static bool closers_key(struct ui *u, struct panel_state *ps, int key)
 {
 	return ui_list_key(ps, key, closers_rows(u));
@@ -365,5 +393,6 @@ const struct panel_ops ui_panel_closers = {
 	.draw = closers_draw,
 	.key = closers_key,
 	.rows = closers_rows,
+	.row_id = closers_row_id,
 	.sort = &closers_sort,
 };

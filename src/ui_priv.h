@@ -233,6 +233,12 @@ void ui_draw_screen(struct ui *u);
 /* ui_drill.c: the drill-down view. */
 void ui_drill_draw(struct ui *u, const struct ui_rect *body);
 bool ui_drill_key(struct ui *u, int key);
+/* Failed connect() rows (ui_panel_closers.c): lines used. */
+int ui_connerr_rows(struct ui *u, int y, int x, int w, int h,
+		    const struct snap_connerr *v, uint32_t n, uint32_t total);
+/* "peer 10.0.0.1", "local port :8080", "remote port :443",
+ * "process 1234". Returns buf. */
+const char *ui_drill_what(const struct focus_req *f, char *buf, size_t len);
 void ui_drill_open(struct ui *u, const struct focus_req *f);
 void ui_drill_close(struct ui *u);
 

@@ -80,16 +80,6 @@ static void replay_step(struct ui *u, int key)
 	ui_replay_show(u, k);
 }
 
-/* True when two rows name the same peer or port. */
-static bool replay_same(const struct focus_req *a, const struct focus_req *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	if (a->kind == FOCUS_PEER)
-		return addr_equal(&a->addr, &b->addr);
-	return a->port == b->port;
-}
-
 /* Enter on a peer or port: the drill-down the record was saved with,
  * when it is this row's; the live socket list cannot be had. */
 static void replay_drill(struct ui *u)
@@ -97,15 +87,15 @@ static void replay_drill(struct ui *u)
 	const struct panel_ops *ops = ui_panel(u->focus);
 	const struct snap_focus *f = u->snap ? u->snap->focus : NULL;
 	struct focus_req id;
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN + 32];
 
 	if (!ops->rows || !ops->rows(u) ||
 	    !ops->row_id(u, u->ps[u->focus].sel, &id)) {
-		ui_message(u, false, "Enter drills into a peer or port: Tab "
-			   "to the peers or ports panel");
+		ui_message(u, false, "Enter drills into a peer, port or "
+			   "process: Tab to their panel");
 		return;
 	}
-	if (f && replay_same(&f->req, &id)) {
+	if (f && focus_req_equal(&f->req, &id)) {
 		u->drill = id;
 		u->view = UI_VIEW_DRILL;
 		memset(&u->drill_ps, 0, sizeof(u->drill_ps));
@@ -116,14 +106,8 @@ static void replay_drill(struct ui *u)
 			   "(a snapshot saved in a drill-down has one)");
 		return;
 	}
-	if (f->req.kind == FOCUS_PEER)
-		addr_format(&f->req.addr, a, sizeof(a));
-	else
-		snprintf(a, sizeof(a), ":%u", f->req.port);
-	ui_message(u, false, "replay: this record has the socket list of "
-		   "%s %s only", f->req.kind == FOCUS_PEER ? "peer" :
-		   f->req.kind == FOCUS_LPORT ? "local port" : "remote port",
-		   a);
+	ui_message(u, false, "replay: this record has the drill-down of "
+		   "%s only", ui_drill_what(&f->req, a, sizeof(a)));
 }
 
 bool ui_replay_key(struct ui *u, int key)

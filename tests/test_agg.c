@@ -1032,6 +1032,60 @@ static void test_focus_peer(void **state)
 	agg_free(a);
 }
 
+/* A process's drill-down: the sampler hands over the TIME_WAIT its
+ * records name (two of 10.0.0.1 -> 10.0.0.2:443, one server side) and
+ * its failed connect() destination 10.0.0.3:443; its groups are those
+ * two, not the groups of other processes' sockets. */
+static void test_focus_process(void **state)
+{
+	struct agg *a = agg_new();
+	struct focus_req f = { .kind = FOCUS_PROC, .pid = 77 };
+	struct tw_addr dst;
+	struct snapshot *s;
+
+	(void)state;
+	begin(a, 32768, 60999, NULL);
+	load_mix(a);
+	add(a, "10.0.0.1", 40020, "10.0.0.4", 25, TS_TIME_WAIT, 30000);
+	s = finish(a, 10);
+	assert_int_equal(s->eph.groups_total, 3);
+	agg_focus_begin(a, &f);
+	add_to = agg_focus_add;
+	add(a, "10.0.0.1", 40000, "10.0.0.2", 443, TS_TIME_WAIT, 12000);
+	add(a, "10.0.0.1", 40001, "10.0.0.2", 443, TS_TIME_WAIT, 12000);
+	add(a, "127.0.0.1", 8080, "127.0.0.9", 50000, TS_TIME_WAIT, 59000);
+	add_to = agg_add;
+	assert_int_equal(addr_parse("10.0.0.3", &dst), 0);
+	agg_focus_dest(a, &dst, 443);
+	agg_focus_finish(a, s);
+	assert_non_null(s->focus);
+	assert_int_equal(s->focus->total, 3);
+	assert_int_equal(s->focus->states[TS_TIME_WAIT], 3);
+	assert_int_equal(s->focus->tw_client, 2);
+	assert_int_equal(s->focus->tw_server, 1);	/* :8080 listens */
+	assert_int_equal(s->focus->n_socks, 3);
+	assert_int_equal(s->focus->groups_total, 2);
+	assert_int_equal(s->focus->n_groups, 2);
+	/* the fullest first: 6 used to 10.0.0.2:443, 1 to 10.0.0.3:443;
+	 * 10.0.0.4:25 is not its */
+	assert_int_equal(s->focus->groups[0].used, 6);
+	assert_int_equal(s->focus->groups[0].time_wait, 5);
+	assert_int_equal(s->focus->groups[1].used, 1);
+	assert_true(addr_equal(&s->focus->groups[1].remote, &dst));
+	snap_unref(s);
+
+	/* the next sample: no mark left from this one */
+	begin(a, 32768, 60999, NULL);
+	load_mix(a);
+	s = finish(a, 10);
+	agg_focus_begin(a, &f);
+	agg_focus_finish(a, s);
+	assert_int_equal(s->focus->groups_total, 0);
+	assert_int_equal(s->focus->total, 0);
+	snap_unref(s);
+	agg_free(a);
+}
+
 static void test_focus_local_port(void **state)
 {
 	struct agg *a = agg_new();
@@ -1276,6 +1330,7 @@ int main(void)
 		cmocka_unit_test(test_remote_port_sides),
 		cmocka_unit_test(test_focus_peer),
 		cmocka_unit_test(test_focus_local_port),
+		cmocka_unit_test(test_focus_process),
 		cmocka_unit_test(test_focus_remote_port_groups),
 		cmocka_unit_test(test_ipv6_peers_apart),
 		cmocka_unit_test(test_hash_seeded),

@@ -215,6 +215,199 @@ static void test_join(void **state)
 	closers_free(cl);
 }
 
+/* The records of test_focus_*: client 100 closes 3 to 10.0.0.2:80 and
+ * one to 10.0.0.3:443, server 200 closes 5 to clients of 10.0.0.9 on
+ * :8080; a TIME_WAIT to 10.0.0.2:80 from before twtop; 100 also fails
+ * to connect to 10.0.0.4:25. The whole-host join is done. */
+static struct closers *focus_setup(struct fake *f, struct snapshot **sp)
+{
+	struct closers *cl = closers_new(&fake_src, f, NULL, T0);
+	struct closers_tuple t;
+
+	for (int i = 0; i < 3; i++) {
+		tuple(&t, AF_INET, "10.0.0.1", (uint16_t)(40000 + i),
+		      "10.0.0.2", 80);
+		closed(f, &t, 100, "client", T0 + 1);
+	}
+	tuple(&t, AF_INET, "10.0.0.1", 40005, "10.0.0.3", 443);
+	closed(f, &t, 100, "client", T0 + 1);
+	for (int i = 0; i < 5; i++) {
+		tuple(&t, AF_INET, "10.0.0.2", 8080, "10.0.0.9",
+		      (uint16_t)(50000 + i));
+		closed(f, &t, 200, "server", T0 + 1);
+	}
+	f->n_e = 1;
+	f->ek[0].tgid = 100;
+	f->ek[0].err = EADDRNOTAVAIL;
+	f->ek[0].family = AF_INET;
+	f->ek[0].rport = 25;
+	inet_pton(AF_INET, "10.0.0.4", f->ek[0].remote);
+	f->e[0].count = 9;
+	snprintf(f->e[0].comm, sizeof(f->e[0].comm), "client");
+	closers_begin(cl, T0 + 3);
+	for (int i = 0; i < 3; i++)
+		tw(cl, AF_INET, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2",
+		   80, 1.5, false);
+	tw(cl, AF_INET, "10.0.0.1", 40005, "10.0.0.3", 443, 1.5, false);
+	for (int i = 0; i < 5; i++)
+		tw(cl, AF_INET, "10.0.0.2", 8080, "10.0.0.9",
+		   (uint16_t)(50000 + i), 1.5, true);
+	tw(cl, AF_INET, "10.0.0.1", 41000, "10.0.0.2", 80, 59, false);
+	*sp = finish(cl, T0 + 3.1);
+	assert_int_equal((*sp)->closers.attributed, 9);
+	return cl;
+}
+
+/* A peer's drill-down: its own dump's TIME_WAIT joined with the same
+ * records; a redone dump counts once; the whole-host TIME_WAIT are
+ * there again after it. */
+static void test_focus_peer(void **state)
+{
+	struct fake f = { 0 };
+	struct focus_closers fc;
+	struct snap_focus *sf;
+	struct snapshot *s;
+	struct closers *cl = focus_setup(&f, &s);
+
+	(void)state;
+	closers_focus_begin(cl, T0 + 3.2);
+	tw(cl, AF_INET, "10.0.0.1", 40000, "10.0.0.2", 80, 1.7, false);
+	closers_focus_begin(cl, T0 + 3.3);	/* interrupted: again */
+	for (int i = 0; i < 3; i++)
+		tw(cl, AF_INET, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2",
+		   80, 1.8, false);
+	tw(cl, AF_INET, "10.0.0.1", 41000, "10.0.0.2", 80, 59.2, false);
+	closers_focus_finish(cl, &fc);
+	assert_true(fc.present);
+	assert_int_equal(fc.attributed, 3);
+	assert_int_equal(fc.unknown, 1);
+	assert_int_equal(fc.total, 1);
+	assert_int_equal(fc.n, 1);
+	assert_int_equal(fc.v[0].pid, 100);
+	assert_string_equal(fc.v[0].comm, "client");
+	assert_int_equal(fc.v[0].time_wait, 3);
+	assert_int_equal(fc.v[0].client_side, 3);
+	assert_int_equal(fc.v[0].server_side, 0);
+
+	/* a local port's: the server's 5, most first, then the client's */
+	closers_focus_begin(cl, T0 + 3.4);
+	for (int i = 0; i < 5; i++)
+		tw(cl, AF_INET, "10.0.0.2", 8080, "10.0.0.9",
+		   (uint16_t)(50000 + i), 1.9, true);
+	tw(cl, AF_INET, "10.0.0.1", 40000, "10.0.0.2", 80, 1.9, false);
+	closers_focus_finish(cl, &fc);
+	assert_int_equal(fc.total, 2);
+	assert_int_equal(fc.v[0].pid, 200);
+	assert_int_equal(fc.v[0].server_side, 5);
+	assert_int_equal(fc.v[1].pid, 100);
+	assert_int_equal(fc.unknown, 0);
+
+	/* the whole-host TIME_WAIT again: the server's 5 are its own */
+	sf = calloc(1, sizeof(*sf));
+	assert_non_null(sf);
+	closers_focus_proc(cl, 200, sf);
+	assert_int_equal(sf->dests_total, 1);
+	assert_true(sf->dests[0].server);
+	assert_int_equal(sf->dests[0].port, 8080);
+	assert_int_equal(sf->dests[0].time_wait, 5);
+	free(sf);
+	free(s);
+	closers_free(cl);
+}
+
+struct proc_seen {
+	int socks, client, dests;
+	uint32_t expires;
+	struct tw_addr dest;
+	uint16_t dport;
+};
+
+static void seen_sock(const struct diag_sock *sk, bool server, void *arg)
+{
+	struct proc_seen *p = arg;
+
+	p->socks++;
+	p->client += !server;
+	p->expires = sk->expires;
+	assert_int_equal(sk->state, TS_TIME_WAIT);
+}
+
+static void seen_dest(const struct tw_addr *remote, uint16_t rport,
+		      void *arg)
+{
+	struct proc_seen *p = arg;
+
+	p->dests++;
+	p->dest = *remote;
+	p->dport = rport;
+}
+
+/* A process's drill-down: the TIME_WAIT its records name (with their
+ * timers as dumped), its destinations most first, its failed connect()
+ * calls; a pid with none is not found, with nothing made up. */
+static void test_focus_process(void **state)
+{
+	static const struct closers_focus_cb cb = { seen_sock, seen_dest };
+	struct fake f = { 0 };
+	struct proc_seen seen = { 0 };
+	struct snap_focus *sf;
+	struct snapshot *s;
+	struct closers *cl = focus_setup(&f, &s);
+	struct tw_addr want;
+
+	(void)state;
+	closers_focus_socks(cl, 100, &cb, &seen);
+	assert_int_equal(seen.socks, 4);
+	assert_int_equal(seen.client, 4);
+	assert_int_equal(seen.expires, 58500);
+	assert_int_equal(seen.dests, 1);
+	assert_int_equal(addr_parse("10.0.0.4", &want), 0);
+	assert_true(addr_equal(&seen.dest, &want));
+	assert_int_equal(seen.dport, 25);
+
+	sf = calloc(1, sizeof(*sf));
+	assert_non_null(sf);
+	sf->states[TS_TIME_WAIT] = 4;	/* what agg made of the 4 */
+	closers_focus_proc(cl, 100, sf);
+	assert_true(sf->proc_found);
+	assert_int_equal(sf->proc.pid, 100);
+	assert_string_equal(sf->proc.comm, "client");
+	assert_int_equal(sf->proc.time_wait, 4);
+	assert_int_equal(sf->proc.connect_errors, 9);
+	assert_int_equal(sf->dests_total, 2);
+	assert_int_equal(sf->n_dests, 2);
+	assert_int_equal(addr_parse("10.0.0.2", &want), 0);
+	assert_true(addr_equal(&sf->dests[0].remote, &want));
+	assert_int_equal(sf->dests[0].port, 80);
+	assert_false(sf->dests[0].server);
+	assert_int_equal(sf->dests[0].time_wait, 3);
+	assert_int_equal(sf->dests[1].port, 443);
+	assert_int_equal(sf->dests[1].time_wait, 1);
+	assert_int_equal(sf->errors_total, 1);
+	assert_int_equal(sf->n_errors, 1);
+	assert_int_equal(sf->errors[0].err, EADDRNOTAVAIL);
+	assert_int_equal(sf->errors[0].count, 9);
+	assert_int_equal(sf->errors[0].remote_port, 25);
+	assert_true(sf->closers.present);
+	assert_int_equal(sf->closers.attributed, 4);
+	assert_int_equal(sf->closers.n, 1);
+	assert_int_equal(sf->closers.v[0].time_wait, 4);
+	free(sf);
+
+	memset(&seen, 0, sizeof(seen));
+	closers_focus_socks(cl, 999, &cb, &seen);
+	assert_int_equal(seen.socks + seen.dests, 0);
+	sf = calloc(1, sizeof(*sf));
+	assert_non_null(sf);
+	closers_focus_proc(cl, 999, sf);
+	assert_false(sf->proc_found);
+	assert_int_equal(sf->proc.pid, 999);
+	assert_int_equal(sf->n_dests + sf->n_errors + sf->closers.n, 0);
+	free(sf);
+	free(s);
+	closers_free(cl);
+}
+
 /* A 4-tuple used again: the record is the latest close; a record made
  * after the TIME_WAIT is of a later connection and names nobody. */
 static void test_reuse(void **state)
@@ -515,6 +708,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_focus_peer),
+		cmocka_unit_test(test_focus_process),
 		cmocka_unit_test(test_reuse),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_lru),

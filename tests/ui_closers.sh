@@ -67,6 +67,61 @@ wait_screen "failed connect\(\) \(2\)"
 wait_screen "EADDRNOTAVAIL +$eaddr +[0-9.]+ twexhaust\[$exhaust\] → 127\.0\.0\.3:9000"
 keys z
 
+# Enter on a process: its drill-down, from its own TIME_WAIT as ss counts
+# them: where they lead, its group, its failed connect() calls
+click_on() {	# click the first screen line matching $1 where $2 starts
+	local r c
+	r=$(screen_row "$1")
+	[ -n "$r" ] || fail "no line matches /$1/"
+	c=$(screen | sed -n "$((r + 1))p" | python3 -c 'import sys; print(sys.stdin.read().index(sys.argv[1]))' "$2") ||
+		fail "no '$2' in line $r"
+	click "$r" "$c"
+}
+click_on "twexhaust\[$exhaust\] " "twexhaust[$exhaust]"
+keys Enter
+wait_screen "Drill-down: process twexhaust\[$exhaust\]"
+ss_exh=$(ip netns exec "$ns" ss -Htan state time-wait '( dst 127.0.0.3 )' | wc -l)
+[ "$ss_exh" = "$held" ] || fail "ss counts $ss_exh TIME_WAIT to 127.0.0.3, twexhaust closed $held"
+wait_screen "TIME_WAIT $held (it closed first )?\(server( side)? 0, client( side)? $held\)"
+wait_screen "TIME_WAIT to \(1\)"
+wait_screen " to 127\.0\.0\.3:9000 +$held "
+wait_screen "127\.0\.0\.1→127\.0\.0\.3:9000 +$held "
+wait_screen "EADDRNOTAVAIL +$eaddr +[0-9.]+ twexhaust\[$exhaust\] → 127\.0\.0\.3:9000"
+wait_screen "sockets \($held of $held\)"
+n=$(screen | grep -cE '127\.0\.0\.3:9000 +TIME_WAIT')
+[ "$n" -gt 3 ] || fail "the socket list shows $n of its TIME_WAIT"
+echo "ok: process drill-down of twexhaust: $held TIME_WAIT (ss: $ss_exh), $eaddr EADDRNOTAVAIL"
+keys Escape
+wait_screen_gone 'Drill-down'
+# the server: its TIME_WAIT come from its clients, to its own port
+click_on "twserver\[$server\] " "twserver[$server]"
+keys Enter
+wait_screen "Drill-down: process twserver\[$server\]"
+wait_screen "TIME_WAIT $srv_tw (it closed first )?\(server( side)? $srv_tw, client( side)? 0\)"
+wait_screen " from 127\.0\.0\.1 to :8081 +$srv_tw "
+wait_screen 'none of its TIME_WAIT holds an ephemeral port'
+keys Escape
+wait_screen_gone 'Drill-down'
+# a peer's drill-down names who closed its TIME_WAIT first
+click_on '^ 127\.0\.0\.2 ' '127.0.0.2'
+keys Enter
+wait_screen 'Drill-down: peer 127\.0\.0\.2'
+wait_screen 'closed first by \(1\)'
+wait_screen "twclient\[$client\] +40 "
+keys Escape
+wait_screen_gone 'Drill-down'
+# a local port's: the server, then the names of no one else
+click_on ' :8081 ' ':8081'
+keys Enter
+wait_screen 'Drill-down: local port :8081'
+wait_screen 'closed first by \(1\)'
+wait_screen "twserver\[$server\] +$srv_tw "
+keys Escape
+wait_screen_gone 'Drill-down'
+echo "ok: peer and port drill-downs name their closers"
+keys Tab	# from the ports, who closes takes their place again
+wait_screen "$(row twclient "$client" 40 0 40)"
+
 # 80x24: in the ports' place, the rows still readable
 tmux -L "$ui_id" resize-window -t main -x 80 -y 24
 wait_screen " twclient(\[$client\])? +40 +[0-9.]+ +[0-9.]+$"

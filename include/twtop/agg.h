@@ -98,6 +98,10 @@ void agg_finish(struct agg *a, struct snapshot *s, uint32_t top);
  */
 void agg_focus_begin(struct agg *a, const struct focus_req *focus);
 void agg_focus_add(const struct diag_sock *sk, void *agg);
+/* A process drill-down's failed connect() destination: its groups are
+ * the focus's too. */
+void agg_focus_dest(struct agg *a, const struct tw_addr *remote,
+		    uint16_t rport);
 /* Attaches the drill-down to s (s->focus), with the focus's fullest
  * destination groups. */
 void agg_focus_finish(const struct agg *a, struct snapshot *s);

@@ -76,6 +76,29 @@ void closers_add(struct closers *cl, const struct diag_sock *sk,
  */
 void closers_finish(struct closers *cl, struct snapshot *s, double now);
 
+/*
+ * A peer's or port's drill-down: its own dump's TIME_WAIT go through
+ * closers_add between closers_focus_begin (again when the dump is
+ * redone) and closers_focus_finish, after closers_finish, and are joined
+ * with the same records into out.
+ */
+void closers_focus_begin(struct closers *cl, double now);
+void closers_focus_finish(struct closers *cl, struct focus_closers *out);
+
+/* A process's drill-down, after closers_finish. */
+struct closers_focus_cb {
+	/* each TIME_WAIT of the dump it closed first, as dumped */
+	void (*sock)(const struct diag_sock *sk, bool server, void *arg);
+	/* the destination of each of its failed connect() rows */
+	void (*dest)(const struct tw_addr *remote, uint16_t rport, void *arg);
+};
+void closers_focus_socks(struct closers *cl, uint32_t tgid,
+			 const struct closers_focus_cb *cb, void *arg);
+/* Its row, destinations, failed connect() calls and closers into f
+ * (whose states the sockets above made). */
+void closers_focus_proc(struct closers *cl, uint32_t tgid,
+			struct snap_focus *f);
+
 /* "EADDRNOTAVAIL" for EADDRNOTAVAIL; "E<n>" for one twtop has no name
  * for. Returns buf. */
 const char *closers_errno_name(int err, char *buf, size_t len);

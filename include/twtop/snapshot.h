@@ -437,6 +437,8 @@ void snap_unref(struct snapshot *s);
 /* A new snapshot (one reference) holding what f holds; f may be shared
  * with other threads. */
 struct snapshot *snap_copy(const struct snapshot *f);
+/* Do a and b name the same peer, port or process? */
+bool focus_req_equal(const struct focus_req *a, const struct focus_req *b);
 
 /* Lookups; NULL when absent. */
 const struct snap_sysctl *snap_sysctl(const struct snapshot *s,
