@@ -67,7 +67,7 @@ wait_screen 'Top ports by TIME_WAIT'
 # help, and any key closes it
 keys '?'
 wait_screen 'twtop help: keys'
-wait_screen 'drill down into the selected peer or port'
+wait_screen 'drill down into the selected peer, port or process'
 keys Escape
 wait_screen_gone 'twtop help'
 

@@ -250,7 +250,7 @@ wait_screen '127\.0\.0\.1:[0-9]+ +127\.0\.0\.2:8080 +TIME_WAIT'
 keys Escape
 wait_screen 'Top peers by TIME_WAIT'
 keys Down Enter
-wait_screen 'replay: this record has the socket list of peer 127\.0\.0\.2'
+wait_screen 'replay: this record has the drill-down of peer 127\.0\.0\.2 only'
 keys Right
 wait_screen 'replay: the last record'
 keys s
