@@ -19,6 +19,10 @@
  * connection on the same 4-tuple: the age is read during the dump (a
  * little after closers_begin) and counts in jiffies. */
 #define STALE_SLACK_S	2.0
+/* A TIME_WAIT's making time comes from its timer, in jiffies, read a
+ * little after the dump started: one made this close before the records
+ * were read may have been made after. */
+#define RECS_SLACK_S	0.1
 /* A process stays listed this long after its last close or failed
  * connect(): as long as a TIME_WAIT it made would last. */
 #define RECENT_S	60.0
@@ -82,6 +86,7 @@ struct closers {
 	void *ctx;
 	struct cl_names *names;
 	double start, prev;	/* counts began; the previous finish */
+	double recs_at;		/* when the tuple records were read */
 	double dump_start;	/* closers_begin */
 	struct cl_tw *tw;	/* the dump's TIME_WAIT, then a drill-down's */
 	size_t n_tw, cap_tw;
@@ -592,6 +597,7 @@ void closers_finish(struct closers *cl, struct snapshot *s, double now)
 	ctab_clear(&cl->rows);
 	ctab_clear(&cl->dests);
 	cl->n_errs = 0;
+	cl->recs_at = now;
 	if (cl->src->tuples(cl->ctx, rec_add, cl) < 0 ||
 	    cl->src->procs(cl->ctx, proc_add, &pc) < 0 ||
 	    cl->src->connerrs(cl->ctx, err_add, &ec) < 0)
@@ -665,6 +671,23 @@ static void fc_name(struct closers *cl, const struct fc_count *c,
 	o->client_side = c->client;
 }
 
+/* A TIME_WAIT of the drill-down's dump made after the records were read
+ * has its record in the map, not yet in recs: they are read again, once,
+ * rather than count it as closed before twtop started. */
+static void focus_refresh(struct closers *cl)
+{
+	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
+		const struct cl_tw *t = &cl->tw[i];
+
+		if (t->made > cl->recs_at - RECS_SLACK_S &&
+		    rec_of(cl, t) == NULL) {
+			/* on failure they stay unknown */
+			(void)cl->src->tuples(cl->ctx, rec_add, cl);
+			return;
+		}
+	}
+}
+
 void closers_focus_finish(struct closers *cl, struct focus_closers *out)
 {
 	struct ctab by;
@@ -673,6 +696,7 @@ void closers_focus_finish(struct closers *cl, struct focus_closers *out)
 
 	memset(out, 0, sizeof(*out));
 	out->present = true;
+	focus_refresh(cl);
 	ctab_init(&by, sizeof(struct fc_count), sizeof(uint32_t));
 	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
 		const struct cl_tw *t = &cl->tw[i];

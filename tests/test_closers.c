@@ -39,12 +39,14 @@ struct fake {
 	size_t n_e;
 	struct closers_totals tot;
 	int fail;			/* errno for every read, 0 none */
+	int reads;			/* of the tuple map */
 };
 
 static int f_tuples(void *ctx, closers_tuple_fn fn, void *arg)
 {
 	struct fake *f = ctx;
 
+	f->reads++;
 	if (f->fail) {
 		errno = f->fail;
 		return -1;
@@ -265,6 +267,7 @@ static void test_focus_peer(void **state)
 {
 	struct fake f = { 0 };
 	struct focus_closers fc;
+	struct closers_tuple t;
 	struct snap_focus *sf;
 	struct snapshot *s;
 	struct closers *cl = focus_setup(&f, &s);
@@ -301,6 +304,21 @@ static void test_focus_peer(void **state)
 	assert_int_equal(fc.v[0].server_side, 5);
 	assert_int_equal(fc.v[1].pid, 100);
 	assert_int_equal(fc.unknown, 0);
+	assert_int_equal(f.reads, 1);	/* none new: not read again */
+
+	/* a connection closed after the records were read: its TIME_WAIT
+	 * (0.05 s old at T0 + 3.2) is in the drill-down's dump; the map is
+	 * read again rather than call it older than twtop */
+	tuple(&t, AF_INET, "10.0.0.1", 40009, "10.0.0.2", 80);
+	closed(&f, &t, 100, "client", T0 + 3.14);
+	closers_focus_begin(cl, T0 + 3.2);
+	tw(cl, AF_INET, "10.0.0.1", 40009, "10.0.0.2", 80, 0.05, false);
+	tw(cl, AF_INET, "10.0.0.1", 41000, "10.0.0.2", 80, 59.2, false);
+	closers_focus_finish(cl, &fc);
+	assert_int_equal(f.reads, 2);
+	assert_int_equal(fc.attributed, 1);
+	assert_int_equal(fc.unknown, 1);
+	assert_int_equal(fc.v[0].pid, 100);
 
 	/* the whole-host TIME_WAIT again: the server's 5 are its own */
 	sf = calloc(1, sizeof(*sf));
