@@ -668,17 +668,18 @@ static void json_focus_socks(struct jw *w, const struct snap_focus *f)
 	jw_arr_end(w);
 }
 
-/* The drill-down on one peer or port; omitted when there is none. */
+/* The drill-down on one peer, port or process; omitted when there is
+ * none. */
 static void json_focus(struct jw *w, const struct snap_focus *f)
 {
 	static const char *const kinds[] = {
 		[FOCUS_PEER] = "peer", [FOCUS_LPORT] = "local_port",
-		[FOCUS_RPORT] = "remote_port",
+		[FOCUS_RPORT] = "remote_port", [FOCUS_PROC] = "process",
 	};
 	uint32_t nl, nr;
 
 	if (f == NULL || f->req.kind == FOCUS_NONE ||
-	    f->req.kind > FOCUS_RPORT)
+	    f->req.kind > FOCUS_PROC)
 		return;
 	nl = MIN_U32(f->n_lports, FOCUS_PORTS_MAX);
 	nr = MIN_U32(f->n_rports, FOCUS_PORTS_MAX);
@@ -687,6 +688,8 @@ static void json_focus(struct jw *w, const struct snap_focus *f)
 	kv_str(w, "kind", kinds[f->req.kind]);
 	if (f->req.kind == FOCUS_PEER)
 		kv_addr(w, "addr", &f->req.addr);
+	else if (f->req.kind == FOCUS_PROC)
+		kv_uint(w, "pid", f->req.pid);
 	else
 		kv_uint(w, "port", f->req.port);
 	json_states(w, "states", f->states, false);
@@ -709,6 +712,9 @@ static void json_focus(struct jw *w, const struct snap_focus *f)
 	for (uint32_t i = 0; i < MIN_U32(f->n_groups, FOCUS_GROUPS_MAX); i++)
 		json_group(w, &f->groups[i]);
 	jw_arr_end(w);
+	json_focus_closers(w, f);
+	if (f->req.kind == FOCUS_PROC)
+		json_focus_process(w, f);
 	json_focus_socks(w, f);
 	jw_obj_end(w);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* JSON of who closes: the members README.md's schema lists under
- * "closers", written from s->closers as closers_finish left it. */
+ * "closers", written from s->closers as closers_finish left it, and a
+ * drill-down's (focus) who closed first and process members. */
 #include <math.h>
 
 #include "twtop/closers.h"
@@ -131,6 +132,66 @@ void json_closers(struct jw *w, const struct snapshot *s, uint32_t top)
 	jw_arr_begin(w);
 	for (uint32_t i = 0; i < ne; i++)
 		json_connerr(w, &c->errors[i]);
+	jw_arr_end(w);
+}
+
+void json_focus_closers(struct jw *w, const struct snap_focus *f)
+{
+	const struct focus_closers *k = &f->closers;
+
+	jw_key(w, "closers");
+	if (!k->present) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	kv_uint(w, "attributed", k->attributed);
+	kv_uint(w, "unknown", k->unknown);
+	kv_uint(w, "processes_total", k->total);
+	jw_key(w, "processes");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < MIN_U32(k->n, FOCUS_CLOSERS_MAX); i++) {
+		const struct focus_closer *p = &k->v[i];
+
+		jw_obj_begin(w);
+		kv_uint(w, "pid", p->pid);
+		kv_str(w, "comm", p->comm);
+		kv_str0(w, "container", p->container);
+		kv_uint(w, "time_wait", p->time_wait);
+		kv_uint(w, "server_side", p->server_side);
+		kv_uint(w, "client_side", p->client_side);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void json_focus_process(struct jw *w, const struct snap_focus *f)
+{
+	jw_key(w, "process");
+	if (f->proc_found)
+		json_closer(w, &f->proc);
+	else
+		jw_null(w);
+	kv_uint(w, "destinations_total", f->dests_total);
+	jw_key(w, "destinations");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < MIN_U32(f->n_dests, FOCUS_DESTS_MAX); i++) {
+		const struct focus_dest *d = &f->dests[i];
+
+		jw_obj_begin(w);
+		kv_addr(w, "remote", &d->remote);
+		kv_uint(w, "port", d->port);
+		kv_str(w, "side", d->server ? "server" : "client");
+		kv_uint(w, "time_wait", d->time_wait);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	kv_uint(w, "connect_errors_total", f->errors_total);
+	jw_key(w, "connect_errors");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < MIN_U32(f->n_errors, FOCUS_ERRORS_MAX); i++)
+		json_connerr(w, &f->errors[i]);
 	jw_arr_end(w);
 }
 

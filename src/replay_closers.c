@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Who closes, read back from a twtop JSON object (src/json_closers.c
- * writes it): the processes, failed connect() rows and each destination
- * group's failures. A file without them (older twtop, or no BPF) reads
- * as "not recorded", with the writer's reason when it gave one. */
+ * writes it): the processes, failed connect() rows, each destination
+ * group's failures, and a drill-down's who closed first and process
+ * members. A file without them (older twtop, or no BPF) reads as "not
+ * recorded", with the writer's reason when it gave one. */
 #include <stdio.h>
 #include <string.h>
 
@@ -128,6 +129,92 @@ void replay_snap_closers(struct replay_conv *c, json_t *root,
 	k->total = k->total > k->n ? k->total : k->n;
 	k->errors_total = k->errors_total > k->n_errors ? k->errors_total :
 			  k->n_errors;
+}
+
+/* One "processes" entry of a drill-down's "closers". */
+static void focus_closer(struct replay_conv *c, json_t *e,
+			 struct focus_closer *p)
+{
+	p->pid = replay_u32(c, e, "pid");
+	replay_str(c, e, "comm", p->comm, sizeof(p->comm), false);
+	replay_str(c, e, "container", p->container, sizeof(p->container),
+		   false);
+	p->time_wait = replay_u32(c, e, "time_wait");
+	p->server_side = replay_u32(c, e, "server_side");
+	p->client_side = replay_u32(c, e, "client_side");
+}
+
+void replay_focus_closers(struct replay_conv *c, json_t *o,
+			  struct snap_focus *f)
+{
+	struct focus_closers *k = &f->closers;
+	json_t *obj = replay_obj(c, o, "closers", false), *arr;
+	size_t at, at_e;
+
+	if (obj == NULL)	/* null: no BPF; absent: an older file */
+		return;
+	k->present = true;
+	at = replay_enter(c, "closers");
+	k->attributed = replay_u32(c, obj, "attributed");
+	k->unknown = replay_u32(c, obj, "unknown");
+	k->total = replay_u32(c, obj, "processes_total");
+	arr = replay_arr(c, obj, "processes", FOCUS_CLOSERS_MAX);
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
+		focus_closer(c, replay_entry(c, arr, "processes", i, &at_e),
+			     &k->v[i]);
+		replay_leave(c, at_e);
+		k->n = (uint32_t)i + 1;
+	}
+	k->total = k->total > k->n ? k->total : k->n;
+	replay_leave(c, at);
+}
+
+/* One "destinations" entry of a process drill-down. */
+static void focus_dest(struct replay_conv *c, json_t *e, struct focus_dest *d)
+{
+	char side[16];
+
+	replay_addr(c, e, "remote", &d->remote, true);
+	d->port = replay_u16(c, e, "port");
+	replay_str(c, e, "side", side, sizeof(side), true);
+	d->server = strcmp(side, "server") == 0;
+	if (!c->failed && !d->server && strcmp(side, "client") != 0)
+		replay_fail(c, "side", "expected \"server\" or \"client\"");
+	d->time_wait = replay_u32(c, e, "time_wait");
+}
+
+void replay_focus_process(struct replay_conv *c, json_t *o,
+			  struct snap_focus *f)
+{
+	json_t *p = replay_obj(c, o, "process", false), *arr;
+	size_t at;
+
+	if (p != NULL) {	/* null: the process is not listed now */
+		f->proc_found = true;
+		at = replay_enter(c, "process");
+		snap_closer(c, p, &f->proc);
+		replay_leave(c, at);
+	}
+	f->dests_total = replay_u32(c, o, "destinations_total");
+	arr = replay_arr(c, o, "destinations", FOCUS_DESTS_MAX);
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
+		focus_dest(c, replay_entry(c, arr, "destinations", i, &at),
+			   &f->dests[i]);
+		replay_leave(c, at);
+		f->n_dests = (uint32_t)i + 1;
+	}
+	f->errors_total = replay_u32(c, o, "connect_errors_total");
+	arr = replay_arr(c, o, "connect_errors", FOCUS_ERRORS_MAX);
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
+		snap_connerr(c, replay_entry(c, arr, "connect_errors", i, &at),
+			     &f->errors[i]);
+		replay_leave(c, at);
+		f->n_errors = (uint32_t)i + 1;
+	}
+	f->dests_total = f->dests_total > f->n_dests ? f->dests_total :
+			 f->n_dests;
+	f->errors_total = f->errors_total > f->n_errors ? f->errors_total :
+			  f->n_errors;
 }
 
 void replay_group_failures(struct replay_conv *c, json_t *e,

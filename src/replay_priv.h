@@ -128,10 +128,17 @@ json_t *replay_entry(struct replay_conv *c, json_t *arr, const char *key,
 		     size_t i, size_t *at);
 
 /* replay_closers.c: who closes ("closers", "connect_errors" and the
- * rest), and one group's "connect_failures". */
+ * rest), one group's "connect_failures", and a drill-down's. */
 void replay_snap_closers(struct replay_conv *c, json_t *root,
 			 struct snapshot *s);
 void replay_group_failures(struct replay_conv *c, json_t *e,
 			   struct snap_group *g);
+/* A drill-down's "closers" (null or absent: not present) into
+ * f->closers; a process drill-down's "process", "destinations" and
+ * "connect_errors" with their totals. o is the "focus" object. */
+void replay_focus_closers(struct replay_conv *c, json_t *o,
+			  struct snap_focus *f);
+void replay_focus_process(struct replay_conv *c, json_t *o,
+			  struct snap_focus *f);
 
 #endif

@@ -509,7 +509,8 @@ static void snap_focus_socks(struct replay_conv *c, json_t *o,
 	}
 }
 
-/* "focus": the drill-down the snapshot was taken with, if any. */
+/* "focus": the drill-down the snapshot was taken with, if any: a peer,
+ * a port or a process (which needs its "pid"). */
 static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
 	json_t *o = replay_obj(c, root, "focus", false);
@@ -524,14 +525,20 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 	replay_str(c, o, "kind", kind, sizeof(kind), true);
 	f->req.kind = strcmp(kind, "peer") == 0 ? FOCUS_PEER :
 		      strcmp(kind, "local_port") == 0 ? FOCUS_LPORT :
-		      strcmp(kind, "remote_port") == 0 ? FOCUS_RPORT : FOCUS_NONE;
+		      strcmp(kind, "remote_port") == 0 ? FOCUS_RPORT :
+		      strcmp(kind, "process") == 0 ? FOCUS_PROC : FOCUS_NONE;
 	if (!c->failed && f->req.kind == FOCUS_NONE)
-		replay_fail(c, "kind", "expected \"peer\", \"local_port\" "
-			    "or \"remote_port\"");
-	if (f->req.kind == FOCUS_PEER)
+		replay_fail(c, "kind", "expected \"peer\", \"local_port\", "
+			    "\"remote_port\" or \"process\"");
+	if (f->req.kind == FOCUS_PEER) {
 		replay_addr(c, o, "addr", &f->req.addr, true);
-	else
+	} else if (f->req.kind == FOCUS_PROC) {
+		if (replay_member(c, o, "pid") == NULL)
+			replay_fail(c, NULL, "missing \"pid\"");
+		f->req.pid = replay_u32(c, o, "pid");
+	} else {
 		f->req.port = replay_u16(c, o, "port");
+	}
 	snap_states(c, o, "states", f->states);
 	f->total = replay_u32(c, o, "total");
 	f->tw_server = replay_u32(c, o, "time_wait_server");
@@ -550,6 +557,9 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 	snap_folded(c, o, &f->eph_local, &f->clients_inbound);
 	f->groups_total = replay_u32(c, o, "groups_total");
 	f->n_groups = snap_groups(c, o, f->groups, FOCUS_GROUPS_MAX);
+	replay_focus_closers(c, o, f);
+	if (f->req.kind == FOCUS_PROC)
+		replay_focus_process(c, o, f);
 	snap_focus_socks(c, o, f);
 	replay_leave(c, at);
 }

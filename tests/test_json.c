@@ -1000,6 +1000,104 @@ static void test_snapshot_focus_port(void **state)
 	snap_unref(s);
 }
 
+/* A process focus writes "pid", who closed first and its process
+ * members between "groups" and "sockets"; a peer focus has "closers"
+ * only, null without BPF. */
+static void test_snapshot_focus_process(void **state)
+{
+	struct json_opts o = { .top = 5 };
+	struct snapshot *s = full_snapshot();
+	struct snap_focus *f = s->focus;
+	char path[256], *out;
+
+	(void)state;
+	out = emit(s, &o, path, sizeof(path));
+	py_check(path, (const char *const[]){
+		"d['focus']['closers'] is None",
+		"list(d['focus'])[-2:] == ['closers', 'sockets']",
+		NULL });
+	free(out);
+	unlink(path);
+
+	f->req.kind = FOCUS_PROC;
+	f->req.pid = 4242;
+	f->closers.present = true;
+	f->closers.attributed = 4;
+	f->closers.unknown = 1;
+	f->closers.total = 3;
+	f->closers.n = 1;
+	f->closers.v[0].pid = 4242;
+	snprintf(f->closers.v[0].comm, sizeof(f->closers.v[0].comm),
+		 "a\tb\x7f");
+	f->closers.v[0].time_wait = 4;
+	f->closers.v[0].client_side = 4;
+	f->proc_found = true;
+	f->proc.pid = 4242;
+	snprintf(f->proc.comm, sizeof(f->proc.comm), "nginx");
+	f->proc.time_wait = 4;
+	f->proc.active_per_s = -1;
+	f->dests_total = 2;
+	f->n_dests = 2;
+	f->dests[0].remote = f->req.addr;
+	f->dests[0].port = 443;
+	f->dests[0].time_wait = 3;
+	f->dests[1].remote = f->req.addr;
+	f->dests[1].port = 8080;
+	f->dests[1].server = true;
+	f->dests[1].time_wait = 1;
+	f->errors_total = 1;
+	f->n_errors = 1;
+	f->errors[0].pid = 4242;
+	f->errors[0].err = EADDRNOTAVAIL;
+	f->errors[0].count = 7;
+	f->errors[0].remote = f->req.addr;
+	f->errors[0].remote_port = 443;
+	s->closers.present = true;	/* the top-level lists, to compare */
+	s->closers.n = s->closers.total = 1;
+	s->closers.v[0] = f->proc;
+	s->closers.n_errors = s->closers.errors_total = 1;
+	s->closers.errors[0] = f->errors[0];
+	out = emit(s, &o, path, sizeof(path));
+	py_check(path, (const char *const[]){
+		"d['focus']['kind'] == 'process' and d['focus']['pid'] == 4242",
+		"'addr' not in d['focus'] and 'port' not in d['focus']",
+		"list(d['focus'])[-7:] == ['closers', 'process',"
+		" 'destinations_total', 'destinations', 'connect_errors_total',"
+		" 'connect_errors', 'sockets']",
+		"d['focus']['closers'] == {'attributed': 4, 'unknown': 1,"
+		" 'processes_total': 3, 'processes': [{'pid': 4242,"
+		" 'comm': 'a\\tb\\x7f', 'container': None, 'time_wait': 4,"
+		" 'server_side': 0, 'client_side': 4}]}",
+		"list(d['focus']['process']) == list(d['closers'][0])",
+		"d['focus']['process']['comm'] == 'nginx'",
+		"d['focus']['process']['active_per_s'] is None",
+		"d['focus']['process']['top_destination'] is None",
+		"d['focus']['destinations_total'] == 2",
+		"d['focus']['destinations'] == [{'remote': '2001:db8::1',"
+		" 'port': 443, 'side': 'client', 'time_wait': 3},"
+		" {'remote': '2001:db8::1', 'port': 8080, 'side': 'server',"
+		" 'time_wait': 1}]",
+		"d['focus']['connect_errors_total'] == 1",
+		"list(d['focus']['connect_errors'][0]) =="
+		" list(d['connect_errors'][0])",
+		"d['focus']['connect_errors'][0]['errno'] == 'EADDRNOTAVAIL'",
+		"d['focus']['connect_errors'][0]['per_s'] == 0",
+		NULL });
+	free(out);
+	unlink(path);
+
+	f->proc_found = false;
+	f->closers.present = false;
+	out = emit(s, &o, path, sizeof(path));
+	py_check(path, (const char *const[]){
+		"d['focus']['process'] is None",
+		"d['focus']['closers'] is None",
+		NULL });
+	free(out);
+	unlink(path);
+	snap_unref(s);
+}
+
 /* "advisories" follows "sockstat": id, level name, evidence numbers and
  * the text, escaped; a non-finite evidence value is null. */
 static void test_snapshot_advisories(void **state)
@@ -1114,6 +1212,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_top),
 		cmocka_unit_test(test_snapshot_unknown),
 		cmocka_unit_test(test_snapshot_focus_port),
+		cmocka_unit_test(test_snapshot_focus_process),
 		cmocka_unit_test(test_snapshot_advisories),
 		cmocka_unit_test(test_snapshot_write_error),
 		cmocka_unit_test(test_snapshot_extra),

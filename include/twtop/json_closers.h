@@ -12,6 +12,17 @@
  * "connect_errors", each list cut to top; null without BPF. */
 void json_closers(struct jw *w, const struct snapshot *s, uint32_t top);
 
+/* A drill-down's "closers": who closed its TIME_WAIT first
+ * ({"attributed", "unknown", "processes_total", "processes"}), null
+ * without BPF. */
+void json_focus_closers(struct jw *w, const struct snap_focus *f);
+
+/* A process drill-down's "process" (a "closers" entry, null when it is
+ * not listed now), "destinations_total", "destinations",
+ * "connect_errors_total" and "connect_errors" (as the top-level
+ * entries). */
+void json_focus_process(struct jw *w, const struct snap_focus *f);
+
 /* A destination group's "connect_failures" {errno: count} and
  * "connect_failures_per_s"; null when not counted (no BPF). */
 void json_group_failures(struct jw *w, const struct snap_group *g);
