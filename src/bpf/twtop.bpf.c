@@ -259,7 +259,6 @@ int twtop_bound(struct bpf_iter__task_file *ctx)
 {
 	struct twtop_bpf_rec r = {};
 	struct task_struct *me;
-	struct tcp_sock *tp;
 	struct socket *so;
 	struct sock *sk;
 	struct file *file = ctx->file;
@@ -284,10 +283,22 @@ int twtop_bound(struct bpf_iter__task_file *ctx)
 	r.state = TCP_CLOSE;
 	r.uid = sk->sk_uid.val;
 	r.inode = sock_inode(sk);
-	tp = bpf_skc_to_tcp_sock(sk);
-	if (tp)
-		r.bound_by_bind =
-			sk_bound_by_bind(sk, tp->inet_conn.icsk_bind_hash);
+	/* so->sk is an untrusted pointer to some kernels' verifiers, which
+	 * bpf_skc_to_tcp_sock() refuses: the checks above made it a TCP
+	 * socket, whose bind bucket is read as memory */
+	if (have_connect_bind()) {
+		r.bound_by_bind = sk_bound_by_bind(sk, NULL);
+	} else {
+		struct inet_bind_bucket *tb = BPF_CORE_READ(
+			(struct inet_connection_sock *)sk, icsk_bind_hash);
+		short fr = -1, frp = -1;
+
+		if (tb) {
+			fr = BPF_CORE_READ(tb, fastreuse);
+			frp = BPF_CORE_READ(tb, fastreuseport);
+		}
+		r.bound_by_bind = fr >= 0 || frp >= 0;
+	}
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }
