@@ -53,21 +53,6 @@ struct cl_dest {		/* TIME_WAIT of one process per remote */
 	uint32_t n;
 };
 
-/* A process this sample. */
-struct cl_row {
-	uint32_t tgid;
-	uint32_t tw, server, client;
-	uint64_t active, passive, connerr;
-	double active_ps, passive_ps, connerr_ps;
-	bool named;		/* comm and cgroup id set */
-	double last;		/* its last event, CLOCK_MONOTONIC s */
-	char comm[CLOSERS_COMM_LEN];
-	uint64_t cgroup;
-	uint32_t dests, top_n;
-	struct tw_addr top_remote;
-	uint16_t top_rport;
-};
-
 /* A failed connect() row this sample. */
 struct cl_err {
 	struct closers_connerr_key key;
@@ -449,6 +434,7 @@ static void rows_out(struct closers *cl, struct snap_closers *out,
 		struct snap_closer *o = &out->v[i];
 
 		o->pid = r->tgid;
+		o->cgroup_id = r->cgroup;
 		snprintf(o->comm, sizeof(o->comm), "%s", r->comm);
 		cl_names_cgroup(cl->names, r->tgid, r->comm, r->cgroup,
 				o->cgroup, sizeof(o->cgroup));
@@ -467,6 +453,7 @@ static void rows_out(struct closers *cl, struct snap_closers *out,
 		o->top_remote_port = r->top_rport;
 		o->top_remote_tw = r->top_n;
 	}
+	closers_cgroups_out(cl->names, v, n, out);
 	free(v);
 }
 

@@ -31,8 +31,8 @@ struct fake {
 	struct closers_closer c[64];
 	size_t n_t;
 	bool lru;
-	uint32_t tgid[16];
-	struct closers_proc p[16];
+	uint32_t tgid[64];
+	struct closers_proc p[64];
 	size_t n_p;
 	struct closers_connerr_key ek[16];
 	struct closers_connerr e[16];
@@ -511,6 +511,187 @@ static void test_names(void **state)
 	assert_int_equal(closers_errno_parse("bogus"), 0);
 }
 
+/* A process record: its closes and cgroup. */
+static void proc(struct fake *f, uint32_t tgid, const char *comm,
+		 uint64_t cgroup, uint64_t active, uint64_t passive)
+{
+	struct closers_proc *p = &f->p[f->n_p];
+
+	assert_true(f->n_p < sizeof(f->p) / sizeof(f->p[0]));
+	memset(p, 0, sizeof(*p));
+	f->tgid[f->n_p++] = tgid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	p->cgroup = cgroup;
+	p->active = active;
+	p->passive = passive;
+}
+
+/* n TIME_WAIT closed first by tgid: client side to 10.9.0.2:80 from
+ * ports from lport up, or server side on :8080 to clients' ports. */
+static void tws(struct fake *f, struct closers *cl, uint32_t tgid,
+		const char *comm, int n, uint16_t lport, bool server)
+{
+	struct closers_tuple t;
+
+	for (int i = 0; i < n; i++) {
+		uint16_t p = (uint16_t)(lport + i);
+
+		if (server)
+			tuple(&t, AF_INET, "10.9.0.1", 8080, "10.9.0.2", p);
+		else
+			tuple(&t, AF_INET, "10.9.0.1", p, "10.9.0.2", 80);
+		closed(f, &t, tgid, comm, T0 + 0.5);
+		if (server)
+			tw(cl, AF_INET, "10.9.0.1", 8080, "10.9.0.2", p, 1,
+			   true);
+		else
+			tw(cl, AF_INET, "10.9.0.1", p, "10.9.0.2", 80, 1,
+			   false);
+	}
+}
+
+static const struct snap_closer_cgroup *cg_of(const struct snapshot *s,
+					      uint64_t id)
+{
+	for (uint32_t i = 0; i < s->closers.n_cgroups; i++)
+		if (s->closers.cgroups[i].cgroup_id == id)
+			return &s->closers.cgroups[i];
+	return NULL;
+}
+
+/* cgroup ids no cgroup2 mount here has (kernfs: generation 1 << 16) */
+#define CG_A	((1ULL << 48) | 500)
+#define CG_B	((1ULL << 48) | 600)
+#define CG_C	((1ULL << 48) | 700)
+
+/* Per container: every listed process (not only the 32 kept) summed by
+ * cgroup id, the unknown id 0 a group of its own, the rates summed, the
+ * top process the one with the most TIME_WAIT, sorted as processes. */
+static void test_cgroups(void **state)
+{
+	char root[] = "/tmp/test_closers.XXXXXX", dir[256];
+	struct fake f = { 0 };
+	struct closers *cl;
+	const struct snap_closer_cgroup *g;
+	struct snapshot *s;
+	uint32_t tw = 0, procs = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/proc", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/proc/10", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	put(dir, "comm", "web1\n");
+	put(dir, "cgroup", "0::/system.slice/docker-" ID64 ".scope\n");
+	cl = closers_new(&fake_src, &f, root, T0);
+	closers_begin(cl, T0 + 1);
+	/* cgroup A: web1 (3 client side, 10 closes) and web2 (2 server
+	 * side, 4 closes); B: one process, 5 TIME_WAIT and 20 closes,
+	 * first on act/s where TIME_WAIT ties; id 0: one process */
+	proc(&f, 10, "web1", CG_A, 10, 0);
+	tws(&f, cl, 10, "web1", 3, 40000, false);
+	proc(&f, 11, "web2", CG_A, 4, 0);
+	tws(&f, cl, 11, "web2", 2, 50000, true);
+	proc(&f, 20, "batch", CG_B, 20, 0);
+	tws(&f, cl, 20, "batch", 5, 41000, false);
+	proc(&f, 30, "nocg", 0, 0, 0);
+	tws(&f, cl, 30, "nocg", 1, 42000, false);
+	/* C: 40 processes that only closed after their peers */
+	for (uint32_t i = 0; i < 40; i++)
+		proc(&f, 100 + i, "peer", CG_C, 0, 1);
+	s = finish(cl, T0 + 2);
+	assert_int_equal(s->closers.attributed, 11);
+	assert_int_equal(s->closers.total, 44);
+	assert_int_equal(s->closers.n, SNAP_CLOSERS_MAX);
+	assert_int_equal(s->closers.cgroups_total, 4);
+	assert_int_equal(s->closers.n_cgroups, 4);
+	assert_int_equal(row_of(s, 10)->cgroup_id, CG_A);
+	assert_int_equal(row_of(s, 30)->cgroup_id, 0);
+	/* B and A tie on TIME_WAIT: B closes faster */
+	assert_int_equal(s->closers.cgroups[0].cgroup_id, CG_B);
+	assert_int_equal(s->closers.cgroups[1].cgroup_id, CG_A);
+	assert_int_equal(s->closers.cgroups[2].cgroup_id, 0);
+	assert_int_equal(s->closers.cgroups[3].cgroup_id, CG_C);
+	g = cg_of(s, CG_A);
+	assert_int_equal(g->processes, 2);
+	assert_int_equal(g->time_wait, 5);
+	assert_int_equal(g->server_side, 2);
+	assert_int_equal(g->client_side, 3);
+	assert_int_equal(g->active_closes, 14);
+	assert_float_equal(g->active_per_s, 7.0, 1e-9);	/* 5 + 2 */
+	assert_float_equal(g->passive_per_s, 0, 1e-9);
+	assert_int_equal(g->top_pid, 10);
+	assert_string_equal(g->top_comm, "web1");
+	/* the path /proc gives for the top process, in short */
+	assert_string_equal(g->cgroup, "/system.slice/docker-" ID64 ".scope");
+	assert_string_equal(g->container, "docker-0123456789ab");
+	g = cg_of(s, CG_B);
+	assert_int_equal(g->processes, 1);
+	assert_float_equal(g->active_per_s, 10.0, 1e-9);
+	assert_string_equal(g->cgroup, "");	/* neither /proc nor id */
+	g = cg_of(s, 0);
+	assert_int_equal(g->processes, 1);
+	assert_int_equal(g->time_wait, 1);
+	assert_int_equal(g->top_pid, 30);
+	assert_string_equal(g->cgroup, "");
+	assert_string_equal(g->container, "");
+	/* all 40 of C counted, though the list keeps 32 processes */
+	g = cg_of(s, CG_C);
+	assert_int_equal(g->processes, 40);
+	assert_int_equal(g->passive_closes, 40);
+	assert_float_equal(g->passive_per_s, 20.0, 1e-9);
+	assert_int_equal(g->time_wait, 0);
+	for (uint32_t i = 0; i < s->closers.n_cgroups; i++) {
+		tw += s->closers.cgroups[i].time_wait;
+		procs += s->closers.cgroups[i].processes;
+	}
+	assert_int_equal(tw, s->closers.attributed);
+	assert_int_equal(procs, s->closers.total);
+	free(s);
+	closers_free(cl);
+	snprintf(dir, sizeof(dir), "rm -rf '%s'", root);
+	assert_int_equal(system(dir), 0);
+}
+
+/* A group's rate is unknown only when no member's is known: a sample
+ * with no time since the counts started knows none of the processes'
+ * rates; a member known only from its TIME_WAIT adds a known 0. */
+static void test_cgroup_rates(void **state)
+{
+	struct fake f = { 0 };
+	struct closers *cl = closers_new(&fake_src, &f, NULL, T0);
+	const struct snap_closer_cgroup *g;
+	struct snapshot *s;
+
+	(void)state;
+	proc(&f, 10, "a", CG_A, 3, 0);
+	proc(&f, 11, "b", CG_A, 1, 1);
+	proc(&f, 20, "c", CG_B, 2, 0);
+	for (size_t i = 0; i < f.n_p; i++)
+		f.p[i].last_ns = (uint64_t)(T0 * 1e9);
+	closers_begin(cl, T0);
+	tws(&f, cl, 21, "d", 1, 40000, false);
+	f.c[f.n_t - 1].cgroup = CG_B;	/* no process record: from the
+					 * close's record */
+	s = finish(cl, T0);
+	assert_true(row_of(s, 10)->active_per_s < 0);
+	g = cg_of(s, CG_A);
+	assert_non_null(g);
+	assert_int_equal(g->processes, 2);
+	assert_true(g->active_per_s < 0);
+	assert_true(g->passive_per_s < 0);
+	assert_float_equal(g->connect_errors_per_s, 0, 1e-9);
+	g = cg_of(s, CG_B);
+	assert_non_null(g);
+	assert_int_equal(g->processes, 2);
+	assert_float_equal(g->active_per_s, 0, 1e-9);	/* d's known 0 */
+	assert_int_equal(g->top_pid, 21);		/* its TIME_WAIT */
+	assert_int_equal(s->closers.cgroups[0].cgroup_id, CG_B);
+	free(s);
+	closers_free(cl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +703,8 @@ int main(void)
 		cmocka_unit_test(test_connect_errors),
 		cmocka_unit_test(test_read_failure),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cgroups),
+		cmocka_unit_test(test_cgroup_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,6 +81,7 @@ struct snap_closer {
 	char comm[SNAP_COMM_LEN];
 	char cgroup[SNAP_CGROUP_LEN];	/* "" when unknown */
 	char container[64];	/* cgname_short of cgroup, "" when none */
+	uint64_t cgroup_id;	/* its cgroup v2 id, 0 when unknown */
 	uint32_t time_wait;	/* held now, closed first by it */
 	uint32_t server_side, client_side;	/* of time_wait */
 	uint64_t active_closes;	/* since twtop started */
@@ -94,6 +95,24 @@ struct snap_closer {
 	struct tw_addr top_remote;	/* the one with the most */
 	uint16_t top_remote_port;
 	uint32_t top_remote_tw;
+};
+
+/* The processes listed of one cgroup (container) together: their sums,
+ * and the one holding the most TIME_WAIT (closers_cgroup.c). */
+struct snap_closer_cgroup {
+	uint64_t cgroup_id;	/* 0: the processes whose id is unknown */
+	char cgroup[SNAP_CGROUP_LEN];	/* its path, "" when unknown */
+	char container[64];	/* cgname_short of cgroup, "" when none */
+	uint32_t processes;	/* listed processes in it */
+	uint32_t time_wait;
+	uint32_t server_side, client_side;
+	uint64_t active_closes, passive_closes, connect_errors;
+	double active_per_s;	/* sums of the known rates; < 0 only when
+				 * no process's is known */
+	double passive_per_s;
+	double connect_errors_per_s;
+	uint32_t top_pid;	/* the process with the most TIME_WAIT */
+	char top_comm[SNAP_COMM_LEN];
 };
 
 /* Failed connect() calls of one process to one destination. */
@@ -117,6 +136,9 @@ struct snap_closers {
 	uint32_t total;		/* processes with TIME_WAIT or closes now */
 	uint32_t n;
 	struct snap_closer v[SNAP_CLOSERS_MAX];
+	uint32_t cgroups_total;	/* cgroups of all listed processes */
+	uint32_t n_cgroups;	/* sorted as the processes */
+	struct snap_closer_cgroup cgroups[SNAP_CLOSERS_MAX];
 	uint32_t errors_total;	/* failed connect() rows before the cut */
 	uint32_t n_errors;	/* EADDRNOTAVAIL first, then by count */
 	struct snap_connerr errors[SNAP_CONNERR_MAX];
