@@ -37,6 +37,7 @@ static int focus_match(const struct focus_req *f, const struct diag_sock *sk)
 	case FOCUS_RPORT:
 		return sk->rport == f->port;
 	case FOCUS_PROC:
+	case FOCUS_CGROUP:
 		return 1;	/* closers_focus_socks chose them */
 	default:
 		return 0;
@@ -74,7 +75,8 @@ void agg_focus_add(const struct diag_sock *sk, void *arg)
 	}
 	agg_ports_add(a, a->flp, sk->lport, is_tw ? &tw : NULL, server);
 	agg_ports_add(a, a->frp, sk->rport, is_tw ? &tw : NULL, server);
-	if (a->focus.kind == FOCUS_PROC && !server) {
+	if ((a->focus.kind == FOCUS_PROC || a->focus.kind == FOCUS_CGROUP) &&
+	    !server) {
 		/* the group its connection took a port of, if it did */
 		struct group_key key;
 		struct group_ent *g;
@@ -121,7 +123,7 @@ static int focus_group(const struct agg *a, const struct group_ent *g)
 
 	if (f->kind == FOCUS_PEER)
 		return addr_equal(&f->addr, &k->remote);
-	if (f->kind == FOCUS_PROC) {
+	if (f->kind == FOCUS_PROC || f->kind == FOCUS_CGROUP) {
 		if (g->fmark)
 			return 1;
 		for (uint32_t i = 0; i < a->n_fdests; i++)

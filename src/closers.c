@@ -59,21 +59,6 @@ struct cl_dest {		/* TIME_WAIT of one process per remote */
 	uint32_t n;
 };
 
-/* A process this sample. */
-struct cl_row {
-	uint32_t tgid;
-	uint32_t tw, server, client;
-	uint64_t active, passive, connerr;
-	double active_ps, passive_ps, connerr_ps;
-	bool named;		/* comm and cgroup id set */
-	double last;		/* its last event, CLOCK_MONOTONIC s */
-	char comm[CLOSERS_COMM_LEN];
-	uint64_t cgroup;
-	uint32_t dests, top_n;
-	struct tw_addr top_remote;
-	uint16_t top_rport;
-};
-
 /* A failed connect() row this sample. */
 struct cl_err {
 	struct closers_connerr_key key;
@@ -455,6 +440,7 @@ static void row_out(struct closers *cl, const struct cl_row *r,
 		    struct snap_closer *o)
 {
 	o->pid = r->tgid;
+	o->cgroup_id = r->cgroup;
 	snprintf(o->comm, sizeof(o->comm), "%s", r->comm);
 	cl_names_cgroup(cl->names, r->tgid, r->comm, r->cgroup, o->cgroup,
 			sizeof(o->cgroup));
@@ -492,6 +478,7 @@ static void rows_out(struct closers *cl, struct snap_closers *out,
 	out->n = MIN_U32(n, SNAP_CLOSERS_MAX);
 	for (uint32_t i = 0; i < out->n; i++)
 		row_out(cl, v[i], &out->v[i]);
+	closers_cgroups_out(cl->names, v, n, out);
 	free(v);
 }
 
@@ -635,6 +622,22 @@ void closers_focus_begin(struct closers *cl, double now)
 	cl->dump_start = now;
 }
 
+/* Does the process tgid belong to a process's or a container's
+ * drill-down? A container's are the processes its row sums: those
+ * whose cgroup is its, as the process is named now. */
+static bool focus_owns(const struct closers *cl, const struct focus_req *req,
+		       uint32_t tgid)
+{
+	const struct cl_row *r;
+
+	if (req->kind == FOCUS_PROC)
+		return tgid == req->pid;
+	if (req->kind != FOCUS_CGROUP)
+		return false;
+	r = ctab_find(&cl->rows, &tgid);
+	return r != NULL && r->cgroup == req->cgroup_id;
+}
+
 struct fc_count {		/* a drill-down's TIME_WAIT, by closer */
 	uint32_t tgid;
 	uint32_t tw, server, client;
@@ -671,24 +674,10 @@ static void fc_name(struct closers *cl, const struct fc_count *c,
 	o->client_side = c->client;
 }
 
-/* A TIME_WAIT of the drill-down's dump made after the records were read
- * has its record in the map, not yet in recs: they are read again, once,
- * rather than count it as closed before twtop started. */
-static void focus_refresh(struct closers *cl)
-{
-	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
-		const struct cl_tw *t = &cl->tw[i];
-
-		if (t->made > cl->recs_at - RECS_SLACK_S &&
-		    rec_of(cl, t) == NULL) {
-			/* on failure they stay unknown */
-			(void)cl->src->tuples(cl->ctx, rec_add, cl);
-			return;
-		}
-	}
-}
-
-void closers_focus_finish(struct closers *cl, struct focus_closers *out)
+/* The TIME_WAIT of cl->tw[from, to) by closer, into out; req: only the
+ * closers it owns (NULL: all, and the unknown counted). */
+static void fc_join(struct closers *cl, size_t from, size_t to,
+		    const struct focus_req *req, struct focus_closers *out)
 {
 	struct ctab by;
 	const struct fc_count **v;
@@ -696,18 +685,19 @@ void closers_focus_finish(struct closers *cl, struct focus_closers *out)
 
 	memset(out, 0, sizeof(*out));
 	out->present = true;
-	focus_refresh(cl);
 	ctab_init(&by, sizeof(struct fc_count), sizeof(uint32_t));
-	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
+	for (size_t i = from; i < to; i++) {
 		const struct cl_tw *t = &cl->tw[i];
 		const struct cl_rec *rec = rec_of(cl, t);
 		struct fc_count *c;
 		bool added;
 
 		if (rec == NULL) {
-			out->unknown++;
+			out->unknown += req == NULL;
 			continue;
 		}
+		if (req != NULL && !focus_owns(cl, req, rec->c.tgid))
+			continue;
 		out->attributed++;
 		c = ctab_get(&by, &rec->c.tgid, &added);
 		if (added)
@@ -730,11 +720,34 @@ void closers_focus_finish(struct closers *cl, struct focus_closers *out)
 		fc_name(cl, v[i], &out->v[i]);
 	free(v);
 	ctab_free(&by);
+}
+
+/* A TIME_WAIT of the drill-down's dump made after the records were read
+ * has its record in the map, not yet in recs: they are read again, once,
+ * rather than count it as closed before twtop started. */
+static void focus_refresh(struct closers *cl)
+{
+	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
+		const struct cl_tw *t = &cl->tw[i];
+
+		if (t->made > cl->recs_at - RECS_SLACK_S &&
+		    rec_of(cl, t) == NULL) {
+			/* on failure they stay unknown */
+			(void)cl->src->tuples(cl->ctx, rec_add, cl);
+			return;
+		}
+	}
+}
+
+void closers_focus_finish(struct closers *cl, struct focus_closers *out)
+{
+	focus_refresh(cl);
+	fc_join(cl, cl->n_main, cl->n_tw, NULL, out);
 	cl->n_tw = cl->n_main;
 	cl->in_focus = false;
 }
 
-void closers_focus_socks(struct closers *cl, uint32_t tgid,
+void closers_focus_socks(struct closers *cl, const struct focus_req *req,
 			 const struct closers_focus_cb *cb, void *arg)
 {
 	for (size_t i = 0; i < cl->n_tw; i++) {
@@ -742,7 +755,7 @@ void closers_focus_socks(struct closers *cl, uint32_t tgid,
 		const struct cl_rec *rec = rec_of(cl, t);
 		struct diag_sock sk;
 
-		if (rec == NULL || rec->c.tgid != tgid)
+		if (rec == NULL || !focus_owns(cl, req, rec->c.tgid))
 			continue;
 		memset(&sk, 0, sizeof(sk));
 		sk.local = t->key.local;
@@ -759,7 +772,7 @@ void closers_focus_socks(struct closers *cl, uint32_t tgid,
 		const struct cl_err *e = &cl->errs[i];
 		struct tw_addr remote;
 
-		if (e->key.tgid != tgid)
+		if (!focus_owns(cl, req, e->key.tgid))
 			continue;
 		addr_of(&remote, e->key.family, e->key.remote);
 		cb->dest(&remote, e->key.rport, arg);
@@ -786,8 +799,8 @@ static int fd_cmp(const void *pa, const void *pb)
 	return memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
-/* Where the TIME_WAIT of tgid lead, most first. */
-static void focus_dests(struct closers *cl, uint32_t tgid,
+/* Where the TIME_WAIT of the focus's processes lead, most first. */
+static void focus_dests(struct closers *cl, const struct focus_req *req,
 			struct snap_focus *f)
 {
 	struct ctab by;
@@ -801,7 +814,7 @@ static void focus_dests(struct closers *cl, uint32_t tgid,
 		struct fd_key k;
 		bool added;
 
-		if (rec == NULL || rec->c.tgid != tgid)
+		if (rec == NULL || !focus_owns(cl, req, rec->c.tgid))
 			continue;
 		memset(&k, 0, sizeof(k));
 		k.remote = t->key.remote;
@@ -827,41 +840,58 @@ static void focus_dests(struct closers *cl, uint32_t tgid,
 	ctab_free(&by);
 }
 
-void closers_focus_proc(struct closers *cl, uint32_t tgid,
-			struct snap_focus *f)
+/* A container as its Who closes row sums it: its listed processes. */
+static void focus_cgroup(struct closers *cl, uint64_t id, double now,
+			 struct snap_focus *f)
 {
-	const struct cl_row *r = ctab_find(&cl->rows, &tgid);
+	const struct cl_row **v = xcalloc(cl->rows.n + 1, sizeof(*v));
+	struct snap_closers *sum = xcalloc(1, sizeof(*sum));
+	uint32_t n = 0;
 
-	f->proc_found = r != NULL;
-	if (r != NULL)
-		row_out(cl, r, &f->proc);
+	for (uint32_t i = 0; i < cl->rows.n; i++) {
+		const struct cl_row *r = ctab_ent(&cl->rows, i);
+
+		if (r->cgroup == id && row_shown(r, now))
+			v[n++] = r;
+	}
+	if (n > 0) {
+		qsort(v, n, sizeof(*v), row_cmp);
+		closers_cgroups_out(cl->names, v, n, sum);
+	}
+	f->cg_found = sum->n_cgroups == 1;
+	if (f->cg_found)
+		f->cg = sum->cgroups[0];
 	else
-		f->proc.pid = tgid;
-	focus_dests(cl, tgid, f);
+		f->cg.cgroup_id = id;
+	free(sum);
+	free(v);
+}
+
+void closers_focus_owner(struct closers *cl, const struct focus_req *req,
+			 struct snap_focus *f)
+{
+	focus_dests(cl, req, f);
 	/* cl->errs is in errs_out's order: EADDRNOTAVAIL first */
 	for (size_t i = 0; i < cl->n_errs; i++) {
 		const struct cl_err *e = &cl->errs[i];
 
-		if (e->key.tgid != tgid)
+		if (!focus_owns(cl, req, e->key.tgid))
 			continue;
 		if (f->n_errors < FOCUS_ERRORS_MAX)
 			err_out(cl, e, &f->errors[f->n_errors++]);
 		f->errors_total++;
 	}
-	/* who closed its TIME_WAIT first: itself, by definition */
-	memset(&f->closers, 0, sizeof(f->closers));
-	f->closers.present = true;
-	f->closers.attributed = f->states[TS_TIME_WAIT];
-	if (r != NULL && r->tw > 0) {
-		struct focus_closer *o = &f->closers.v[0];
+	/* who closed its TIME_WAIT first: itself, its processes */
+	fc_join(cl, 0, cl->n_tw, req, &f->closers);
+	if (req->kind == FOCUS_CGROUP) {
+		focus_cgroup(cl, req->cgroup_id, cl->prev, f);
+	} else {
+		const struct cl_row *r = ctab_find(&cl->rows, &req->pid);
 
-		f->closers.n = f->closers.total = 1;
-		o->pid = tgid;
-		snprintf(o->comm, sizeof(o->comm), "%s", f->proc.comm);
-		snprintf(o->container, sizeof(o->container), "%s",
-			 f->proc.container);
-		o->time_wait = r->tw;
-		o->server_side = r->server;
-		o->client_side = r->client;
+		f->proc_found = r != NULL && row_shown(r, cl->prev);
+		if (f->proc_found)
+			row_out(cl, r, &f->proc);
+		else
+			f->proc.pid = req->pid;
 	}
 }

@@ -42,6 +42,28 @@ struct cl_key {
 /* The key of a BPF 4-tuple, folded as diag folds a dumped socket's. */
 void closers_key_of(const struct closers_tuple *t, struct cl_key *k);
 
+/* A process this sample (closers.c). */
+struct cl_row {
+	uint32_t tgid;
+	uint32_t tw, server, client;
+	uint64_t active, passive, connerr;
+	double active_ps, passive_ps, connerr_ps;
+	bool named;		/* comm and cgroup id set */
+	double last;		/* its last event, CLOCK_MONOTONIC s */
+	char comm[CLOSERS_COMM_LEN];
+	uint64_t cgroup;
+	uint32_t dests, top_n;
+	struct tw_addr top_remote;
+	uint16_t top_rport;
+};
+
+/* closers_cgroup.c: the rows of the n listed processes (sorted, most
+ * TIME_WAIT first) summed by cgroup id into out->cgroups, sorted alike. */
+struct cl_names;
+void closers_cgroups_out(struct cl_names *names,
+			 const struct cl_row *const *rows, uint32_t n,
+			 struct snap_closers *out);
+
 /* closers_name.c: the cgroup path of a process (its /proc/PID/cgroup
  * while it lives and is the one named comm, else its cgroup id's
  * directory), "" when neither tells. */

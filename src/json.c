@@ -668,18 +668,19 @@ static void json_focus_socks(struct jw *w, const struct snap_focus *f)
 	jw_arr_end(w);
 }
 
-/* The drill-down on one peer, port or process; omitted when there is
- * none. */
+/* The drill-down on one peer, port, process or container; omitted when
+ * there is none. */
 static void json_focus(struct jw *w, const struct snap_focus *f)
 {
 	static const char *const kinds[] = {
 		[FOCUS_PEER] = "peer", [FOCUS_LPORT] = "local_port",
 		[FOCUS_RPORT] = "remote_port", [FOCUS_PROC] = "process",
+		[FOCUS_CGROUP] = "cgroup",
 	};
 	uint32_t nl, nr;
 
 	if (f == NULL || f->req.kind == FOCUS_NONE ||
-	    f->req.kind > FOCUS_PROC)
+	    f->req.kind > FOCUS_CGROUP)
 		return;
 	nl = MIN_U32(f->n_lports, FOCUS_PORTS_MAX);
 	nr = MIN_U32(f->n_rports, FOCUS_PORTS_MAX);
@@ -690,6 +691,8 @@ static void json_focus(struct jw *w, const struct snap_focus *f)
 		kv_addr(w, "addr", &f->req.addr);
 	else if (f->req.kind == FOCUS_PROC)
 		kv_uint(w, "pid", f->req.pid);
+	else if (f->req.kind == FOCUS_CGROUP)
+		kv_uint(w, "cgroup_id", f->req.cgroup_id);
 	else
 		kv_uint(w, "port", f->req.port);
 	json_states(w, "states", f->states, false);
@@ -713,7 +716,7 @@ static void json_focus(struct jw *w, const struct snap_focus *f)
 		json_group(w, &f->groups[i]);
 	jw_arr_end(w);
 	json_focus_closers(w, f);
-	if (f->req.kind == FOCUS_PROC)
+	if (f->req.kind == FOCUS_PROC || f->req.kind == FOCUS_CGROUP)
 		json_focus_process(w, f);
 	json_focus_socks(w, f);
 	jw_obj_end(w);

@@ -46,6 +46,7 @@ static void json_closer(struct jw *w, const struct snap_closer *c)
 	kv_str(w, "comm", c->comm);
 	kv_str0(w, "cgroup", c->cgroup);
 	kv_str0(w, "container", c->container);
+	kv_uint(w, "cgroup_id", c->cgroup_id);
 	kv_uint(w, "time_wait", c->time_wait);
 	kv_uint(w, "server_side", c->server_side);
 	kv_uint(w, "client_side", c->client_side);
@@ -66,6 +67,28 @@ static void json_closer(struct jw *w, const struct snap_closer *c)
 		kv_uint(w, "time_wait", c->top_remote_tw);
 		jw_obj_end(w);
 	}
+	jw_obj_end(w);
+}
+
+static void json_closer_cgroup(struct jw *w,
+			       const struct snap_closer_cgroup *g)
+{
+	jw_obj_begin(w);
+	kv_uint(w, "cgroup_id", g->cgroup_id);
+	kv_str0(w, "cgroup", g->cgroup);
+	kv_str0(w, "container", g->container);
+	kv_uint(w, "processes", g->processes);
+	kv_uint(w, "time_wait", g->time_wait);
+	kv_uint(w, "server_side", g->server_side);
+	kv_uint(w, "client_side", g->client_side);
+	kv_uint(w, "active_closes", g->active_closes);
+	kv_uint(w, "passive_closes", g->passive_closes);
+	kv_uint(w, "connect_errors", g->connect_errors);
+	kv_rate(w, "active_per_s", g->active_per_s);
+	kv_rate(w, "passive_per_s", g->passive_per_s);
+	kv_rate(w, "connect_errors_per_s", g->connect_errors_per_s);
+	kv_uint(w, "top_pid", g->top_pid);
+	kv_str(w, "top_comm", g->top_comm);
 	jw_obj_end(w);
 }
 
@@ -93,6 +116,7 @@ static void json_totals(struct jw *w, const struct snap_closers *c)
 	jw_double(w, c->since_s);
 	kv_uint(w, "attributed", c->attributed);
 	kv_uint(w, "processes", c->total);
+	kv_uint(w, "cgroups", c->cgroups_total);
 	kv_uint(w, "active_closes", c->active_closes);
 	kv_uint(w, "passive_closes", c->passive_closes);
 	kv_uint(w, "peer_closes", c->peer_closes);
@@ -106,13 +130,14 @@ void json_closers(struct jw *w, const struct snapshot *s, uint32_t top)
 {
 	const struct snap_closers *c = &s->closers;
 	uint32_t n = MIN_U32(MIN_U32(c->n, SNAP_CLOSERS_MAX), top);
+	uint32_t ng = MIN_U32(MIN_U32(c->n_cgroups, SNAP_CLOSERS_MAX), top);
 	uint32_t ne = MIN_U32(MIN_U32(c->n_errors, SNAP_CONNERR_MAX), top);
 
 	kv_str0(w, "closers_reason", c->present ? "" : c->why);
 	if (!c->present) {
 		static const char *const keys[] = {
-			"closers_totals", "closers", "closers_unknown",
-			"connect_errors",
+			"closers_totals", "closers", "closer_cgroups",
+			"closers_unknown", "connect_errors",
 		};
 
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -126,6 +151,11 @@ void json_closers(struct jw *w, const struct snapshot *s, uint32_t top)
 	jw_arr_begin(w);
 	for (uint32_t i = 0; i < n; i++)
 		json_closer(w, &c->v[i]);
+	jw_arr_end(w);
+	jw_key(w, "closer_cgroups");
+	jw_arr_begin(w);
+	for (uint32_t i = 0; i < ng; i++)
+		json_closer_cgroup(w, &c->cgroups[i]);
 	jw_arr_end(w);
 	kv_uint(w, "closers_unknown", c->unknown);
 	jw_key(w, "connect_errors");
@@ -168,11 +198,19 @@ void json_focus_closers(struct jw *w, const struct snap_focus *f)
 
 void json_focus_process(struct jw *w, const struct snap_focus *f)
 {
-	jw_key(w, "process");
-	if (f->proc_found)
-		json_closer(w, &f->proc);
-	else
-		jw_null(w);
+	if (f->req.kind == FOCUS_CGROUP) {
+		jw_key(w, "container");
+		if (f->cg_found)
+			json_closer_cgroup(w, &f->cg);
+		else
+			jw_null(w);
+	} else {
+		jw_key(w, "process");
+		if (f->proc_found)
+			json_closer(w, &f->proc);
+		else
+			jw_null(w);
+	}
 	kv_uint(w, "destinations_total", f->dests_total);
 	jw_key(w, "destinations");
 	jw_arr_begin(w);

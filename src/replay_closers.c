@@ -35,6 +35,7 @@ static void snap_closer(struct replay_conv *c, json_t *e,
 	replay_str(c, e, "cgroup", r->cgroup, sizeof(r->cgroup), false);
 	replay_str(c, e, "container", r->container, sizeof(r->container),
 		   false);
+	r->cgroup_id = replay_uint(c, e, "cgroup_id", UINT64_MAX);
 	r->time_wait = replay_u32(c, e, "time_wait");
 	r->server_side = replay_u32(c, e, "server_side");
 	r->client_side = replay_u32(c, e, "client_side");
@@ -52,6 +53,27 @@ static void snap_closer(struct replay_conv *c, json_t *e,
 	r->top_remote_port = replay_u16(c, top, "remote_port");
 	r->top_remote_tw = replay_u32(c, top, "time_wait");
 	replay_leave(c, at);
+}
+
+static void snap_closer_cgroup(struct replay_conv *c, json_t *e,
+			       struct snap_closer_cgroup *r)
+{
+	r->cgroup_id = replay_uint(c, e, "cgroup_id", UINT64_MAX);
+	replay_str(c, e, "cgroup", r->cgroup, sizeof(r->cgroup), false);
+	replay_str(c, e, "container", r->container, sizeof(r->container),
+		   false);
+	r->processes = replay_u32(c, e, "processes");
+	r->time_wait = replay_u32(c, e, "time_wait");
+	r->server_side = replay_u32(c, e, "server_side");
+	r->client_side = replay_u32(c, e, "client_side");
+	r->active_closes = replay_uint(c, e, "active_closes", UINT64_MAX);
+	r->passive_closes = replay_uint(c, e, "passive_closes", UINT64_MAX);
+	r->connect_errors = replay_uint(c, e, "connect_errors", UINT64_MAX);
+	r->active_per_s = replay_rate(c, e, "active_per_s");
+	r->passive_per_s = replay_rate(c, e, "passive_per_s");
+	r->connect_errors_per_s = replay_rate(c, e, "connect_errors_per_s");
+	r->top_pid = replay_u32(c, e, "top_pid");
+	replay_str(c, e, "top_comm", r->top_comm, sizeof(r->top_comm), false);
 }
 
 static void snap_connerr(struct replay_conv *c, json_t *e,
@@ -81,6 +103,7 @@ static void snap_totals(struct replay_conv *c, json_t *root,
 		k->since_s = since;
 	k->attributed = replay_u32(c, o, "attributed");
 	k->total = replay_u32(c, o, "processes");
+	k->cgroups_total = replay_u32(c, o, "cgroups");
 	k->active_closes = replay_uint(c, o, "active_closes", UINT64_MAX);
 	k->passive_closes = replay_uint(c, o, "passive_closes", UINT64_MAX);
 	k->peer_closes = replay_uint(c, o, "peer_closes", UINT64_MAX);
@@ -116,6 +139,15 @@ void replay_snap_closers(struct replay_conv *c, json_t *root,
 		replay_leave(c, at);
 		k->n = (uint32_t)i + 1;
 	}
+	/* absent in a file from before twtop had them; null: none */
+	arr = json_is_null(json_object_get(root, "closer_cgroups")) ? NULL :
+	      replay_arr(c, root, "closer_cgroups", SNAP_CLOSERS_MAX);
+	for (size_t i = 0; i < json_array_size(arr) && !c->failed; i++) {
+		snap_closer_cgroup(c, replay_entry(c, arr, "closer_cgroups", i,
+						   &at), &k->cgroups[i]);
+		replay_leave(c, at);
+		k->n_cgroups = (uint32_t)i + 1;
+	}
 	k->unknown = replay_u32(c, root, "closers_unknown");
 	arr = json_is_null(json_object_get(root, "connect_errors")) ? NULL :
 	      replay_arr(c, root, "connect_errors", SNAP_CONNERR_MAX);
@@ -127,6 +159,8 @@ void replay_snap_closers(struct replay_conv *c, json_t *root,
 	}
 	snap_totals(c, root, k);
 	k->total = k->total > k->n ? k->total : k->n;
+	k->cgroups_total = k->cgroups_total > k->n_cgroups ?
+			   k->cgroups_total : k->n_cgroups;
 	k->errors_total = k->errors_total > k->n_errors ? k->errors_total :
 			  k->n_errors;
 }
@@ -186,13 +220,20 @@ static void focus_dest(struct replay_conv *c, json_t *e, struct focus_dest *d)
 void replay_focus_process(struct replay_conv *c, json_t *o,
 			  struct snap_focus *f)
 {
-	json_t *p = replay_obj(c, o, "process", false), *arr;
+	bool cg = f->req.kind == FOCUS_CGROUP;
+	const char *who = cg ? "container" : "process";
+	json_t *p = replay_obj(c, o, who, false), *arr;
 	size_t at;
 
-	if (p != NULL) {	/* null: the process is not listed now */
-		f->proc_found = true;
-		at = replay_enter(c, "process");
-		snap_closer(c, p, &f->proc);
+	if (p != NULL) {	/* null: it is not listed now */
+		at = replay_enter(c, who);
+		if (cg) {
+			f->cg_found = true;
+			snap_closer_cgroup(c, p, &f->cg);
+		} else {
+			f->proc_found = true;
+			snap_closer(c, p, &f->proc);
+		}
 		replay_leave(c, at);
 	}
 	f->dests_total = replay_u32(c, o, "destinations_total");

@@ -510,7 +510,8 @@ static void snap_focus_socks(struct replay_conv *c, json_t *o,
 }
 
 /* "focus": the drill-down the snapshot was taken with, if any: a peer,
- * a port or a process (which needs its "pid"). */
+ * a port, a process (which needs its "pid") or a container (its
+ * "cgroup_id"). */
 static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 {
 	json_t *o = replay_obj(c, root, "focus", false);
@@ -526,16 +527,21 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 	f->req.kind = strcmp(kind, "peer") == 0 ? FOCUS_PEER :
 		      strcmp(kind, "local_port") == 0 ? FOCUS_LPORT :
 		      strcmp(kind, "remote_port") == 0 ? FOCUS_RPORT :
-		      strcmp(kind, "process") == 0 ? FOCUS_PROC : FOCUS_NONE;
+		      strcmp(kind, "process") == 0 ? FOCUS_PROC :
+		      strcmp(kind, "cgroup") == 0 ? FOCUS_CGROUP : FOCUS_NONE;
 	if (!c->failed && f->req.kind == FOCUS_NONE)
 		replay_fail(c, "kind", "expected \"peer\", \"local_port\", "
-			    "\"remote_port\" or \"process\"");
+			    "\"remote_port\", \"process\" or \"cgroup\"");
 	if (f->req.kind == FOCUS_PEER) {
 		replay_addr(c, o, "addr", &f->req.addr, true);
 	} else if (f->req.kind == FOCUS_PROC) {
 		if (replay_member(c, o, "pid") == NULL)
 			replay_fail(c, NULL, "missing \"pid\"");
 		f->req.pid = replay_u32(c, o, "pid");
+	} else if (f->req.kind == FOCUS_CGROUP) {
+		if (replay_member(c, o, "cgroup_id") == NULL)
+			replay_fail(c, NULL, "missing \"cgroup_id\"");
+		f->req.cgroup_id = replay_uint(c, o, "cgroup_id", UINT64_MAX);
 	} else {
 		f->req.port = replay_u16(c, o, "port");
 	}
@@ -558,7 +564,7 @@ static void snap_focus(struct replay_conv *c, json_t *root, struct snapshot *s)
 	f->groups_total = replay_u32(c, o, "groups_total");
 	f->n_groups = snap_groups(c, o, f->groups, FOCUS_GROUPS_MAX);
 	replay_focus_closers(c, o, f);
-	if (f->req.kind == FOCUS_PROC)
+	if (f->req.kind == FOCUS_PROC || f->req.kind == FOCUS_CGROUP)
 		replay_focus_process(c, o, f);
 	snap_focus_socks(c, o, f);
 	replay_leave(c, at);

@@ -635,10 +635,10 @@ static void focus_proc_dest(const struct tw_addr *remote, uint16_t rport,
 	agg_focus_dest(arg, remote, rport);
 }
 
-/* A process's drill-down: no dump of its own (a socket does not say
- * which process closed it), but the TIME_WAIT of the whole-host dump
- * that the closer records give to it. Without them it is empty, and the
- * view says why. */
+/* A process's or a container's drill-down: no dump of its own (a socket
+ * does not say which process closed it), but the TIME_WAIT of the
+ * whole-host dump that the closer records give to its processes.
+ * Without them it is empty, and the view says why. */
 static void sample_focus_proc(struct sampler *sp, struct snapshot *s,
 			      const struct focus_req *focus)
 {
@@ -649,14 +649,16 @@ static void sample_focus_proc(struct sampler *sp, struct snapshot *s,
 
 	agg_focus_begin(sp->agg, focus);
 	if (sp->closers && s->closers.present)
-		closers_focus_socks(sp->closers, focus->pid, &cb, sp->agg);
+		closers_focus_socks(sp->closers, focus, &cb, sp->agg);
 	agg_focus_finish(sp->agg, s);
 	if (s->focus == NULL)
 		return;
-	if (sp->closers && s->closers.present)
-		closers_focus_proc(sp->closers, focus->pid, s->focus);
-	else
+	if (sp->closers && s->closers.present) {
+		closers_focus_owner(sp->closers, focus, s->focus);
+	} else {
 		s->focus->proc.pid = focus->pid;
+		s->focus->cg.cgroup_id = focus->cgroup_id;
+	}
 	s->focus->partial = s->partial || s->dump_failed;
 	s->focus->dump_ms = (now_mono() - t0) * 1000.0;
 }
@@ -677,7 +679,7 @@ static void sample_focus(struct sampler *sp, struct snapshot *s,
 
 	if (focus->kind == FOCUS_NONE)
 		return;
-	if (focus->kind == FOCUS_PROC) {
+	if (focus->kind == FOCUS_PROC || focus->kind == FOCUS_CGROUP) {
 		sample_focus_proc(sp, s, focus);
 		return;
 	}

@@ -60,6 +60,8 @@ bool focus_req_equal(const struct focus_req *a, const struct focus_req *b)
 		return a->port == b->port;
 	case FOCUS_PROC:
 		return a->pid == b->pid;
+	case FOCUS_CGROUP:
+		return a->cgroup_id == b->cgroup_id;
 	default:
 		return true;
 	}

@@ -472,7 +472,7 @@ const char *ui_sort_title(const struct ui *u, int panel, char *buf,
 			  size_t len)
 {
 	const struct panel_state *ps = &u->ps[panel];
-	const struct ui_sort_cols *c = ui_panel(panel)->sort;
+	const struct ui_sort_cols *c = ui_panel_sort(u, panel);
 
 	buf[0] = '\0';
 	if (c != NULL && (ps->sort > 0 || ps->sort_inv) && ps->sort < c->n)

@@ -16,6 +16,9 @@ const char *ui_drill_what(const struct focus_req *f, char *buf, size_t len)
 
 	if (f->kind == FOCUS_PROC)
 		snprintf(buf, len, "process %u", f->pid);
+	else if (f->kind == FOCUS_CGROUP)
+		snprintf(buf, len, "container (cgroup %llu)",
+			 (unsigned long long)f->cgroup_id);
 	else if (f->kind == FOCUS_PEER)
 		snprintf(buf, len, "peer %s", addr_format(&f->addr, a,
 							   sizeof(a)));
@@ -397,8 +400,8 @@ static void drill_first_col(struct ui *u, const struct snap_focus *f,
 
 /* Where a process's TIME_WAIT lead: "to 10.0.0.2:443" (it was the
  * client), "from 10.0.0.3 to :8080" (the server), most first. */
-static void drill_dests(struct ui *u, const struct snap_focus *f, int y,
-			int x, int w, int h)
+static int drill_dests(struct ui *u, const struct snap_focus *f, int y,
+		       int x, int w, int h)
 {
 	int line = 0;
 	char n[16], a[ADDR_STRLEN + 16], t[2][ADDR_STRLEN + 40];
@@ -426,39 +429,68 @@ static void drill_dests(struct ui *u, const struct snap_focus *f, int y,
 		ui_text_right(u, y + line++, x + w - 8, 8, TH_VALUE,
 			      ui_count(n, sizeof(n), d->time_wait));
 	}
+	return line;
 }
 
-/* A process's summary line: its TIME_WAIT, closes and failures, or why
- * there is none. */
+/* A process's destinations; a container's, then its processes. */
+static void drill_owner_col(struct ui *u, const struct snap_focus *f, int y,
+			    int x, int w, int h)
+{
+	int line = 0;
+
+	if (f->req.kind == FOCUS_CGROUP) {
+		int want = (int)MIN_U32(f->closers.n, 4) + 1;
+
+		line = drill_dests(u, f, y, x, w, h - want - 1 >= 3 ?
+				   h - want - 1 : h);
+		if (line + 2 < h)
+			drill_closers(u, f, y + line + 1, x, w, h - line - 1);
+		return;
+	}
+	drill_dests(u, f, y, x, w, h);
+}
+
+/* A process's or container's summary line: its TIME_WAIT, closes and
+ * failures, or why there is none. */
 static void drill_proc_line(struct ui *u, const struct snap_focus *f, int y,
 			    int x, int w)
 {
-	const struct snap_closer *p = &f->proc;
-	char r[3][16], a[3][192];
+	bool cg = f->req.kind == FOCUS_CGROUP;
+	uint32_t tw = cg ? f->cg.time_wait : f->proc.time_wait;
+	uint32_t srv = cg ? f->cg.server_side : f->proc.server_side;
+	uint32_t cli = cg ? f->cg.client_side : f->proc.client_side;
+	double act = cg ? f->cg.active_per_s : f->proc.active_per_s;
+	double pas = cg ? f->cg.passive_per_s : f->proc.passive_per_s;
+	double err = cg ? f->cg.connect_errors_per_s :
+		     f->proc.connect_errors_per_s;
+	char r[3][16], who[32], a[3][192];
 
 	if (!f->closers.present) {
 		ui_text_words(u, y, x, w, TH_DIM, u->snap->closers.why[0] ?
 			      u->snap->closers.why : "who closes: not sampled");
 		return;
 	}
-	if (!f->proc_found) {
-		ui_text(u, y, x, w, TH_DIM, "no TIME_WAIT, close or failed "
-			"connect() of this process now");
+	if (cg ? !f->cg_found : !f->proc_found) {
+		ui_text(u, y, x, w, TH_DIM, cg ? "no process of this container "
+			"holds TIME_WAIT, closed or failed to connect now" :
+			"no TIME_WAIT, close or failed connect() of this "
+			"process now");
 		return;
 	}
-	ui_rate(r[0], sizeof(r[0]), p->active_per_s >= 0, p->active_per_s);
-	ui_rate(r[1], sizeof(r[1]), p->passive_per_s >= 0, p->passive_per_s);
-	ui_rate(r[2], sizeof(r[2]), p->connect_errors_per_s >= 0,
-		p->connect_errors_per_s);
-	snprintf(a[0], sizeof(a[0]), "TIME_WAIT %u it closed first (server "
+	ui_rate(r[0], sizeof(r[0]), act >= 0, act);
+	ui_rate(r[1], sizeof(r[1]), pas >= 0, pas);
+	ui_rate(r[2], sizeof(r[2]), err >= 0, err);
+	if (cg)
+		snprintf(who, sizeof(who), "its %u processes", f->cg.processes);
+	else
+		snprintf(who, sizeof(who), "it");
+	snprintf(a[0], sizeof(a[0]), "TIME_WAIT %u %s closed first (server "
 		 "side %u, client side %u); closes %s/s first, %s/s after "
-		 "the peer; connect() errors %s/s", p->time_wait,
-		 p->server_side, p->client_side, r[0], r[1], r[2]);
+		 "the peer; connect() errors %s/s", tw, who, srv, cli, r[0],
+		 r[1], r[2]);
 	snprintf(a[1], sizeof(a[1]), "TIME_WAIT %u (server %u, client %u), "
-		 "act %s/s pas %s/s err %s/s", p->time_wait, p->server_side,
-		 p->client_side, r[0], r[1], r[2]);
-	snprintf(a[2], sizeof(a[2]), "TIME_WAIT %u, err %s/s", p->time_wait,
-		 r[2]);
+		 "act %s/s pas %s/s err %s/s", tw, srv, cli, r[0], r[1], r[2]);
+	snprintf(a[2], sizeof(a[2]), "TIME_WAIT %u, err %s/s", tw, r[2]);
 	ui_text_alt(u, y, x, w, TH_NORMAL, (const char *[]){ a[0], a[1],
 		    a[2] }, 3);
 }
@@ -473,6 +505,9 @@ static void drill_title(struct ui *u, const struct snap_focus *f, int y,
 		snprintf(a, sizeof(a), "Drill-down: process %s[%u]%s%s  "
 			 "(Esc: back)", f->proc.comm, f->proc.pid,
 			 f->proc.container[0] ? " " : "", f->proc.container);
+	else if (f && f->req.kind == FOCUS_CGROUP && f->cg_found)
+		snprintf(a, sizeof(a), "Drill-down: container %s  (Esc: back)",
+			 ui_cgroup_name(&f->cg, what, sizeof(what)));
 	else
 		snprintf(a, sizeof(a), "Drill-down: %s  (Esc: back)",
 			 ui_drill_what(&u->drill, what, sizeof(what)));
@@ -485,7 +520,8 @@ void ui_drill_draw(struct ui *u, const struct ui_rect *b)
 {
 	const struct snap_focus *f = drill_data(u);
 	int x = b->x + 1, w = b->w - 2, y = b->y, top, left;
-	bool proc = u->drill.kind == FOCUS_PROC;
+	bool proc = u->drill.kind == FOCUS_PROC ||
+		    u->drill.kind == FOCUS_CGROUP;
 
 	ui_fill(u, y, b->x, b->w, TH_TITLE_FOCUS);
 	drill_title(u, f, y++, x, w);
@@ -506,7 +542,7 @@ void ui_drill_draw(struct ui *u, const struct ui_rect *b)
 		int cw = w / 3;
 
 		if (proc)
-			drill_dests(u, f, y, x, cw - 1, top - 1);
+			drill_owner_col(u, f, y, x, cw - 1, top - 1);
 		else
 			drill_first_col(u, f, y, x, cw - 1, top - 1);
 		drill_ages(u, f, y, x + cw, cw - 1, top - 1);

@@ -38,6 +38,8 @@ static const struct {
 	  HELP_BOTH },
 	{ "Enter", "on an advisory: show or hide its evidence numbers",
 	  HELP_BOTH },
+	{ "c", "on who closes: by process or by container (cgroup)",
+	  HELP_BOTH },
 	{ "s, SIGUSR1", "save a snapshot (JSON) to the snapshot directory",
 	  HELP_BOTH },
 	{ "/", "filter (ss syntax: dport = :8080); empty clears", HELP_LIVE },

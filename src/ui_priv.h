@@ -94,6 +94,7 @@ struct ui {
 	bool demo_ended;		/* its end was announced */
 	unsigned int demo_rounds;	/* restarts announced */
 	bool adv_open;			/* Enter: the selected advisory's evidence */
+	bool closers_cg;		/* c: who closes by container */
 	int adv_sel;			/* the advisory ps->top scrolls */
 	struct ui_markers markers;	/* 'm' */
 	bool prompt;			/* '/': the filter prompt is open */
@@ -127,6 +128,9 @@ struct panel_ops {
 	enum theme_elem (*title_elem)(const struct ui *u);
 	/* Its sort columns (F6, <, >, I), or NULL. */
 	const struct ui_sort_cols *sort;
+	/* The sort columns of its mode now, when they change with it (who
+	 * closes by process or container); NULL: sort. */
+	const struct ui_sort_cols *(*sort_now)(const struct ui *u);
 	/* The row drawn at screen line y of panel r, or -1; NULL: as
 	 * ps->row_y and row_lines say (for the mouse). */
 	int (*row_at)(const struct ui *u, const struct ui_rect *r,
@@ -211,6 +215,8 @@ void ui_sort_rows(int *idx, int *tmp, int n, const struct ui_sort_cols *cols,
 int ui_cmp_num(double a, double b);
 int ui_cmp_addr(const struct tw_addr *a, const struct tw_addr *b);
 bool ui_sort_key(struct ui *u, int key);
+/* Panel's sort columns as they are now (panel_ops sort_now or sort). */
+const struct ui_sort_cols *ui_panel_sort(const struct ui *u, int panel);
 /* A click at (y, x) on the heading of a sortable list: sorts by the column
  * under it (again: inverts). True when it was such a click. */
 bool ui_sort_click(struct ui *u, int panel, int y, int x);
@@ -233,6 +239,11 @@ void ui_draw_screen(struct ui *u);
 /* ui_drill.c: the drill-down view. */
 void ui_drill_draw(struct ui *u, const struct ui_rect *body);
 bool ui_drill_key(struct ui *u, int key);
+/* A container's name (ui_panel_closers.c): the container or unit, else
+ * the last part of its cgroup path (or the path, "/"), else its id,
+ * else unknown. Returns buf. */
+const char *ui_cgroup_name(const struct snap_closer_cgroup *g, char *buf,
+			   size_t len);
 /* Failed connect() rows (ui_panel_closers.c): lines used. */
 int ui_connerr_rows(struct ui *u, int y, int x, int w, int h,
 		    const struct snap_connerr *v, uint32_t n, uint32_t total);

@@ -81,13 +81,19 @@ void ui_sort_rows(int *idx, int *tmp, int n, const struct ui_sort_cols *cols,
 	}
 }
 
+const struct ui_sort_cols *ui_panel_sort(const struct ui *u, int panel)
+{
+	const struct panel_ops *ops = ui_panel(panel);
+
+	return ops->sort_now ? ops->sort_now(u) : ops->sort;
+}
+
 /* F6 or '>' (the next column), '<' (the previous one), 'I' (invert) on
  * the focused list; true when used. The selected row stays selected. */
 bool ui_sort_key(struct ui *u, int key)
 {
-	const struct panel_ops *ops = ui_panel(u->focus);
 	struct panel_state *ps = &u->ps[u->focus];
-	const struct ui_sort_cols *c = ops->sort;
+	const struct ui_sort_cols *c = ui_panel_sort(u, u->focus);
 
 	if (key != KEY_F(6) && key != '<' && key != '>' && key != 'I')
 		return false;
@@ -121,10 +127,9 @@ static bool whole_word(const char *line, int len, int i, int n)
 
 bool ui_sort_click(struct ui *u, int panel, int y, int x)
 {
-	const struct panel_ops *ops = ui_panel(panel);
 	const struct ui_rect *r = &u->lay.panel[panel];
 	struct panel_state *ps = &u->ps[panel];
-	const struct ui_sort_cols *c = ops->sort;
+	const struct ui_sort_cols *c = ui_panel_sort(u, panel);
 	int head = ps->row_lines > 0 ? ps->row_y - 1 : r->y + r->h - ps->page - 1;
 	char line[512];
 	int len;

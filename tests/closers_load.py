@@ -15,6 +15,9 @@
 #              with EADDRNOTAVAIL, counts FAILS of them, then closes all
 #              first (client side)
 # It prints one JSON object: the roles' pids and what each saw.
+# With TWTOP_TEST_CGROUP_FDS="twclient=5,twserver=6", those roles first
+# move themselves into the cgroup whose cgroup.procs the descriptor is
+# open on (writing "0" there moves the writer), before any connection.
 import ctypes
 import errno
 import json
@@ -130,6 +133,13 @@ def exhaust(report):
     report({"active": len(held), "eaddrnotavail": eaddr, "other": other})
 
 
+def cgroup_fds():
+    """The roles to move into a cgroup: {name: open cgroup.procs fd}."""
+    spec = os.environ.get("TWTOP_TEST_CGROUP_FDS", "")
+    return {k: int(v) for k, v in
+            (kv.split("=", 1) for kv in spec.split(",") if kv)}
+
+
 def spawn(name, fn, *args):
     """Runs fn in a child named name; returns (pid, pipe to read)."""
     r, w = os.pipe()
@@ -141,6 +151,9 @@ def spawn(name, fn, *args):
         def report(d):
             os.write(w, json.dumps(d).encode())
         try:
+            fd = cgroup_fds().get(name)
+            if fd is not None:
+                os.write(fd, b"0")
             fn(*args, report)
         except BaseException as e:  # noqa: B902 - the child reports all
             os.write(w, json.dumps({"error": repr(e)}).encode())

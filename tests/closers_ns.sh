@@ -13,6 +13,11 @@
 # side (none unknown), the closes counted per process, the EADDRNOTAVAIL
 # exactly as many as twexhaust saw, tied to its destination and its
 # destination group, and nothing of the second namespace counted.
+# twclient and twserver run in two cgroup v2 directories of their own
+# (made here, removed at the end): closer_cgroups must give each cgroup
+# exactly the TIME_WAIT and closes of its processes, by id and path;
+# only that part is left out, with a message, when cgroup v2 is not
+# writable here.
 # Skips (77) when not root or when the BPF programs cannot load here.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +26,11 @@ ns_require python3
 ns_setup twtop-cl
 ns2=$ns-b
 ip netns add "$ns2" || fail "ip netns add $ns2"
-trap 'ns_cleanup; ip netns del "$ns2" 2>/dev/null' EXIT
+cgs=()
+cg_cleanup() {
+	for d in "${cgs[@]}"; do rmdir "$d" 2>/dev/null; done
+}
+trap 'ns_cleanup; ip netns del "$ns2" 2>/dev/null; cg_cleanup' EXIT
 for n in "$ns" "$ns2"; do
 	ip netns exec "$n" ip link set lo up
 	ip netns exec "$n" sysctl -qw net.ipv4.tcp_tw_reuse=0 \
@@ -47,8 +56,29 @@ if [ -n "$why" ]; then
 	exit 77
 fi
 
-nsx python3 "$here/closers_load.py" >"$tmp/load1" &
+# two cgroups of the cgroup2 mount (under /sys/fs/cgroup, or its
+# unified/ on a hybrid host), for twclient and twserver; the load's
+# roles move themselves through descriptors open on their cgroup.procs
+# (ip netns exec mounts a /sys of its own, without cgroup2)
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+cg_fds=
+cga=${cg2:-/nonexistent}/twtop-test-$$-a
+cgb=${cg2:-/nonexistent}/twtop-test-$$-b
+if [ -n "$cg2" ] && mkdir "$cga" 2>/dev/null && cgs+=("$cga") &&
+	mkdir "$cgb" 2>/dev/null && cgs+=("$cgb") &&
+	sh -c 'echo 0 >"$1/cgroup.procs"' sh "$cga" 2>/dev/null; then
+	cg_fds=twclient=5,twserver=6
+	echo "twclient in ${cga#"$cg2"}, twserver in ${cgb#"$cg2"}"
+else
+	echo "cgroup v2 is not writable here (${cg2:-no cgroup2 mount}):" \
+		"closer_cgroups checked without cgroups of their own"
+fi
+[ -z "$cg_fds" ] || exec 5>>"$cga/cgroup.procs" 6>>"$cgb/cgroup.procs" ||
+	fail "opening the cgroups' cgroup.procs"
+TWTOP_TEST_CGROUP_FDS=$cg_fds nsx python3 "$here/closers_load.py" \
+	>"$tmp/load1" &
 l1=$!
+[ -z "$cg_fds" ] || exec 5>&- 6>&-
 ip netns exec "$ns2" python3 "$here/closers_load.py" >"$tmp/load2" &
 l2=$!
 wait "$l1" || fail "the load failed: $(cat "$tmp/load1")"
@@ -59,6 +89,14 @@ sleep 0.9
 kill "$twpid"
 wait "$twpid" 2>/dev/null
 grep -E '^0::' /proc/self/cgroup | cut -d: -f3- >"$tmp/cgroup"
+if [ -n "$cg_fds" ]; then
+	# a cgroup v2 id is its directory's inode number
+	printf '{"a": [%s, "%s"], "b": [%s, "%s"]}\n' \
+		"$(stat -c %i "$cga")" "${cga#"$cg2"}" \
+		"$(stat -c %i "$cgb")" "${cgb#"$cg2"}" >"$tmp/cgs"
+else
+	echo null >"$tmp/cgs"
+fi
 
 python3 "$here/prom_parse.py" "$tmp/p.prom" || fail "the Prometheus file"
 python3 - "$tmp" <<'EOF' || fail "closers differ (above)"
@@ -69,6 +107,7 @@ d = json.loads(lines[-1])
 load = json.load(open(tmp + "/load1"))
 other = json.load(open(tmp + "/load2"))
 cg = open(tmp + "/cgroup").read().strip() or None
+own = json.load(open(tmp + "/cgs"))	# {"a": [id, path], "b": ...}
 pid = {role: v["pid"] for role, v in load.items()}
 role = {v: k for k, v in pid.items()}
 errors = []
@@ -105,7 +144,10 @@ for name in ("twclient", "twserver", "twexhaust"):
         errors.append("%s not in closers" % name)
         continue
     check(name + " comm", r["comm"], name)
-    check(name + " cgroup", r["cgroup"], cg)
+    mine = own and own.get({"twclient": "a", "twserver": "b"}.get(name))
+    check(name + " cgroup", r["cgroup"], mine[1] if mine else cg)
+    if mine:
+        check(name + " cgroup_id", r["cgroup_id"], mine[0])
     check(name + " server_side", r["server_side"],
           want.get((name, "server"), 0))
     check(name + " client_side", r["client_side"],
@@ -161,6 +203,53 @@ top2 = sorted(d["closers"], key=lambda r: -r["time_wait"])[:2]
 check("per-process series", series,
       {(r["pid"], side): r[side + "_side"] for r in top2
        for side in ("server", "client")})
+# per cgroup: each exactly the sum of its processes (all are listed:
+# fewer than 32), the one with the most TIME_WAIT on top
+by_id = {}
+for r in d["closers"]:
+    by_id.setdefault(r["cgroup_id"], []).append(r)
+cgs = {g["cgroup_id"]: g for g in d["closer_cgroups"]}
+check("closer_cgroups ids", sorted(cgs), sorted(by_id))
+check("closers_totals.cgroups", d["closers_totals"]["cgroups"], len(by_id))
+for cid, members in by_id.items():
+    g = cgs.get(cid)
+    if g is None:
+        continue
+    what = "cgroup %s" % (g["cgroup"] or cid)
+    for key in ("time_wait", "server_side", "client_side",
+                "active_closes", "passive_closes", "connect_errors"):
+        check(what + " " + key, g[key], sum(r[key] for r in members))
+    check(what + " processes", g["processes"], len(members))
+    top = max(members, key=lambda r: r["time_wait"])
+    check(what + " top_pid time_wait",
+          [r["time_wait"] for r in members if r["pid"] == g["top_pid"]],
+          [top["time_wait"]])
+check("closer_cgroups time_wait", sum(g["time_wait"] for g in cgs.values()),
+      total)
+tws = [g["time_wait"] for g in d["closer_cgroups"]]
+check("closer_cgroups order", tws, sorted(tws, reverse=True))
+# the two cgroups made here: one process each, as ss counts them
+for key, name, side in (("a", "twclient", "client"),
+                        ("b", "twserver", "server")):
+    if not own:
+        break
+    g = cgs.get(own[key][0])
+    if g is None:
+        errors.append("%s's cgroup %r not in closer_cgroups" %
+                      (name, own[key]))
+        continue
+    check(name + "'s cgroup path", g["cgroup"], own[key][1])
+    check(name + "'s cgroup processes", g["processes"], 1)
+    check(name + "'s cgroup top", (g["top_pid"], g["top_comm"]),
+          (pid[name], name))
+    check(name + "'s cgroup time_wait", g["time_wait"],
+          want.get((name, side), 0))
+    check(name + "'s cgroup " + side + "_side", g[side + "_side"],
+          want.get((name, side), 0))
+    check(name + "'s cgroup active_closes", g["active_closes"],
+          load[name]["active"])
+    if g["time_wait"] == 0:
+        errors.append("%s's cgroup holds no TIME_WAIT" % name)
 # the other namespace's processes, at the same time, never
 theirs = {v["pid"] for v in other.values()}
 for l in lines:
@@ -172,6 +261,10 @@ for l in lines:
 if errors:
     print("\n".join(errors))
     sys.exit(1)
+print("%d cgroups: %s" % (len(cgs), ", ".join(
+    "%s %d TIME_WAIT of %d processes" % (g["cgroup"], g["time_wait"],
+                                         g["processes"])
+    for g in d["closer_cgroups"])))
 print("attributed %d of %d TIME_WAIT (%s); EADDRNOTAVAIL %d of %d, "
       "ECONNREFUSED %d of %d" % (
           d["closers_totals"]["attributed"], total,

@@ -31,8 +31,8 @@ struct fake {
 	struct closers_closer c[64];
 	size_t n_t;
 	bool lru;
-	uint32_t tgid[16];
-	struct closers_proc p[16];
+	uint32_t tgid[64];
+	struct closers_proc p[64];
 	size_t n_p;
 	struct closers_connerr_key ek[16];
 	struct closers_connerr e[16];
@@ -323,7 +323,8 @@ static void test_focus_peer(void **state)
 	/* the whole-host TIME_WAIT again: the server's 5 are its own */
 	sf = calloc(1, sizeof(*sf));
 	assert_non_null(sf);
-	closers_focus_proc(cl, 200, sf);
+	closers_focus_owner(cl, &(struct focus_req){ .kind = FOCUS_PROC,
+			    .pid = 200 }, sf);
 	assert_int_equal(sf->dests_total, 1);
 	assert_true(sf->dests[0].server);
 	assert_int_equal(sf->dests[0].port, 8080);
@@ -374,7 +375,8 @@ static void test_focus_process(void **state)
 	struct tw_addr want;
 
 	(void)state;
-	closers_focus_socks(cl, 100, &cb, &seen);
+	closers_focus_socks(cl, &(struct focus_req){ .kind = FOCUS_PROC,
+			    .pid = 100 }, &cb, &seen);
 	assert_int_equal(seen.socks, 4);
 	assert_int_equal(seen.client, 4);
 	assert_int_equal(seen.expires, 58500);
@@ -386,7 +388,8 @@ static void test_focus_process(void **state)
 	sf = calloc(1, sizeof(*sf));
 	assert_non_null(sf);
 	sf->states[TS_TIME_WAIT] = 4;	/* what agg made of the 4 */
-	closers_focus_proc(cl, 100, sf);
+	closers_focus_owner(cl, &(struct focus_req){ .kind = FOCUS_PROC,
+			    .pid = 100 }, sf);
 	assert_true(sf->proc_found);
 	assert_int_equal(sf->proc.pid, 100);
 	assert_string_equal(sf->proc.comm, "client");
@@ -413,14 +416,138 @@ static void test_focus_process(void **state)
 	free(sf);
 
 	memset(&seen, 0, sizeof(seen));
-	closers_focus_socks(cl, 999, &cb, &seen);
+	closers_focus_socks(cl, &(struct focus_req){ .kind = FOCUS_PROC,
+			    .pid = 999 }, &cb, &seen);
 	assert_int_equal(seen.socks + seen.dests, 0);
 	sf = calloc(1, sizeof(*sf));
 	assert_non_null(sf);
-	closers_focus_proc(cl, 999, sf);
+	closers_focus_owner(cl, &(struct focus_req){ .kind = FOCUS_PROC,
+			    .pid = 999 }, sf);
 	assert_false(sf->proc_found);
 	assert_int_equal(sf->proc.pid, 999);
 	assert_int_equal(sf->n_dests + sf->n_errors + sf->closers.n, 0);
+	free(sf);
+	free(s);
+	closers_free(cl);
+}
+
+/* A container's drill-down: the processes whose cgroup is its, summed
+ * as its Who closes row; others' TIME_WAIT and failures stay out. */
+static void test_focus_cgroup(void **state)
+{
+	static const struct closers_focus_cb cb = { seen_sock, seen_dest };
+	struct fake f = { 0 };
+	struct closers *cl = closers_new(&fake_src, &f, NULL, T0);
+	struct focus_req req = { .kind = FOCUS_CGROUP, .cgroup_id = 7 };
+	struct proc_seen seen = { 0 };
+	struct closers_tuple t;
+	struct snap_focus *sf;
+	struct snapshot *s;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {	/* 100, in cgroup 7 */
+		tuple(&t, AF_INET, "10.0.0.1", (uint16_t)(40000 + i),
+		      "10.0.0.2", 80);
+		closed(&f, &t, 100, "web", T0 + 1);
+		f.c[f.n_t - 1].cgroup = 7;
+	}
+	for (int i = 0; i < 2; i++) {	/* 101, in cgroup 7 too */
+		tuple(&t, AF_INET, "10.0.0.1", (uint16_t)(40010 + i),
+		      "10.0.0.3", 443);
+		closed(&f, &t, 101, "worker", T0 + 1);
+		f.c[f.n_t - 1].cgroup = 7;
+	}
+	for (int i = 0; i < 5; i++) {	/* 200, in cgroup 9, server side */
+		tuple(&t, AF_INET, "10.0.0.2", 8080, "10.0.0.9",
+		      (uint16_t)(50000 + i));
+		closed(&f, &t, 200, "server", T0 + 1);
+		f.c[f.n_t - 1].cgroup = 9;
+	}
+	f.n_e = 2;
+	f.ek[0].tgid = 101;
+	f.ek[0].err = EADDRNOTAVAIL;
+	f.ek[0].family = AF_INET;
+	f.ek[0].rport = 443;
+	inet_pton(AF_INET, "10.0.0.3", f.ek[0].remote);
+	f.e[0].count = 4;
+	f.e[0].cgroup = 7;
+	snprintf(f.e[0].comm, sizeof(f.e[0].comm), "worker");
+	f.ek[1] = f.ek[0];
+	f.ek[1].tgid = 200;
+	f.ek[1].err = ECONNREFUSED;
+	f.e[1] = f.e[0];
+	f.e[1].count = 1;
+	f.e[1].cgroup = 9;
+	snprintf(f.e[1].comm, sizeof(f.e[1].comm), "server");
+	closers_begin(cl, T0 + 3);
+	for (int i = 0; i < 3; i++)
+		tw(cl, AF_INET, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2",
+		   80, 1.5, false);
+	for (int i = 0; i < 2; i++)
+		tw(cl, AF_INET, "10.0.0.1", (uint16_t)(40010 + i), "10.0.0.3",
+		   443, 1.5, false);
+	for (int i = 0; i < 5; i++)
+		tw(cl, AF_INET, "10.0.0.2", 8080, "10.0.0.9",
+		   (uint16_t)(50000 + i), 1.5, true);
+	s = finish(cl, T0 + 3.1);
+	assert_int_equal(s->closers.attributed, 10);
+
+	closers_focus_socks(cl, &req, &cb, &seen);
+	assert_int_equal(seen.socks, 5);
+	assert_int_equal(seen.client, 5);
+	assert_int_equal(seen.dests, 1);	/* 101's failure */
+	assert_int_equal(seen.dport, 443);
+	sf = calloc(1, sizeof(*sf));
+	assert_non_null(sf);
+	closers_focus_owner(cl, &req, sf);
+	assert_true(sf->cg_found);
+	assert_int_equal(sf->cg.cgroup_id, 7);
+	assert_int_equal(sf->cg.processes, 2);
+	assert_int_equal(sf->cg.time_wait, 5);
+	assert_int_equal(sf->cg.client_side, 5);
+	assert_int_equal(sf->cg.connect_errors, 4);
+	assert_int_equal(sf->cg.top_pid, 100);
+	assert_true(sf->closers.present);
+	assert_int_equal(sf->closers.attributed, 5);
+	assert_int_equal(sf->closers.total, 2);
+	assert_int_equal(sf->closers.v[0].pid, 100);
+	assert_int_equal(sf->closers.v[0].time_wait, 3);
+	assert_int_equal(sf->closers.v[1].pid, 101);
+	assert_string_equal(sf->closers.v[1].comm, "worker");
+	assert_int_equal(sf->dests_total, 2);
+	assert_int_equal(sf->dests[0].port, 80);
+	assert_int_equal(sf->dests[0].time_wait, 3);
+	assert_int_equal(sf->dests[1].port, 443);
+	assert_int_equal(sf->errors_total, 1);
+	assert_int_equal(sf->errors[0].pid, 101);
+	assert_false(sf->proc_found);
+	free(sf);
+
+	/* the server's container: its 5, server side, and its refusal */
+	req.cgroup_id = 9;
+	sf = calloc(1, sizeof(*sf));
+	assert_non_null(sf);
+	closers_focus_owner(cl, &req, sf);
+	assert_true(sf->cg_found);
+	assert_int_equal(sf->cg.processes, 1);
+	assert_int_equal(sf->cg.server_side, 5);
+	assert_int_equal(sf->dests_total, 1);
+	assert_true(sf->dests[0].server);
+	assert_int_equal(sf->errors_total, 1);
+	assert_int_equal(sf->errors[0].err, ECONNREFUSED);
+	free(sf);
+
+	/* a container with no process listed: nothing made up */
+	req.cgroup_id = 12345;
+	memset(&seen, 0, sizeof(seen));
+	closers_focus_socks(cl, &req, &cb, &seen);
+	assert_int_equal(seen.socks + seen.dests, 0);
+	sf = calloc(1, sizeof(*sf));
+	assert_non_null(sf);
+	closers_focus_owner(cl, &req, sf);
+	assert_false(sf->cg_found);
+	assert_int_equal(sf->cg.cgroup_id, 12345);
+	assert_int_equal(sf->closers.total + sf->n_dests + sf->n_errors, 0);
 	free(sf);
 	free(s);
 	closers_free(cl);
@@ -722,12 +849,194 @@ static void test_names(void **state)
 	assert_int_equal(closers_errno_parse("bogus"), 0);
 }
 
+/* A process record: its closes and cgroup. */
+static void proc(struct fake *f, uint32_t tgid, const char *comm,
+		 uint64_t cgroup, uint64_t active, uint64_t passive)
+{
+	struct closers_proc *p = &f->p[f->n_p];
+
+	assert_true(f->n_p < sizeof(f->p) / sizeof(f->p[0]));
+	memset(p, 0, sizeof(*p));
+	f->tgid[f->n_p++] = tgid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	p->cgroup = cgroup;
+	p->active = active;
+	p->passive = passive;
+}
+
+/* n TIME_WAIT closed first by tgid: client side to 10.9.0.2:80 from
+ * ports from lport up, or server side on :8080 to clients' ports. */
+static void tws(struct fake *f, struct closers *cl, uint32_t tgid,
+		const char *comm, int n, uint16_t lport, bool server)
+{
+	struct closers_tuple t;
+
+	for (int i = 0; i < n; i++) {
+		uint16_t p = (uint16_t)(lport + i);
+
+		if (server)
+			tuple(&t, AF_INET, "10.9.0.1", 8080, "10.9.0.2", p);
+		else
+			tuple(&t, AF_INET, "10.9.0.1", p, "10.9.0.2", 80);
+		closed(f, &t, tgid, comm, T0 + 0.5);
+		if (server)
+			tw(cl, AF_INET, "10.9.0.1", 8080, "10.9.0.2", p, 1,
+			   true);
+		else
+			tw(cl, AF_INET, "10.9.0.1", p, "10.9.0.2", 80, 1,
+			   false);
+	}
+}
+
+static const struct snap_closer_cgroup *cg_of(const struct snapshot *s,
+					      uint64_t id)
+{
+	for (uint32_t i = 0; i < s->closers.n_cgroups; i++)
+		if (s->closers.cgroups[i].cgroup_id == id)
+			return &s->closers.cgroups[i];
+	return NULL;
+}
+
+/* cgroup ids no cgroup2 mount here has (kernfs: generation 1 << 16) */
+#define CG_A	((1ULL << 48) | 500)
+#define CG_B	((1ULL << 48) | 600)
+#define CG_C	((1ULL << 48) | 700)
+
+/* Per container: every listed process (not only the 32 kept) summed by
+ * cgroup id, the unknown id 0 a group of its own, the rates summed, the
+ * top process the one with the most TIME_WAIT, sorted as processes. */
+static void test_cgroups(void **state)
+{
+	char root[] = "/tmp/test_closers.XXXXXX", dir[256];
+	struct fake f = { 0 };
+	struct closers *cl;
+	const struct snap_closer_cgroup *g;
+	struct snapshot *s;
+	uint32_t tw = 0, procs = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/proc", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/proc/10", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	put(dir, "comm", "web1\n");
+	put(dir, "cgroup", "0::/system.slice/docker-" ID64 ".scope\n");
+	cl = closers_new(&fake_src, &f, root, T0);
+	closers_begin(cl, T0 + 1);
+	/* cgroup A: web1 (3 client side, 10 closes) and web2 (2 server
+	 * side, 4 closes); B: one process, 5 TIME_WAIT and 20 closes,
+	 * first on act/s where TIME_WAIT ties; id 0: one process */
+	proc(&f, 10, "web1", CG_A, 10, 0);
+	tws(&f, cl, 10, "web1", 3, 40000, false);
+	proc(&f, 11, "web2", CG_A, 4, 0);
+	tws(&f, cl, 11, "web2", 2, 50000, true);
+	proc(&f, 20, "batch", CG_B, 20, 0);
+	tws(&f, cl, 20, "batch", 5, 41000, false);
+	proc(&f, 30, "nocg", 0, 0, 0);
+	tws(&f, cl, 30, "nocg", 1, 42000, false);
+	/* C: 40 processes that only closed after their peers */
+	for (uint32_t i = 0; i < 40; i++)
+		proc(&f, 100 + i, "peer", CG_C, 0, 1);
+	s = finish(cl, T0 + 2);
+	assert_int_equal(s->closers.attributed, 11);
+	assert_int_equal(s->closers.total, 44);
+	assert_int_equal(s->closers.n, SNAP_CLOSERS_MAX);
+	assert_int_equal(s->closers.cgroups_total, 4);
+	assert_int_equal(s->closers.n_cgroups, 4);
+	assert_int_equal(row_of(s, 10)->cgroup_id, CG_A);
+	assert_int_equal(row_of(s, 30)->cgroup_id, 0);
+	/* B and A tie on TIME_WAIT: B closes faster */
+	assert_int_equal(s->closers.cgroups[0].cgroup_id, CG_B);
+	assert_int_equal(s->closers.cgroups[1].cgroup_id, CG_A);
+	assert_int_equal(s->closers.cgroups[2].cgroup_id, 0);
+	assert_int_equal(s->closers.cgroups[3].cgroup_id, CG_C);
+	g = cg_of(s, CG_A);
+	assert_int_equal(g->processes, 2);
+	assert_int_equal(g->time_wait, 5);
+	assert_int_equal(g->server_side, 2);
+	assert_int_equal(g->client_side, 3);
+	assert_int_equal(g->active_closes, 14);
+	assert_float_equal(g->active_per_s, 7.0, 1e-9);	/* 5 + 2 */
+	assert_float_equal(g->passive_per_s, 0, 1e-9);
+	assert_int_equal(g->top_pid, 10);
+	assert_string_equal(g->top_comm, "web1");
+	/* the path /proc gives for the top process, in short */
+	assert_string_equal(g->cgroup, "/system.slice/docker-" ID64 ".scope");
+	assert_string_equal(g->container, "docker-0123456789ab");
+	g = cg_of(s, CG_B);
+	assert_int_equal(g->processes, 1);
+	assert_float_equal(g->active_per_s, 10.0, 1e-9);
+	assert_string_equal(g->cgroup, "");	/* neither /proc nor id */
+	g = cg_of(s, 0);
+	assert_int_equal(g->processes, 1);
+	assert_int_equal(g->time_wait, 1);
+	assert_int_equal(g->top_pid, 30);
+	assert_string_equal(g->cgroup, "");
+	assert_string_equal(g->container, "");
+	/* all 40 of C counted, though the list keeps 32 processes */
+	g = cg_of(s, CG_C);
+	assert_int_equal(g->processes, 40);
+	assert_int_equal(g->passive_closes, 40);
+	assert_float_equal(g->passive_per_s, 20.0, 1e-9);
+	assert_int_equal(g->time_wait, 0);
+	for (uint32_t i = 0; i < s->closers.n_cgroups; i++) {
+		tw += s->closers.cgroups[i].time_wait;
+		procs += s->closers.cgroups[i].processes;
+	}
+	assert_int_equal(tw, s->closers.attributed);
+	assert_int_equal(procs, s->closers.total);
+	free(s);
+	closers_free(cl);
+	snprintf(dir, sizeof(dir), "rm -rf '%s'", root);
+	assert_int_equal(system(dir), 0);
+}
+
+/* A group's rate is unknown only when no member's is known: a sample
+ * with no time since the counts started knows none of the processes'
+ * rates; a member known only from its TIME_WAIT adds a known 0. */
+static void test_cgroup_rates(void **state)
+{
+	struct fake f = { 0 };
+	struct closers *cl = closers_new(&fake_src, &f, NULL, T0);
+	const struct snap_closer_cgroup *g;
+	struct snapshot *s;
+
+	(void)state;
+	proc(&f, 10, "a", CG_A, 3, 0);
+	proc(&f, 11, "b", CG_A, 1, 1);
+	proc(&f, 20, "c", CG_B, 2, 0);
+	for (size_t i = 0; i < f.n_p; i++)
+		f.p[i].last_ns = (uint64_t)(T0 * 1e9);
+	closers_begin(cl, T0);
+	tws(&f, cl, 21, "d", 1, 40000, false);
+	f.c[f.n_t - 1].cgroup = CG_B;	/* no process record: from the
+					 * close's record */
+	s = finish(cl, T0);
+	assert_true(row_of(s, 10)->active_per_s < 0);
+	g = cg_of(s, CG_A);
+	assert_non_null(g);
+	assert_int_equal(g->processes, 2);
+	assert_true(g->active_per_s < 0);
+	assert_true(g->passive_per_s < 0);
+	assert_float_equal(g->connect_errors_per_s, 0, 1e-9);
+	g = cg_of(s, CG_B);
+	assert_non_null(g);
+	assert_int_equal(g->processes, 2);
+	assert_float_equal(g->active_per_s, 0, 1e-9);	/* d's known 0 */
+	assert_int_equal(g->top_pid, 21);		/* its TIME_WAIT */
+	assert_int_equal(s->closers.cgroups[0].cgroup_id, CG_B);
+	free(s);
+	closers_free(cl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_focus_peer),
 		cmocka_unit_test(test_focus_process),
+		cmocka_unit_test(test_focus_cgroup),
 		cmocka_unit_test(test_reuse),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_lru),
@@ -735,6 +1044,8 @@ int main(void)
 		cmocka_unit_test(test_connect_errors),
 		cmocka_unit_test(test_read_failure),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cgroups),
+		cmocka_unit_test(test_cgroup_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,7 @@ static struct snapshot *sample(void)
 		 "/system.slice/nginx.service");
 	snprintf(c->v[0].container, sizeof(c->v[0].container),
 		 "nginx.service");
+	c->v[0].cgroup_id = 8123;
 	c->v[0].time_wait = 100;
 	c->v[0].server_side = 100;
 	c->v[0].active_closes = 5000;
@@ -83,6 +84,32 @@ static struct snapshot *sample(void)
 	c->v[1].client_side = 20;
 	c->v[1].connect_errors = 250;
 	c->v[1].connect_errors_per_s = 12.25;
+	c->cgroups_total = 3;		/* one cut */
+	c->n_cgroups = 2;
+	c->cgroups[0].cgroup_id = 8123;
+	snprintf(c->cgroups[0].cgroup, sizeof(c->cgroups[0].cgroup),
+		 "/system.slice/nginx.service");
+	snprintf(c->cgroups[0].container, sizeof(c->cgroups[0].container),
+		 "nginx.service");
+	c->cgroups[0].processes = 3;
+	c->cgroups[0].time_wait = 100;
+	c->cgroups[0].server_side = 90;
+	c->cgroups[0].client_side = 10;
+	c->cgroups[0].active_closes = 5000;
+	c->cgroups[0].passive_closes = 3;
+	c->cgroups[0].connect_errors = 4;
+	c->cgroups[0].active_per_s = 37.5;
+	c->cgroups[0].passive_per_s = -1;	/* none known: null */
+	c->cgroups[0].connect_errors_per_s = 0.25;
+	c->cgroups[0].top_pid = 4242;
+	snprintf(c->cgroups[0].top_comm, sizeof(c->cgroups[0].top_comm),
+		 "nginx");
+	c->cgroups[1].processes = 1;		/* the unknown cgroup */
+	c->cgroups[1].time_wait = 20;
+	c->cgroups[1].client_side = 20;
+	c->cgroups[1].top_pid = 77;
+	snprintf(c->cgroups[1].top_comm, sizeof(c->cgroups[1].top_comm),
+		 "curl \"x\"");
 	c->n_errors = 1;
 	c->errors_total = 1;
 	c->errors[0].pid = 77;
@@ -124,6 +151,9 @@ static void test_round_trip(void **state)
 	assert_non_null(strstr(out, "\"connect_failures\": {\n"));
 	assert_non_null(strstr(out, "\"E4000\": 1"));
 	assert_non_null(strstr(out, "\"passive_per_s\": null,"));
+	assert_non_null(strstr(out, "\"closer_cgroups\": [\n"));
+	assert_non_null(strstr(out, "\"cgroup\": null,\n"));
+	assert_non_null(strstr(out, "\"cgroups\": 3,"));
 	b = read_back(out, err, sizeof(err));
 	if (b == NULL)
 		fail_msg("%s", err);
@@ -134,6 +164,27 @@ static void test_round_trip(void **state)
 	assert_true(b->closers.v[0].passive_per_s < 0);
 	assert_int_equal(b->closers.v[0].top_remote_port, 50123);
 	assert_string_equal(b->closers.v[1].comm, "curl \"x\"");
+	assert_int_equal(b->closers.v[0].cgroup_id, 8123);
+	assert_int_equal(b->closers.v[1].cgroup_id, 0);
+	assert_int_equal(b->closers.cgroups_total, 3);
+	assert_int_equal(b->closers.n_cgroups, 2);
+	assert_int_equal(b->closers.cgroups[0].cgroup_id, 8123);
+	assert_string_equal(b->closers.cgroups[0].cgroup,
+			    "/system.slice/nginx.service");
+	assert_string_equal(b->closers.cgroups[0].container, "nginx.service");
+	assert_int_equal(b->closers.cgroups[0].processes, 3);
+	assert_int_equal(b->closers.cgroups[0].server_side, 90);
+	assert_int_equal(b->closers.cgroups[0].client_side, 10);
+	assert_int_equal(b->closers.cgroups[0].connect_errors, 4);
+	assert_float_equal(b->closers.cgroups[0].active_per_s, 37.5, 1e-9);
+	assert_true(b->closers.cgroups[0].passive_per_s < 0);
+	assert_float_equal(b->closers.cgroups[0].connect_errors_per_s, 0.25,
+			   1e-9);
+	assert_int_equal(b->closers.cgroups[0].top_pid, 4242);
+	assert_string_equal(b->closers.cgroups[0].top_comm, "nginx");
+	assert_string_equal(b->closers.cgroups[1].cgroup, "");
+	assert_int_equal(b->closers.cgroups[1].time_wait, 20);
+	assert_string_equal(b->closers.cgroups[1].top_comm, "curl \"x\"");
 	assert_int_equal(b->closers.errors[0].err, EADDRNOTAVAIL);
 	assert_int_equal(b->closers.errors[0].count, 250);
 	assert_int_equal(b->eph.groups[0].cf.e[1].err, 4000);
@@ -158,10 +209,12 @@ static void test_absent(void **state)
 	out = emit(s);
 	assert_non_null(strstr(out, "\"closers\": null,"));
 	assert_non_null(strstr(out, "\"connect_errors\": null,"));
+	assert_non_null(strstr(out, "\"closer_cgroups\": null,"));
 	b = read_back(out, err, sizeof(err));
 	if (b == NULL)
 		fail_msg("%s", err);
 	assert_false(b->closers.present);
+	assert_int_equal(b->closers.n_cgroups, 0);
 	assert_string_equal(b->closers.why, s->closers.why);
 	snap_unref(b);
 	free(out);
@@ -172,6 +225,67 @@ static void test_absent(void **state)
 	assert_false(b->closers.present);
 	assert_non_null(strstr(b->closers.why, "not recorded"));
 	snap_unref(b);
+	snap_unref(s);
+}
+
+/* text with its first "from" replaced by "to" (a new string). */
+static char *subst(const char *text, const char *from, const char *to)
+{
+	const char *p = strstr(text, from);
+	size_t head, len = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(len);
+
+	assert_non_null(p);
+	assert_non_null(out);
+	head = (size_t)(p - text);
+	snprintf(out, len, "%.*s%s%s", (int)head, text, to, p + strlen(from));
+	return out;
+}
+
+/* A file without closer_cgroups (older twtop) reads as none; a bad
+ * member of one is the file's error, with where it is. */
+static void test_cgroups_strict(void **state)
+{
+	static const struct {
+		const char *from, *to, *err;
+	} bad[] = {
+		{ "\"processes\": 3,", "\"processes\": \"3\",",
+		  "closer_cgroups[0].processes: expected an integer" },
+		{ "\"top_comm\": \"nginx\"", "\"top_comm\": 7",
+		  "closer_cgroups[0].top_comm: expected a string or null" },
+		{ "\"cgroup_id\": 8123,\n      \"cgroup\"",
+		  "\"cgroup_id\": -1,\n      \"cgroup\"",
+		  "closer_cgroups[0].cgroup_id: expected an integer" },
+		{ "\"closer_cgroups\": [", "\"closer_cgroups\": {\"a\": [",
+		  NULL },
+	};
+	struct snapshot *s = sample(), *b;
+	char err[512] = "", *out = emit(s), *t, *p, *q;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		t = subst(out, bad[i].from, bad[i].to);
+		b = read_back(t, err, sizeof(err));
+		assert_null(b);
+		if (bad[i].err != NULL &&
+		    strstr(err, bad[i].err) == NULL)
+			fail_msg("%zu: %s", i, err);
+		free(t);
+	}
+	/* the member taken out: no cgroups, the rest read */
+	p = strstr(out, "\"closer_cgroups\": [");
+	q = strstr(out, "\"closers_unknown\"");
+	assert_non_null(p);
+	assert_non_null(q);
+	memmove(p, q, strlen(q) + 1);
+	b = read_back(out, err, sizeof(err));
+	if (b == NULL)
+		fail_msg("%s", err);
+	assert_true(b->closers.present);
+	assert_int_equal(b->closers.n, 2);
+	assert_int_equal(b->closers.n_cgroups, 0);
+	snap_unref(b);
+	free(out);
 	snap_unref(s);
 }
 
@@ -347,6 +461,7 @@ static void same_focus(const struct snap_focus *a, const struct snap_focus *b)
 
 	assert_int_equal(a->req.kind, b->req.kind);
 	assert_int_equal(a->req.pid, b->req.pid);
+	assert_int_equal(a->req.cgroup_id, b->req.cgroup_id);
 	assert_memory_equal(&a->req.addr, &b->req.addr, sizeof(a->req.addr));
 	assert_int_equal(a->req.port, b->req.port);
 	assert_int_equal(ka->present, kb->present);
@@ -422,6 +537,81 @@ static void test_focus_process(void **state)
 	free(again);
 	free(out);
 	snap_unref(b);
+	snap_unref(s);
+}
+
+/* A container's drill-down: kind "cgroup" with its id (past 2^32),
+ * "container" as a closer_cgroups item, the rest as a process's; not
+ * listed now, null; without its id, refused. */
+static void test_focus_cgroup(void **state)
+{
+	struct snapshot *s = proc_sample(), *b;
+	struct snap_focus *f = s->focus;
+	struct snap_closer_cgroup *g = &f->cg;
+	char err[512] = "", *out;
+
+	(void)state;
+	f->req.kind = FOCUS_CGROUP;
+	f->req.pid = 0;
+	f->req.cgroup_id = 0x100000007ull;
+	f->proc_found = false;
+	memset(&f->proc, 0, sizeof(f->proc));
+	f->cg_found = true;
+	g->cgroup_id = 0x100000007ull;
+	snprintf(g->cgroup, sizeof(g->cgroup), "/system.slice/docker-"
+		 "0123456789abcdef.scope");
+	snprintf(g->container, sizeof(g->container), "docker-0123456789ab");
+	g->processes = 3;
+	g->time_wait = 1001;
+	g->server_side = 1;
+	g->client_side = 1000;
+	g->active_closes = 1002;
+	g->passive_closes = 1003;
+	g->connect_errors = 1004;
+	g->active_per_s = 10.5;
+	g->passive_per_s = -1;
+	g->connect_errors_per_s = 2.25;
+	g->top_pid = 4242;
+	snprintf(g->top_comm, sizeof(g->top_comm), "nginx");
+	out = emit(s);
+	assert_non_null(strstr(out, "\"kind\": \"cgroup\",\n"
+			       "    \"cgroup_id\": 4294967303,\n"));
+	assert_null(strstr(out, "\"process\":"));
+	b = read_back(out, err, sizeof(err));
+	if (b == NULL)
+		fail_msg("%s", err);
+	same_focus(f, b->focus);
+	assert_int_equal(b->focus->req.cgroup_id, 0x100000007ull);
+	assert_true(b->focus->cg_found);
+	assert_int_equal(b->focus->cg.cgroup_id, g->cgroup_id);
+	assert_string_equal(b->focus->cg.cgroup, g->cgroup);
+	assert_string_equal(b->focus->cg.container, g->container);
+	assert_int_equal(b->focus->cg.processes, 3);
+	assert_int_equal(b->focus->cg.time_wait, 1001);
+	assert_int_equal(b->focus->cg.client_side, 1000);
+	assert_int_equal(b->focus->cg.connect_errors, 1004);
+	assert_true(b->focus->cg.active_per_s == 10.5);
+	assert_true(b->focus->cg.passive_per_s < 0);
+	assert_int_equal(b->focus->cg.top_pid, 4242);
+	assert_string_equal(b->focus->cg.top_comm, "nginx");
+	snap_unref(b);
+	free(out);
+
+	f->cg_found = false;
+	out = emit(s);
+	assert_non_null(strstr(out, "\"container\": null,"));
+	b = read_back(out, err, sizeof(err));
+	if (b == NULL)
+		fail_msg("%s", err);
+	assert_false(b->focus->cg_found);
+	snap_unref(b);
+	free(out);
+
+	b = read_back("{\"format\": 2, \"twtop_version\": \"0\", \"time\": "
+		      "\"2026-01-01T00:00:00.000Z\", \"focus\": {\"kind\": "
+		      "\"cgroup\"}}", err, sizeof(err));
+	assert_null(b);
+	assert_non_null(strstr(err, "focus: missing \"cgroup_id\""));
 	snap_unref(s);
 }
 
@@ -595,7 +785,7 @@ static void test_focus_hostile(void **state)
 	r = load(out);
 	json_object_set_new(member(r, "focus"), "kind", json_string("proc"));
 	fails(r, "t.json:1: focus.kind: expected \"peer\", \"local_port\", "
-	      "\"remote_port\" or \"process\"");
+	      "\"remote_port\", \"process\" or \"cgroup\"");
 	r = load(out);
 	json_object_set_new(member(r, "focus"), "closers", json_string("x"));
 	fails(r, "t.json:1: focus.closers: expected an object or null");
@@ -642,7 +832,9 @@ int main(void)
 		cmocka_unit_test(test_bad_errno),
 		cmocka_unit_test(test_focus_process),
 		cmocka_unit_test(test_focus_peer),
+		cmocka_unit_test(test_focus_cgroup),
 		cmocka_unit_test(test_focus_hostile),
+		cmocka_unit_test(test_cgroups_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

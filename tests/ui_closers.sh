@@ -5,10 +5,12 @@
 # 120x40 Tab reaches the panel (in the ports panel's place): each closer
 # with its TIME_WAIT and sides as ss counts them, the failed connect()
 # rows under them (EADDRNOTAVAIL first, as many as twexhaust saw, to its
-# destination); '>' sorts by act/s, 'I' inverts; z zooms. At 80x24 it is
-# usable in the same place, at 200x60 it is a third list column. A
-# snapshot saved with 's' replays with the same rows; with --backend
-# netlink the panel says why it is empty. Exit 0 pass, 1 fail, 77 skip.
+# destination); '>' sorts by act/s, 'I' inverts; 'c' shows them by
+# container (one cgroup here: all five, their sums) and back; z zooms.
+# At 80x24 it is usable in the same place, at 200x60 it is a third list
+# column. A snapshot saved with 's' replays with the same rows (by
+# container too); with --backend netlink the panel says why it is empty.
+# Exit 0 pass, 1 fail, 77 skip.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/ui_lib.sh
@@ -59,6 +61,36 @@ wait_screen 'sorted by act/s▲'
 keys '<' I
 wait_screen 'Who closes$|Who closes +'
 screen | grep -Eq "twpeer\[[0-9]+\]" || fail "twpeer (passive) not listed"
+
+# c: by container; the load's five processes share the test's cgroup:
+# name, procs, TIME_WAIT, server, client, act/s, err/s
+keys c
+wait_screen 'Who closes by container$|Who closes by container +'
+wait_screen 'container +procs +.TIME_WAIT +server +client'
+wait_screen " [^ ]+ +5 +$((40 + held + srv_tw)) +$srv_tw +$((40 + held)) +[0-9.]+ +[0-9.]+( |$)"
+screen | grep -Eq "$(row twclient "$client" 40 0 40)" &&
+	fail "c: processes still listed"
+keys '>'
+wait_screen 'Who closes by container \(sorted by act/s'
+keys '<'
+wait_screen 'Who closes by container$|Who closes by container +'
+# Enter on it: the container's drill-down, its five processes' TIME_WAIT
+keys Enter
+wait_screen 'Drill-down: container '
+wait_screen "TIME_WAIT $((40 + held + srv_tw)) (its 5 processes closed first )?\\(server( side)? $srv_tw, client( side)? $((40 + held))\\)"
+wait_screen "TIME_WAIT to \\(3\\)"
+wait_screen " to 127\\.0\\.0\\.3:9000 +$held "
+wait_screen " to 127\\.0\\.0\\.2:8080 +40 "
+wait_screen "closed first by \\(3\\)"
+wait_screen "twexhaust\\[$exhaust\\] +$held "
+wait_screen "failed connect\\(\\) \\(2\\)"
+wait_screen "sockets \\($((40 + held + srv_tw)) of $((40 + held + srv_tw))\\)"
+echo "ok: the container's drill-down: its processes, destinations, failures"
+keys Escape
+wait_screen_gone 'Drill-down'
+keys c
+wait_screen "$(row twclient "$client" 40 0 40)"
+screen | grep -q 'Who closes by container' && fail "c again: still by container"
 
 # z: the panel alone, every row and the errors with their destinations
 keys z
@@ -145,6 +177,8 @@ wait_screen 'Top peers by TIME_WAIT'
 keys Tab Tab
 wait_screen "$(row twclient "$client" 40 0 40)"
 wait_screen "EADDRNOTAVAIL +$eaddr "
+keys c
+wait_screen " [^ ]+ +5 +$((40 + held + srv_tw)) +$srv_tw +$((40 + held)) +[0-9.]+ +[0-9.]+( |$)"
 keys q
 wait_exit >/dev/null
 tmux -L "$ui_id" kill-server 2>/dev/null

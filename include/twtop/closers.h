@@ -85,19 +85,21 @@ void closers_finish(struct closers *cl, struct snapshot *s, double now);
 void closers_focus_begin(struct closers *cl, double now);
 void closers_focus_finish(struct closers *cl, struct focus_closers *out);
 
-/* A process's drill-down, after closers_finish. */
+/* A process's or a container's drill-down (req), after closers_finish:
+ * it has no dump of its own, a socket naming no process. */
 struct closers_focus_cb {
-	/* each TIME_WAIT of the dump it closed first, as dumped */
+	/* each TIME_WAIT of the dump its processes closed first, as
+	 * dumped */
 	void (*sock)(const struct diag_sock *sk, bool server, void *arg);
-	/* the destination of each of its failed connect() rows */
+	/* the destination of each of their failed connect() rows */
 	void (*dest)(const struct tw_addr *remote, uint16_t rport, void *arg);
 };
-void closers_focus_socks(struct closers *cl, uint32_t tgid,
+void closers_focus_socks(struct closers *cl, const struct focus_req *req,
 			 const struct closers_focus_cb *cb, void *arg);
-/* Its row, destinations, failed connect() calls and closers into f
- * (whose states the sockets above made). */
-void closers_focus_proc(struct closers *cl, uint32_t tgid,
-			struct snap_focus *f);
+/* Its row (proc or cg), its processes (closers), where their TIME_WAIT
+ * lead and their failed connect() calls into f. */
+void closers_focus_owner(struct closers *cl, const struct focus_req *req,
+			 struct snap_focus *f);
 
 /* "EADDRNOTAVAIL" for EADDRNOTAVAIL; "E<n>" for one twtop has no name
  * for. Returns buf. */

@@ -81,6 +81,7 @@ struct snap_closer {
 	char comm[SNAP_COMM_LEN];
 	char cgroup[SNAP_CGROUP_LEN];	/* "" when unknown */
 	char container[64];	/* cgname_short of cgroup, "" when none */
+	uint64_t cgroup_id;	/* its cgroup v2 id, 0 when unknown */
 	uint32_t time_wait;	/* held now, closed first by it */
 	uint32_t server_side, client_side;	/* of time_wait */
 	uint64_t active_closes;	/* since twtop started */
@@ -94,6 +95,24 @@ struct snap_closer {
 	struct tw_addr top_remote;	/* the one with the most */
 	uint16_t top_remote_port;
 	uint32_t top_remote_tw;
+};
+
+/* The processes listed of one cgroup (container) together: their sums,
+ * and the one holding the most TIME_WAIT (closers_cgroup.c). */
+struct snap_closer_cgroup {
+	uint64_t cgroup_id;	/* 0: the processes whose id is unknown */
+	char cgroup[SNAP_CGROUP_LEN];	/* its path, "" when unknown */
+	char container[64];	/* cgname_short of cgroup, "" when none */
+	uint32_t processes;	/* listed processes in it */
+	uint32_t time_wait;
+	uint32_t server_side, client_side;
+	uint64_t active_closes, passive_closes, connect_errors;
+	double active_per_s;	/* sums of the known rates; < 0 only when
+				 * no process's is known */
+	double passive_per_s;
+	double connect_errors_per_s;
+	uint32_t top_pid;	/* the process with the most TIME_WAIT */
+	char top_comm[SNAP_COMM_LEN];
 };
 
 /* Failed connect() calls of one process to one destination. */
@@ -117,6 +136,9 @@ struct snap_closers {
 	uint32_t total;		/* processes with TIME_WAIT or closes now */
 	uint32_t n;
 	struct snap_closer v[SNAP_CLOSERS_MAX];
+	uint32_t cgroups_total;	/* cgroups of all listed processes */
+	uint32_t n_cgroups;	/* sorted as the processes */
+	struct snap_closer_cgroup cgroups[SNAP_CLOSERS_MAX];
 	uint32_t errors_total;	/* failed connect() rows before the cut */
 	uint32_t n_errors;	/* EADDRNOTAVAIL first, then by count */
 	struct snap_connerr errors[SNAP_CONNERR_MAX];
@@ -228,7 +250,8 @@ struct snap_advisory {
 /* Drill-down on one peer, port or process, filled when the UI asks for
  * it. */
 enum focus_kind {
-	FOCUS_NONE, FOCUS_PEER, FOCUS_LPORT, FOCUS_RPORT, FOCUS_PROC
+	FOCUS_NONE, FOCUS_PEER, FOCUS_LPORT, FOCUS_RPORT, FOCUS_PROC,
+	FOCUS_CGROUP
 };
 
 struct focus_req {
@@ -236,6 +259,7 @@ struct focus_req {
 	struct tw_addr addr;	/* FOCUS_PEER */
 	uint16_t port;		/* FOCUS_LPORT, FOCUS_RPORT */
 	uint32_t pid;		/* FOCUS_PROC: a closer's thread group id */
+	uint64_t cgroup_id;	/* FOCUS_CGROUP: its processes' cgroup */
 };
 
 #define FOCUS_SOCKS_MAX	2000
@@ -300,12 +324,18 @@ struct snap_focus {
 	uint32_t fetched;		/* sockets the kernel returned */
 	double dump_ms;			/* its dump and aggregation */
 	struct focus_closers closers;	/* peer, port: who closed first */
-	/* FOCUS_PROC: the process (proc_found: it is listed now, else
+	/* FOCUS_PROC (FOCUS_CGROUP: its processes'): the process
+	 * (proc_found: it is listed now, else
 	 * only its pid is known), where its TIME_WAIT lead and its failed
 	 * connect() calls; its TIME_WAIT are the states, ages, ports,
 	 * groups and sockets above and below */
 	bool proc_found;
 	struct snap_closer proc;
+	/* FOCUS_CGROUP: the container, as its Who closes row (cg_found: it
+	 * is listed now); its processes are closers above, and what it
+	 * does is what they do (destinations, errors, states, sockets) */
+	bool cg_found;
+	struct snap_closer_cgroup cg;
 	uint32_t dests_total, n_dests;	/* most TIME_WAIT first */
 	struct focus_dest dests[FOCUS_DESTS_MAX];
 	uint32_t errors_total, n_errors;	/* as s->closers.errors */
