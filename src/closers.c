@@ -14,7 +14,6 @@
 #include "twtop/xalloc.h"
 #include "closers_priv.h"
 
-#define TW_LEN_MS	60000	/* TCP_TIMEWAIT_LEN */
 /* A record newer than its TIME_WAIT by more than this belongs to a later
  * connection on the same 4-tuple: the age is read during the dump (a
  * little after closers_begin) and counts in jiffies. */
@@ -30,7 +29,6 @@
 /* A TIME_WAIT of the dump. */
 struct cl_tw {
 	struct cl_key key;
-	double made;		/* CLOCK_MONOTONIC s it entered TIME_WAIT */
 	uint32_t expires;	/* as dumped, ms */
 	uint32_t ifindex;
 	bool server;
@@ -73,6 +71,7 @@ struct closers {
 	double start, prev;	/* counts began; the previous finish */
 	double recs_at;		/* when the tuple records were read */
 	double dump_start;	/* closers_begin */
+	double focus_start;	/* closers_focus_begin */
 	struct cl_tw *tw;	/* the dump's TIME_WAIT, then a drill-down's */
 	size_t n_tw, cap_tw;
 	size_t n_main;		/* the dump's, while a drill-down dumps */
@@ -163,7 +162,6 @@ void closers_begin(struct closers *cl, double now)
 
 void closers_add(struct closers *cl, const struct diag_sock *sk, bool server)
 {
-	uint32_t age = sk->expires < TW_LEN_MS ? TW_LEN_MS - sk->expires : 0;
 	struct cl_tw *t;
 
 	if (cl->n_tw == cl->cap_tw) {
@@ -176,7 +174,6 @@ void closers_add(struct closers *cl, const struct diag_sock *sk, bool server)
 	t->key.remote = sk->remote;
 	t->key.lport = sk->lport;
 	t->key.rport = sk->rport;
-	t->made = cl->dump_start - age / 1000.0;
 	t->expires = sk->expires;
 	t->ifindex = sk->ifindex;
 	t->server = server;
@@ -236,6 +233,16 @@ static void dest_add(struct closers *cl, struct cl_row *r,
 	}
 }
 
+/* When t entered TIME_WAIT, CLOCK_MONOTONIC s: its dump's start less its
+ * age (TIME_WAIT lasts TW_LEN_MS; the timer counts down from it). */
+static double tw_made(const struct closers *cl, const struct cl_tw *t)
+{
+	uint32_t age = t->expires < TW_LEN_MS ? TW_LEN_MS - t->expires : 0;
+	bool focus = cl->in_focus && (size_t)(t - cl->tw) >= cl->n_main;
+
+	return (focus ? cl->focus_start : cl->dump_start) - age / 1000.0;
+}
+
 /* The record of the task that closed t's 4-tuple first, unless it is of
  * a later connection on that 4-tuple; NULL when none. */
 static const struct cl_rec *rec_of(const struct closers *cl,
@@ -243,7 +250,8 @@ static const struct cl_rec *rec_of(const struct closers *cl,
 {
 	const struct cl_rec *rec = ctab_find(&cl->recs, &t->key);
 
-	if (rec == NULL || rec->c.close_ns / 1e9 > t->made + STALE_SLACK_S)
+	if (rec == NULL ||
+	    rec->c.close_ns / 1e9 > tw_made(cl, t) + STALE_SLACK_S)
 		return NULL;
 	return rec;
 }
@@ -619,7 +627,7 @@ void closers_focus_begin(struct closers *cl, double now)
 		cl->in_focus = true;
 	}
 	cl->n_tw = cl->n_main;	/* a redone dump starts again */
-	cl->dump_start = now;
+	cl->focus_start = now;
 }
 
 /* Does the process tgid belong to a process's or a container's
@@ -730,7 +738,7 @@ static void focus_refresh(struct closers *cl)
 	for (size_t i = cl->n_main; i < cl->n_tw; i++) {
 		const struct cl_tw *t = &cl->tw[i];
 
-		if (t->made > cl->recs_at - RECS_SLACK_S &&
+		if (tw_made(cl, t) > cl->recs_at - RECS_SLACK_S &&
 		    rec_of(cl, t) == NULL) {
 			/* on failure they stay unknown */
 			(void)cl->src->tuples(cl->ctx, rec_add, cl);
