@@ -412,19 +412,30 @@ static int drill_dests(struct ui *u, const struct snap_focus *f, int y,
 		ui_text(u, y + line++, x, w, TH_DIM, "none now");
 	for (uint32_t i = 0; i < f->n_dests && line < h; i++) {
 		const struct focus_dest *d = &f->dests[i];
+		int room = w - 9;	/* the count's 8 and a space */
+		char p[8];
 
 		if (d->server) {
-			ui_addr_fit(&d->remote, w - 18, u->utf8, a, sizeof(a));
-			snprintf(t[0], sizeof(t[0]), "from %s to :%u", a,
-				 d->port);
-			snprintf(t[1], sizeof(t[1]), "%s>:%u", a, d->port);
+			int pw = snprintf(p, sizeof(p), ":%u", d->port);
+
+			/* the longer form only with the address whole */
+			snprintf(t[0], sizeof(t[0]), "from %s to %s",
+				 ui_addr_fit(&d->remote, ADDR_STRLEN, u->utf8,
+					     a, sizeof(a)), p);
+			snprintf(t[1], sizeof(t[1]), "%s%s%s",
+				 ui_addr_fit(&d->remote, room - pw - (u->utf8 ?
+					     1 : 2), u->utf8, a, sizeof(a)),
+				 ui_arrow(u), p);
 		} else {
-			ui_addr_port_fit(&d->remote, d->port, w - 12, u->utf8,
-					 a, sizeof(a));
-			snprintf(t[0], sizeof(t[0]), "to %s", a);
-			snprintf(t[1], sizeof(t[1]), "%s", a);
+			snprintf(t[0], sizeof(t[0]), "to %s",
+				 ui_addr_port_fit(&d->remote, d->port,
+						  ADDR_STRLEN + 8, u->utf8, a,
+						  sizeof(a)));
+			snprintf(t[1], sizeof(t[1]), "%s",
+				 ui_addr_port_fit(&d->remote, d->port, room,
+						  u->utf8, a, sizeof(a)));
 		}
-		ui_text_alt(u, y + line, x, w - 8, TH_NORMAL,
+		ui_text_alt(u, y + line, x, room, TH_NORMAL,
 			    (const char *[]){ t[0], t[1] }, 2);
 		ui_text_right(u, y + line++, x + w - 8, 8, TH_VALUE,
 			      ui_count(n, sizeof(n), d->time_wait));
