@@ -248,7 +248,7 @@ const char *ui_cgroup_name(const struct snap_closer_cgroup *g, char *buf,
 int ui_connerr_rows(struct ui *u, int y, int x, int w, int h,
 		    const struct snap_connerr *v, uint32_t n, uint32_t total);
 /* "peer 10.0.0.1", "local port :8080", "remote port :443",
- * "process 1234". Returns buf. */
+ * "process 1234", "container (cgroup 5678)". Returns buf. */
 const char *ui_drill_what(const struct focus_req *f, char *buf, size_t len);
 void ui_drill_open(struct ui *u, const struct focus_req *f);
 void ui_drill_close(struct ui *u);
