@@ -385,7 +385,7 @@ static int err_rank(int err)
 	return 100 + err;
 }
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
+static int cl_cmp_u64_desc(uint64_t a, uint64_t b)
 {
 	return a > b ? -1 : a < b ? 1 : 0;
 }
@@ -395,24 +395,9 @@ static int cmp_d_desc(double a, double b)
 	return a > b ? -1 : a < b ? 1 : 0;
 }
 
-static int err_cmp(const void *pa, const void *pb)
+int cl_rank_cmp(const struct cl_rank *a, const struct cl_rank *b)
 {
-	const struct cl_err *a = pa, *b = pb;
-	int c = err_rank(a->key.err) - err_rank(b->key.err);
-
-	if (c == 0)
-		c = cmp_u64_desc(a->e.count, b->e.count);
-	if (c == 0)
-		c = memcmp(&a->key, &b->key, sizeof(a->key));
-	return c;
-}
-
-/* Most TIME_WAIT first, then the busiest closers. */
-static int row_cmp(const void *pa, const void *pb)
-{
-	const struct cl_row *a = *(const struct cl_row *const *)pa;
-	const struct cl_row *b = *(const struct cl_row *const *)pb;
-	int c = cmp_u64_desc(a->tw, b->tw);
+	int c = cl_cmp_u64_desc(a->tw, b->tw);
 
 	if (c == 0)
 		c = cmp_d_desc(a->active_ps, b->active_ps);
@@ -421,10 +406,39 @@ static int row_cmp(const void *pa, const void *pb)
 	if (c == 0)
 		c = cmp_d_desc(a->connerr_ps, b->connerr_ps);
 	if (c == 0)
-		c = cmp_u64_desc(a->active + a->passive, b->active + b->passive);
+		c = cl_cmp_u64_desc(a->closes, b->closes);
 	if (c == 0)
-		c = a->tgid < b->tgid ? -1 : a->tgid > b->tgid;
+		c = a->id < b->id ? -1 : a->id > b->id;
 	return c;
+}
+
+static int err_cmp(const void *pa, const void *pb)
+{
+	const struct cl_err *a = pa, *b = pb;
+	int c = err_rank(a->key.err) - err_rank(b->key.err);
+
+	if (c == 0)
+		c = cl_cmp_u64_desc(a->e.count, b->e.count);
+	if (c == 0)
+		c = memcmp(&a->key, &b->key, sizeof(a->key));
+	return c;
+}
+
+/* A process's rank in the list. */
+static struct cl_rank row_rank(const struct cl_row *r)
+{
+	return (struct cl_rank){ r->tw, r->active_ps, r->passive_ps,
+				 r->connerr_ps, r->active + r->passive,
+				 r->tgid };
+}
+
+/* Most TIME_WAIT first, then the busiest closers. */
+static int row_cmp(const void *pa, const void *pb)
+{
+	struct cl_rank a = row_rank(*(const struct cl_row *const *)pa);
+	struct cl_rank b = row_rank(*(const struct cl_row *const *)pb);
+
+	return cl_rank_cmp(&a, &b);
 }
 
 /* A process is listed while it holds TIME_WAIT, closes or fails, and

@@ -46,35 +46,17 @@ static void acc_add(struct cg_acc *a, const struct cl_row *r, bool added)
 	rate_add(&a->connerr_ps, r->connerr_ps);
 }
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return a > b ? -1 : a < b ? 1 : 0;
-}
-
-static int cmp_d_desc(double a, double b)
-{
-	return a > b ? -1 : a < b ? 1 : 0;
-}
-
 /* As the processes: most TIME_WAIT first, then the busiest closers. */
 static int acc_cmp(const void *pa, const void *pb)
 {
 	const struct cg_acc *a = *(const struct cg_acc *const *)pa;
 	const struct cg_acc *b = *(const struct cg_acc *const *)pb;
-	int c = cmp_u64_desc(a->tw, b->tw);
+	struct cl_rank ra = { a->tw, a->active_ps, a->passive_ps,
+			      a->connerr_ps, a->active + a->passive, a->id };
+	struct cl_rank rb = { b->tw, b->active_ps, b->passive_ps,
+			      b->connerr_ps, b->active + b->passive, b->id };
 
-	if (c == 0)
-		c = cmp_d_desc(a->active_ps, b->active_ps);
-	if (c == 0)
-		c = cmp_d_desc(a->passive_ps, b->passive_ps);
-	if (c == 0)
-		c = cmp_d_desc(a->connerr_ps, b->connerr_ps);
-	if (c == 0)
-		c = cmp_u64_desc(a->active + a->passive,
-				 b->active + b->passive);
-	if (c == 0)
-		c = a->id < b->id ? -1 : a->id > b->id;
-	return c;
+	return cl_rank_cmp(&ra, &rb);
 }
 
 /* One group into o: its path as its top process's, named short. */

@@ -64,6 +64,17 @@ void closers_cgroups_out(struct cl_names *names,
 			 const struct cl_row *const *rows, uint32_t n,
 			 struct snap_closers *out);
 
+/* How the Who closes list ranks a process or a container: most
+ * TIME_WAIT first, then the busiest closers (act/s, pas/s, err/s, all
+ * closes), then id: < 0 when a comes first. */
+struct cl_rank {
+	uint64_t tw;
+	double active_ps, passive_ps, connerr_ps;
+	uint64_t closes;
+	uint64_t id;
+};
+int cl_rank_cmp(const struct cl_rank *a, const struct cl_rank *b);
+
 /* closers_name.c: the cgroup path of a process (its /proc/PID/cgroup
  * while it lives and is the one named comm, else its cgroup id's
  * directory), "" when neither tells. */
